@@ -1,0 +1,163 @@
+/**
+ * @file hc_client.h
+ * @brief The client: configuration, and the blocking and non-blocking
+ *        drivers that move bytes between the HTTP engine and a transport.
+ *
+ * Both drivers run the same state machine (connect, send, receive, back off
+ * and retry); the blocking one lets the transport wait until the current
+ * deadline, the non-blocking one never lets it wait. A client belongs to
+ * one thread or task at a time; two clients share nothing.
+ *
+ * The ping and management modules build requests with hc_request_begin()
+ * and hc_request_start(); applications normally call those modules.
+ */
+#ifndef HC_CLIENT_H
+#define HC_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "healthchecks/hc_buf.h"
+#include "healthchecks/hc_config.h"
+#include "healthchecks/hc_error.h"
+#include "healthchecks/hc_http.h"
+#include "healthchecks/hc_transport.h"
+#include "healthchecks/hc_url.h"
+
+/** Runtime settings. Strings and the work buffer are the caller's and must
+ *  outlive the client; none is copied. */
+typedef struct hc_config {
+    const char *ping_url;      /**< ping base, e.g. "https://hc-ping.com" */
+    const char *api_url;       /**< management base, e.g. "https://healthchecks.io/api" */
+    const char *ping_key;      /**< project ping key (slug pings), or NULL */
+    const char *api_key;       /**< management key, or NULL */
+    const char *user_agent;    /**< User-Agent, or NULL to send none */
+    const hc_header_t *extra_headers; /**< sent with every request, or NULL */
+    size_t n_extra_headers;
+
+    const hc_transport_t *transport;     /**< for http:// */
+    const hc_transport_t *tls_transport; /**< for https://, or NULL */
+
+    uint8_t *work;             /**< request head, then receive space */
+    size_t work_size;          /**< 512 is enough for any ping */
+
+    uint32_t connect_timeout_ms; /**< DNS + TCP connect + TLS handshake */
+    uint32_t io_timeout_ms;      /**< longest wait without send/receive progress */
+    uint32_t request_timeout_ms; /**< one attempt, from connect to the last byte */
+    uint32_t deadline_ms;        /**< all attempts and back-off together */
+    uint8_t max_attempts;        /**< 1 = no retry */
+    uint32_t backoff_ms;         /**< first back-off; doubles per retry, with jitter */
+    uint32_t backoff_max_ms;     /**< cap of one back-off */
+    bool keep_alive;             /**< keep the connection for the next request */
+    uint8_t api_version;         /**< management API version: 1, 2 or 3 */
+} hc_config_t;
+
+/** Which base URL a request goes to. */
+typedef enum hc_base { HC_BASE_PING, HC_BASE_API } hc_base_t;
+
+/** Per-request options for hc_request_start(). */
+typedef struct hc_request {
+    const char *content_type;  /**< or NULL */
+    const uint8_t *body;       /**< sent from this memory, not copied; or NULL */
+    size_t body_len;
+    bool has_body;             /**< send Content-Length even when 0 */
+    bool send_api_key;         /**< add X-Api-Key from the config */
+    bool idempotent;           /**< may be retried after bytes were sent */
+    uint32_t max_body;         /**< largest response body accepted; 0 = no limit */
+    hc_body_sink_fn sink;      /**< receives a 2xx response's body; or NULL */
+    void *sink_ctx;
+} hc_request_t;
+
+/** A client. Treat as opaque; read it through the accessors. */
+typedef struct hc_client {
+    hc_config_t cfg;
+    hc_http_t http;
+    hc_url_t url;                  /**< where the request goes (and the open connection) */
+    const hc_transport_t *tp;      /**< transport of the open connection */
+    hc_request_t req;
+    size_t head_len;
+    uint8_t state;
+    uint8_t attempt;               /**< attempts started for this request */
+    bool connected;
+    bool reused;                   /**< this attempt runs on a kept-alive connection */
+    bool sent_any;                 /**< this attempt sent at least one byte */
+    uint32_t t_start;              /**< request began */
+    uint32_t t_attempt;            /**< attempt began */
+    uint32_t t_progress;           /**< last send/receive progress */
+    uint32_t t_resume;             /**< end of the current back-off */
+    hc_err_t result;
+    hc_err_t last_error;           /**< error of the latest failed attempt */
+    uint16_t status;               /**< status of the latest response, 0 if none */
+    bool has_ping_body_limit;
+    uint32_t ping_body_limit;      /**< learned from Ping-Body-Limit */
+    bool text_truncated;
+    uint8_t text_len;
+    char text[HC_TEXT_MAX];        /**< first bytes of the latest response body */
+} hc_client_t;
+
+/** Fill @p cfg with defaults: timeouts 5 s connect, 10 s I/O, 20 s request,
+ *  30 s deadline; 3 attempts, 500 ms back-off up to 5 s; no keep-alive;
+ *  API v3; hosted-service URLs. */
+void hc_config_defaults(hc_config_t *cfg);
+
+/**
+ * Initialise a client from @p cfg (copied; the strings and buffers it
+ * points to are not).
+ * @return HC_OK, or HC_ERR_ARG when the transport, its clock, or the work
+ *         buffer (at least 128 bytes) is missing, or a limit is zero.
+ */
+hc_err_t hc_client_init(hc_client_t *c, const hc_config_t *cfg);
+
+/** Close any kept-alive connection. The client stays usable. */
+void hc_client_close(hc_client_t *c);
+
+/**
+ * Begin a request: checks the client is idle, parses the base URL and
+ * writes "METHOD /prefix" into the work buffer. The caller appends the rest
+ * of the target (already percent-encoded) to @p target.
+ * @return HC_OK, HC_ERR_BUSY, HC_ERR_URL, HC_ERR_NO_TLS, HC_ERR_ARG.
+ */
+hc_err_t hc_request_begin(hc_client_t *c, hc_buf_t *target, hc_base_t base,
+                          const char *method);
+
+/**
+ * Finish the head and start the exchange (no I/O happens here). @p req is
+ * copied; the body and sink context it points to must stay valid until the
+ * request ends. Then drive it with hc_client_poll() or hc_client_wait().
+ * @return HC_OK, HC_ERR_BUFFER (head plus 64 bytes of receive space do not
+ *         fit the work buffer), HC_ERR_UNSAFE_CHAR.
+ */
+hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *req);
+
+/**
+ * Advance the request without ever blocking.
+ * @return HC_IN_PROGRESS, or the final result: HC_OK when a response
+ *         arrived (whatever its status; see hc_client_status()), or the
+ *         error of the last attempt.
+ */
+hc_err_t hc_client_poll(hc_client_t *c);
+
+/** Run the request to its end, blocking at most until the deadline.
+ *  @return as hc_client_poll(), never HC_IN_PROGRESS. */
+hc_err_t hc_client_wait(hc_client_t *c);
+
+/** Abandon the request in flight (closing its connection). Idempotent. */
+void hc_client_abort(hc_client_t *c);
+
+/** HTTP status of the latest response, 0 if none arrived. */
+static inline uint16_t hc_client_status(const hc_client_t *c) { return c->status; }
+
+/** The first bytes of the latest response body (the server's message or
+ *  error text), NUL-terminated; "" when none. */
+static inline const char *hc_client_text(const hc_client_t *c) { return c->text; }
+
+/** Attempts made by the latest request. */
+static inline uint8_t hc_client_attempts(const hc_client_t *c) { return c->attempt; }
+
+/** The response headers the engine kept for the latest response. */
+static inline const hc_http_response_t *hc_client_response(const hc_client_t *c)
+{
+    return &c->http.resp;
+}
+
+#endif /* HC_CLIENT_H */

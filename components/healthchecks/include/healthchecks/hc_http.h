@@ -1,0 +1,162 @@
+/**
+ * @file hc_http.h
+ * @brief The HTTP/1.1 engine. It does no I/O: it writes a request head into
+ *        a caller buffer, tells the driver which bytes to send next, and
+ *        consumes response bytes handed to it.
+ *
+ * Feeding a response one byte at a time gives exactly the result of feeding
+ * it whole. Only the headers a client needs are kept (Content-Length,
+ * Transfer-Encoding, Connection, Content-Type, Location, Ping-Body-Limit);
+ * every other header is skipped without being stored, so a header block of
+ * any size needs only the engine's own bounded value buffer.
+ */
+#ifndef HC_HTTP_H
+#define HC_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "healthchecks/hc_buf.h"
+#include "healthchecks/hc_config.h"
+#include "healthchecks/hc_error.h"
+
+/* ---------------------------------------------------------------- request */
+
+/** One caller-supplied header. Name and value are checked before use. */
+typedef struct hc_header {
+    const char *name;   /**< token characters only */
+    const char *value;  /**< no CR, LF or NUL */
+} hc_header_t;
+
+/** Everything written after the request line. NULL strings are omitted. */
+typedef struct hc_http_head {
+    const char *host;          /**< host, no brackets */
+    bool host_ipv6;            /**< add brackets in Host */
+    uint16_t port;             /**< added to Host unless @c default_port */
+    bool default_port;
+    const char *user_agent;    /**< User-Agent, or NULL */
+    const char *api_key;       /**< X-Api-Key, or NULL */
+    const char *content_type;  /**< Content-Type, or NULL */
+    bool has_body;             /**< write Content-Length (also 0 for an empty POST) */
+    size_t content_length;
+    bool keep_alive;           /**< false writes "Connection: close" */
+    const hc_header_t *extra;  /**< caller headers, or NULL */
+    size_t n_extra;
+} hc_http_head_t;
+
+/**
+ * Begin a request head: writes "METHOD ". The caller then appends the
+ * request target (path and query, already percent-encoded) with hc_buf
+ * calls, and finishes with hc_http_finish_head().
+ * @param method "GET", "POST", "HEAD", "DELETE", ...
+ */
+void hc_http_begin_head(hc_buf_t *out, const char *method);
+
+/**
+ * Finish a request head: " HTTP/1.1", Host, then the headers of @p h, then
+ * the blank line.
+ * @return HC_OK; HC_ERR_UNSAFE_CHAR if any value holds CR, LF or NUL (or a
+ *         header name holds a non-token character); HC_ERR_BUFFER if
+ *         @p out overflowed at any point since hc_http_begin_head().
+ */
+hc_err_t hc_http_finish_head(hc_buf_t *out, const hc_http_head_t *h);
+
+/* --------------------------------------------------------------- response */
+
+/** What the engine kept of a response. */
+typedef struct hc_http_response {
+    uint16_t status;               /**< e.g. 200 (the final status, after any 1xx) */
+    uint8_t http_minor;            /**< 0 or 1 */
+    bool keep_alive;               /**< the connection may be reused */
+    bool has_content_length;
+    uint32_t content_length;
+    bool chunked;
+    bool has_ping_body_limit;
+    uint32_t ping_body_limit;      /**< Ping-Body-Limit header */
+    bool content_type_truncated;
+    bool location_truncated;
+    char content_type[HC_CONTENT_TYPE_MAX];  /**< "" when absent */
+    char location[HC_LOCATION_MAX];          /**< "" when absent */
+} hc_http_response_t;
+
+/**
+ * Receives body bytes as they are decoded (chunk framing removed). Called
+ * only from inside hc_http_feed() / hc_http_feed_eof().
+ * @return HC_OK to continue; any error stops the response with that error.
+ */
+typedef hc_err_t (*hc_body_sink_fn)(void *ctx, const hc_http_response_t *resp,
+                                    const uint8_t *data, size_t len);
+
+/** Engine state for one request/response exchange. Treat as opaque. */
+typedef struct hc_http {
+    /* send side */
+    const uint8_t *head; size_t head_len;
+    const uint8_t *body; size_t body_len;
+    size_t sent;
+    /* receive side */
+    hc_http_response_t resp;
+    hc_body_sink_fn sink; void *sink_ctx;
+    uint32_t max_body;     /**< 0 = no limit */
+    uint32_t body_seen;
+    uint32_t remaining;    /**< in the current chunk or Content-Length body */
+    uint32_t line_len;     /**< bytes of the current line so far */
+    uint32_t bytes_in;     /**< response bytes consumed so far (saturating) */
+    uint16_t n_headers;
+    uint8_t state;
+    uint8_t field;         /**< which wanted header is being read */
+    uint8_t val_len;
+    bool head_request;
+    bool te_present;
+    bool val_over;
+    char val[HC_HTTP_VALUE_MAX];
+} hc_http_t;
+
+/**
+ * Prepare an exchange. @p head (from hc_http_finish_head) and @p body are
+ * the caller's memory and must stay valid and unchanged until the exchange
+ * ends; neither is copied.
+ * @param head_request the method is HEAD (the response has no body)
+ * @param max_body     largest response body accepted (0 = no limit)
+ * @param sink         receives body bytes; NULL discards them
+ */
+void hc_http_start(hc_http_t *h, const uint8_t *head, size_t head_len,
+                   const uint8_t *body, size_t body_len, bool head_request,
+                   uint32_t max_body, hc_body_sink_fn sink, void *sink_ctx);
+
+/** Restart sending from the first byte (after a reconnect), and forget any
+ *  response state. */
+void hc_http_rewind(hc_http_t *h);
+
+/** The next bytes to send: sets @p *data and returns their count (0 when
+ *  the whole request has been sent). */
+size_t hc_http_next_out(const hc_http_t *h, const uint8_t **data);
+
+/** Record that @p n of the bytes from hc_http_next_out() were sent. */
+void hc_http_mark_sent(hc_http_t *h, size_t n);
+
+/**
+ * Consume response bytes.
+ * @param used set to how many bytes were consumed (all of them unless the
+ *             result is an error).
+ * @return HC_IN_PROGRESS (more bytes wanted), HC_OK (response complete; any
+ *         further byte is HC_ERR_HTTP_TRAILING_DATA), or an error: the
+ *         HC_ERR_HTTP_* codes, HC_ERR_BODY_TOO_LARGE, or the sink's error.
+ *         After an error the exchange is dead; further calls repeat it.
+ */
+hc_err_t hc_http_feed(hc_http_t *h, const uint8_t *data, size_t len, size_t *used);
+
+/**
+ * The peer closed the connection.
+ * @return HC_OK when that completes the response (close-delimited body, or
+ *         already complete); HC_ERR_CLOSED when no response byte had
+ *         arrived; HC_ERR_HTTP_TRUNCATED otherwise.
+ */
+hc_err_t hc_http_feed_eof(hc_http_t *h);
+
+/** True once any response byte has been consumed. */
+static inline bool hc_http_response_started(const hc_http_t *h) { return h->bytes_in > 0; }
+
+/** True once the response headers are complete (resp fields are final). */
+bool hc_http_headers_done(const hc_http_t *h);
+
+#endif /* HC_HTTP_H */

@@ -1,0 +1,50 @@
+/**
+ * @file hc_url.h
+ * @brief Base URLs (ping and API roots) and the safety rules for values
+ *        that reach a request line or a header.
+ */
+#ifndef HC_URL_H
+#define HC_URL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "healthchecks/hc_config.h"
+#include "healthchecks/hc_error.h"
+
+/** A parsed base URL. @c path points into the string that was parsed, which
+ *  must outlive this struct. */
+typedef struct hc_url {
+    bool tls;                 /**< https */
+    uint16_t port;            /**< explicit port, or 80 / 443 */
+    bool default_port;        /**< the port is the scheme's default (Host omits it) */
+    bool ipv6;                /**< the host is an IPv6 literal (Host adds brackets) */
+    char host[HC_HOST_MAX];   /**< host name or IP literal, no brackets, NUL-terminated */
+    const char *path;         /**< path prefix, starting with '/', no trailing '/' ("" for none) */
+    size_t path_len;          /**< length of @c path */
+} hc_url_t;
+
+/**
+ * Parse a base URL: `http[s]://host[:port][/prefix][/]`. Host names, IPv4
+ * and bracketed IPv6 literals are accepted; query strings, fragments and
+ * user-info are not (a base URL has no use for them).
+ * @param url  NUL-terminated; must outlive @p out (out->path points into it).
+ * @param out  filled on success; untouched fields are undefined on error.
+ * @return HC_OK; HC_ERR_ARG for NULL; HC_ERR_UNSAFE_CHAR for CR/LF/control
+ *         bytes; HC_ERR_URL for any other malformation (unknown scheme, empty
+ *         host, bad port, host longer than HC_HOST_MAX-1).
+ */
+hc_err_t hc_url_parse(const char *url, hc_url_t *out);
+
+/**
+ * Check that @p s (NUL-terminated) may go into a request line or a header
+ * value: no CR, LF or other control byte except TAB.
+ * @return HC_OK, HC_ERR_ARG for NULL, or HC_ERR_UNSAFE_CHAR.
+ */
+hc_err_t hc_check_header_value(const char *s);
+
+/** Same as hc_check_header_value() for @p n bytes that may contain NUL,
+ *  which is then rejected too. */
+hc_err_t hc_check_header_bytes(const char *s, size_t n);
+
+#endif /* HC_URL_H */

@@ -1,0 +1,2 @@
+/* placeholder: being written */
+typedef int hc_placeholder_t;
