@@ -20,7 +20,8 @@ typedef struct hc_url {
     bool default_port;        /**< the port is the scheme's default (Host omits it) */
     bool ipv6;                /**< the host is an IPv6 literal (Host adds brackets) */
     char host[HC_HOST_MAX];   /**< host name or IP literal, no brackets, NUL-terminated */
-    const char *path;         /**< path prefix, starting with '/', no trailing '/' ("" for none) */
+    const char *path;         /**< path prefix, starting with '/', no trailing '/'; not
+                                   NUL-terminated: use @c path_len ("" for none) */
     size_t path_len;          /**< length of @c path */
 } hc_url_t;
 
@@ -28,23 +29,32 @@ typedef struct hc_url {
  * Parse a base URL: `http[s]://host[:port][/prefix][/]`. Host names, IPv4
  * and bracketed IPv6 literals are accepted; query strings, fragments and
  * user-info are not (a base URL has no use for them).
+ *
+ * The scheme is case-insensitive; the host is kept as given. A host name
+ * holds only letters, digits, '-', '.' and '_'; an IPv6 literal must be
+ * bracketed and is checked for its alphabet (hex digits, ':', '.') only.
+ * The port is 1..65535; an explicit 80 on http or 443 on https counts as
+ * the default. Trailing '/' are dropped from the prefix, inner ones are
+ * kept. '@', '?', '#', spaces, bytes >= 0x80 and the other characters
+ * RFC 3986 forbids unencoded (`"<>[\]^`{|}`) are refused in the prefix.
  * @param url  NUL-terminated; must outlive @p out (out->path points into it).
  * @param out  filled on success; untouched fields are undefined on error.
  * @return HC_OK; HC_ERR_ARG for NULL; HC_ERR_UNSAFE_CHAR for CR/LF/control
- *         bytes; HC_ERR_URL for any other malformation (unknown scheme, empty
- *         host, bad port, host longer than HC_HOST_MAX-1).
+ *         bytes (TAB and DEL included) anywhere; HC_ERR_URL for any other
+ *         malformation (unknown scheme, empty host, bad port, host longer
+ *         than HC_HOST_MAX-1).
  */
 hc_err_t hc_url_parse(const char *url, hc_url_t *out);
 
 /**
  * Check that @p s (NUL-terminated) may go into a request line or a header
- * value: no CR, LF or other control byte except TAB.
+ * value: no CR, LF or other control byte (DEL included) except TAB.
  * @return HC_OK, HC_ERR_ARG for NULL, or HC_ERR_UNSAFE_CHAR.
  */
 hc_err_t hc_check_header_value(const char *s);
 
 /** Same as hc_check_header_value() for @p n bytes that may contain NUL,
- *  which is then rejected too. */
+ *  which is then rejected too. A NULL @p s is HC_ERR_ARG even when @p n is 0. */
 hc_err_t hc_check_header_bytes(const char *s, size_t n);
 
 #endif /* HC_URL_H */
