@@ -2,33 +2,77 @@
  * @file hc_port_posix.h
  * @brief BSD-sockets transport for Linux and other POSIX systems.
  *
- * getaddrinfo (asynchronous with a deadline where glibc offers
- * getaddrinfo_a) trying every address in order, IPv6 and IPv4;
- * non-blocking connect; poll()-based waits bounded by the caller's
- * wait_until; EINTR-safe; MSG_NOSIGNAL so a closed peer never raises
- * SIGPIPE; CLOCK_MONOTONIC; getrandom().
+ * - Names: an IP literal is parsed on the spot (AI_NUMERICHOST, no
+ *   lookup). A host name is looked up with glibc's getaddrinfo_a, polled,
+ *   so a non-blocking caller is never blocked, and bounded by
+ *   @c dns_timeout_ms (HC_IO_TIMEOUT). Without getaddrinfo_a the lookup
+ *   is a plain blocking getaddrinfo, bounded only by the resolver's own
+ *   timeouts.
+ * - Every returned address is tried in order (IPv6 and IPv4, as the
+ *   resolver sorts them) with a non-blocking connect, moving to the next
+ *   one when an address fails. A pending connect is not abandoned for the
+ *   next address when @c wait_until passes: the driver's connect deadline
+ *   bounds the whole attempt.
+ * - poll()-based waits that end at @c wait_until, never before it unless
+ *   there was progress; EINTR is retried everywhere.
+ * - Sockets are SOCK_CLOEXEC and TCP_NODELAY; send uses MSG_NOSIGNAL, so a
+ *   closed peer never raises SIGPIPE.
+ * - Results: when no address accepts, HC_IO_REFUSED if at least one
+ *   refused (ECONNREFUSED), else HC_IO_ERROR; a failed lookup is HC_IO_DNS
+ *   (getaddrinfo's code in @c dns_error); a lookup still running after
+ *   @c dns_timeout_ms is HC_IO_TIMEOUT. End of stream (recv 0), a reset
+ *   (ECONNRESET) and a broken pipe (EPIPE) are HC_IO_CLOSED; anything else
+ *   is HC_IO_ERROR. The errno behind the latest failure is kept in
+ *   @c last_errno. A failed connect leaves nothing open, so the next
+ *   connect starts afresh with a new lookup.
+ * - Clock: CLOCK_MONOTONIC in ms. Sleep: nanosleep, resumed after
+ *   signals. Randomness: getrandom().
+ *
+ * Lookup ownership. glibc writes a lookup's result into its control block
+ * from a resolver thread, and a lookup that is already running cannot be
+ * cancelled. So the control block lives on the heap, not in hc_posix_t:
+ * when a lookup is abandoned (DNS timeout, or close() while resolving) the
+ * block is handed to the lookup's completion callback, which frees it and
+ * its result when the resolver finishes. close() therefore never waits,
+ * and hc_posix_t may be discarded as soon as close() returns. (Only if
+ * glibc itself runs out of memory while starting a lookup may a block be
+ * leaked; it is never left dangling.)
+ *
+ * One hc_posix_t is one connection, used by one thread at a time.
  */
 #ifndef HC_PORT_POSIX_H
 #define HC_PORT_POSIX_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include "healthchecks/hc_transport.h"
 
-/** State of one POSIX connection. Zero it with hc_posix_init(). */
+/** State of one POSIX connection. Set it up with hc_posix_init(); the
+ *  fields marked private are the port's own. */
 typedef struct hc_posix {
     int fd;                   /**< socket, -1 when closed */
-    void *addrs;              /**< struct addrinfo list being tried, or NULL */
-    void *next_addr;          /**< next struct addrinfo to try */
     int last_errno;           /**< errno of the latest failure, for diagnostics */
-    int dns_error;            /**< getaddrinfo's error code of the latest lookup */
-    uint32_t dns_timeout_ms;  /**< bound on name resolution (default 5000) */
+    int dns_error;            /**< getaddrinfo's error code of the latest failed lookup (EAI_...) */
+    uint32_t dns_timeout_ms;  /**< bound on a name lookup (default 5000); set before connecting */
+
+    int phase;                /**< private: idle, resolving, connecting or connected */
+    bool refused;             /**< private: an address of this attempt refused */
+    uint32_t dns_deadline;    /**< private: when the lookup in flight times out */
+    void *lookup;             /**< private: heap block of the lookup in flight, or NULL */
+    void *addrs;              /**< private: struct addrinfo list being tried, or NULL */
+    void *next_addr;          /**< private: next struct addrinfo to try */
 } hc_posix_t;
 
-/** Initialise @p p (no connection). */
+/** Initialise @p p: no connection, @c dns_timeout_ms 5000. */
 void hc_posix_init(hc_posix_t *p);
 
-/** A transport over @p p (which must outlive it). */
+/**
+ * A transport over @p p (which must outlive it). Close the transport
+ * before discarding @p p: close frees the socket, the address list and
+ * any lookup in flight, and never blocks. Send and recv without a
+ * connection return HC_IO_ERROR.
+ */
 hc_transport_t hc_posix_transport(hc_posix_t *p);
 
 #endif /* HC_PORT_POSIX_H */
