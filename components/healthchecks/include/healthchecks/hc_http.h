@@ -25,7 +25,7 @@
 /** One caller-supplied header. Name and value are checked before use. */
 typedef struct hc_header {
     const char *name;   /**< token characters only */
-    const char *value;  /**< no CR, LF or NUL */
+    const char *value;  /**< no CR, LF or NUL; NULL omits the header */
 } hc_header_t;
 
 /** Everything written after the request line. NULL strings are omitted. */
@@ -54,9 +54,13 @@ void hc_http_begin_head(hc_buf_t *out, const char *method);
 
 /**
  * Finish a request head: " HTTP/1.1", Host, then the headers of @p h, then
- * the blank line.
- * @return HC_OK; HC_ERR_UNSAFE_CHAR if any value holds CR, LF or NUL (or a
- *         header name holds a non-token character); HC_ERR_BUFFER if
+ * the blank line. A value that fails its check is not written, and @p out
+ * is marked overflowed so the head can never be sent by mistake.
+ * @return HC_OK; HC_ERR_ARG if @p h->host or an extra header's name is
+ *         NULL; HC_ERR_UNSAFE_CHAR if any value holds CR, LF, NUL
+ *         or another control byte except TAB (or an extra header name is
+ *         empty or holds a non-token character); HC_ERR_RANGE if
+ *         @p h->content_length does not fit 32 bits; else HC_ERR_BUFFER if
  *         @p out overflowed at any point since hc_http_begin_head().
  */
 hc_err_t hc_http_finish_head(hc_buf_t *out, const hc_http_head_t *h);
@@ -68,9 +72,9 @@ typedef struct hc_http_response {
     uint16_t status;               /**< e.g. 200 (the final status, after any 1xx) */
     uint8_t http_minor;            /**< 0 or 1 */
     bool keep_alive;               /**< the connection may be reused */
-    bool has_content_length;
+    bool has_content_length;       /**< as sent; Transfer-Encoding overrides it */
     uint32_t content_length;
-    bool chunked;
+    bool chunked;                  /**< the last transfer coding is chunked */
     bool has_ping_body_limit;
     uint32_t ping_body_limit;      /**< Ping-Body-Limit header */
     bool content_type_truncated;
@@ -80,35 +84,42 @@ typedef struct hc_http_response {
 } hc_http_response_t;
 
 /**
- * Receives body bytes as they are decoded (chunk framing removed). Called
- * only from inside hc_http_feed() / hc_http_feed_eof().
+ * Receives body bytes as they are decoded (chunk framing removed), in as
+ * large pieces as the input allows, never with @p len 0. Called only from
+ * inside hc_http_feed(). @p data is valid only during the call.
  * @return HC_OK to continue; any error stops the response with that error.
  */
 typedef hc_err_t (*hc_body_sink_fn)(void *ctx, const hc_http_response_t *resp,
                                     const uint8_t *data, size_t len);
 
-/** Engine state for one request/response exchange. Treat as opaque. */
+/** Engine state for one request/response exchange. Treat as opaque.
+ *  (The small fields come first: Thumb code reaches them with short
+ *  instructions.) */
 typedef struct hc_http {
-    /* send side */
-    const uint8_t *head; size_t head_len;
-    const uint8_t *body; size_t body_len;
-    size_t sent;
-    /* receive side */
-    hc_http_response_t resp;
-    hc_body_sink_fn sink; void *sink_ctx;
-    uint32_t max_body;     /**< 0 = no limit */
-    uint32_t body_seen;
-    uint32_t remaining;    /**< in the current chunk or Content-Length body */
-    uint32_t line_len;     /**< bytes of the current line so far */
-    uint32_t bytes_in;     /**< response bytes consumed so far (saturating) */
-    uint16_t n_headers;
+    /* progress: everything up to @c head is cleared by hc_http_rewind() */
     uint8_t state;
     uint8_t field;         /**< which wanted header is being read */
     uint8_t val_len;
-    bool head_request;
+    uint8_t err;           /**< the error that ended the exchange, or 0 */
     bool te_present;
     bool val_over;
+    bool cr;               /**< the last byte was a CR inside a line */
+    bool conn_close;       /**< a Connection: close token was seen */
+    bool conn_keep;        /**< a Connection: keep-alive token was seen */
+    uint16_t n_headers;
+    uint32_t line_len;     /**< bytes of the current line so far */
+    uint32_t remaining;    /**< in the current chunk or Content-Length body */
+    uint32_t body_seen;
+    uint32_t bytes_in;     /**< response bytes fed so far (saturating) */
+    size_t sent;
+    hc_http_response_t resp;
     char val[HC_HTTP_VALUE_MAX];
+    /* set by hc_http_start(), kept by hc_http_rewind() */
+    const uint8_t *head; size_t head_len;
+    const uint8_t *body; size_t body_len;
+    hc_body_sink_fn sink; void *sink_ctx;
+    uint32_t max_body;     /**< 0 = no limit */
+    bool head_request;
 } hc_http_t;
 
 /**
@@ -116,7 +127,10 @@ typedef struct hc_http {
  * the caller's memory and must stay valid and unchanged until the exchange
  * ends; neither is copied.
  * @param head_request the method is HEAD (the response has no body)
- * @param max_body     largest response body accepted (0 = no limit)
+ * @param max_body     largest response body accepted (0 = no limit). A
+ *                     Content-Length over it fails before any body byte is
+ *                     delivered; a chunked or close-delimited body gets the
+ *                     bytes up to the limit, then HC_ERR_BODY_TOO_LARGE.
  * @param sink         receives body bytes; NULL discards them
  */
 void hc_http_start(hc_http_t *h, const uint8_t *head, size_t head_len,
@@ -131,13 +145,23 @@ void hc_http_rewind(hc_http_t *h);
  *  the whole request has been sent). */
 size_t hc_http_next_out(const hc_http_t *h, const uint8_t **data);
 
-/** Record that @p n of the bytes from hc_http_next_out() were sent. */
+/** Record that @p n of the bytes from hc_http_next_out() were sent (at most
+ *  the count it returned). */
 void hc_http_mark_sent(hc_http_t *h, size_t n);
 
 /**
- * Consume response bytes.
- * @param used set to how many bytes were consumed (all of them unless the
- *             result is an error).
+ * Consume response bytes. @p data is only read during the call; no byte
+ * past @p len is touched. Any split of a response into calls gives the
+ * same result, the same kept headers and the same body bytes.
+ *
+ * Framing: no body for HEAD, 1xx, 204 and 304 (1xx other than 101 are
+ * skipped); chunked when the last transfer coding is chunked; to the close
+ * when another Transfer-Encoding is present or neither header is; else
+ * Content-Length. Transfer-Encoding with Content-Length, HTTP/1.0 without
+ * keep-alive, Connection: close and close-delimited bodies all clear
+ * resp.keep_alive.
+ * @param used set to how many bytes were consumed: all of them unless the
+ *             result is an error, else those before the failing step.
  * @return HC_IN_PROGRESS (more bytes wanted), HC_OK (response complete; any
  *         further byte is HC_ERR_HTTP_TRAILING_DATA), or an error: the
  *         HC_ERR_HTTP_* codes, HC_ERR_BODY_TOO_LARGE, or the sink's error.
@@ -153,7 +177,7 @@ hc_err_t hc_http_feed(hc_http_t *h, const uint8_t *data, size_t len, size_t *use
  */
 hc_err_t hc_http_feed_eof(hc_http_t *h);
 
-/** True once any response byte has been consumed. */
+/** True once any response byte has been fed (even one that was refused). */
 static inline bool hc_http_response_started(const hc_http_t *h) { return h->bytes_in > 0; }
 
 /** True once the response headers are complete (resp fields are final). */
