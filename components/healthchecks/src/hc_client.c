@@ -1,2 +1,426 @@
-/* placeholder: being written */
-typedef int hc_placeholder_t;
+/*
+ * The client drivers. One state machine (connect, send, receive, back off)
+ * moves bytes between the HTTP engine and a transport; the blocking driver
+ * lets each transport call wait until the current deadline, the
+ * non-blocking driver passes "now" so nothing ever waits.
+ */
+#include "healthchecks/hc_client.h"
+
+#include <string.h>
+
+enum { ST_IDLE, ST_CONNECT, ST_SEND, ST_RECV, ST_BACKOFF };
+
+/* Receive space the work buffer must keep after the request head. */
+#define MIN_RECV_SPACE 64u
+/* Transport calls one non-blocking poll may make before yielding. */
+#define POLL_STEPS 32
+
+void hc_config_defaults(hc_config_t *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->ping_url = "https://hc-ping.com";
+    cfg->api_url = "https://healthchecks.io/api";
+    cfg->connect_timeout_ms = 5000;
+    cfg->io_timeout_ms = 10000;
+    cfg->request_timeout_ms = 20000;
+    cfg->deadline_ms = 30000;
+    cfg->max_attempts = 3;
+    cfg->backoff_ms = 500;
+    cfg->backoff_max_ms = 5000;
+    cfg->api_version = 3;
+}
+
+hc_err_t hc_client_init(hc_client_t *c, const hc_config_t *cfg)
+{
+    if (!c || !cfg || !cfg->transport || !cfg->transport->now_ms ||
+        !cfg->work || cfg->work_size < 2 * MIN_RECV_SPACE || !cfg->max_attempts ||
+        !cfg->connect_timeout_ms || !cfg->io_timeout_ms ||
+        !cfg->request_timeout_ms || !cfg->deadline_ms)
+        return HC_ERR_ARG;
+    memset(c, 0, sizeof *c);
+    c->cfg = *cfg;
+    return HC_OK;
+}
+
+static uint32_t now_ms(const hc_client_t *c)
+{
+    const hc_transport_t *tp = c->tp ? c->tp : c->cfg.transport;
+    return tp->now_ms(tp->ctx);
+}
+
+static uint32_t earlier(uint32_t a, uint32_t b)
+{
+    return (int32_t)(a - b) < 0 ? a : b;
+}
+
+static void close_connection(hc_client_t *c)
+{
+    if (c->connected || c->state == ST_CONNECT)
+        c->tp->close(c->tp->ctx);
+    c->connected = false;
+}
+
+void hc_client_close(hc_client_t *c)
+{
+    if (c->state == ST_IDLE && c->tp)
+        close_connection(c);
+}
+
+void hc_client_abort(hc_client_t *c)
+{
+    if (c->state != ST_IDLE)
+        close_connection(c);
+    c->state = ST_IDLE;
+}
+
+hc_err_t hc_status_error(uint16_t status)
+{
+    if (status >= 200 && status < 300)
+        return HC_OK;
+    if (status >= 500 && status < 600)
+        return HC_ERR_SERVER;
+    switch (status) {
+    case 400: return HC_ERR_BAD_REQUEST;
+    case 401: return HC_ERR_UNAUTHORIZED;
+    case 403: return HC_ERR_FORBIDDEN;
+    case 404: return HC_ERR_NOT_FOUND;
+    case 409: return HC_ERR_CONFLICT;
+    case 413: return HC_ERR_PAYLOAD_TOO_LARGE;
+    case 429: return HC_ERR_RATE_LIMITED;
+    default: return HC_ERR_HTTP_STATUS;
+    }
+}
+
+/* ------------------------------------------------------------ requests */
+
+hc_err_t hc_request_begin(hc_client_t *c, hc_buf_t *target, hc_base_t base,
+                          const char *method)
+{
+    if (!c || !target || !method)
+        return HC_ERR_ARG;
+    if (c->state != ST_IDLE)
+        return HC_ERR_BUSY;
+
+    hc_url_t url;
+    hc_err_t err = hc_url_parse(base == HC_BASE_PING ? c->cfg.ping_url : c->cfg.api_url, &url);
+    if (err != HC_OK)
+        return err;
+    const hc_transport_t *tp = url.tls ? c->cfg.tls_transport : c->cfg.transport;
+    if (!tp)
+        return HC_ERR_NO_TLS;
+
+    /* A kept-alive connection serves the next request only on the same
+     * transport, host and port. */
+    if (c->connected && (tp != c->tp || url.port != c->url.port ||
+                         strcmp(url.host, c->url.host) != 0))
+        close_connection(c);
+    c->url = url;
+    c->tp = tp;
+    c->head_request = strcmp(method, "HEAD") == 0;
+
+    hc_buf_init(target, c->cfg.work, c->cfg.work_size);
+    hc_http_begin_head(target, method);
+    hc_buf_put(target, url.path, url.path_len);
+    return HC_OK;
+}
+
+/* Every response body passes here: its first bytes are kept as the
+ * server's text, and a 2xx body goes on to the caller's sink. */
+static hc_err_t client_sink(void *ctx, const hc_http_response_t *resp,
+                            const uint8_t *data, size_t len)
+{
+    hc_client_t *c = ctx;
+    size_t room = sizeof c->text - 1u - c->text_len;
+    size_t take = len < room ? len : room;
+    memcpy(c->text + c->text_len, data, take);
+    c->text_len = (uint8_t)(c->text_len + take);
+    c->text[c->text_len] = '\0';
+    if (take < len)
+        c->text_truncated = true;
+    if (resp->status >= 200 && resp->status < 300 && c->req.sink)
+        return c->req.sink(c->req.sink_ctx, resp, data, len);
+    return HC_OK;
+}
+
+static void begin_attempt(hc_client_t *c, uint32_t now)
+{
+    c->attempt++;
+    c->t_attempt = now;
+    c->t_progress = now;
+    c->sent_any = false;
+    c->status = 0;
+    c->text_len = 0;
+    c->text[0] = '\0';
+    c->text_truncated = false;
+    c->reused = c->connected;
+    c->state = c->connected ? ST_SEND : ST_CONNECT;
+    c->progressed = true;
+    hc_http_rewind(&c->http);
+}
+
+hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *req)
+{
+    if (!c || !target || !req || (req->body_len && !req->body))
+        return HC_ERR_ARG;
+    if (c->state != ST_IDLE)
+        return HC_ERR_BUSY;
+    hc_http_head_t head = {
+        .host = c->url.host,
+        .host_ipv6 = c->url.ipv6,
+        .port = c->url.port,
+        .default_port = c->url.default_port,
+        .user_agent = c->cfg.user_agent,
+        .api_key = req->send_api_key ? c->cfg.api_key : NULL,
+        .content_type = req->content_type,
+        .has_body = req->has_body || req->body_len > 0,
+        .content_length = req->body_len,
+        .keep_alive = c->cfg.keep_alive,
+        .extra = c->cfg.extra_headers,
+        .n_extra = c->cfg.n_extra_headers,
+    };
+    hc_err_t err = hc_http_finish_head(target, &head);
+    if (err != HC_OK)
+        return err;
+    if (target->len + MIN_RECV_SPACE > c->cfg.work_size)
+        return HC_ERR_BUFFER;
+
+    c->req = *req;
+    c->head_len = target->len;
+    hc_http_start(&c->http, c->cfg.work, c->head_len, req->body, req->body_len,
+                  c->head_request, req->max_body, client_sink, c);
+    c->attempt = 0;
+    c->last_error = HC_OK;
+    c->result = HC_IN_PROGRESS;
+    c->t_start = now_ms(c);
+    begin_attempt(c, c->t_start);
+    return HC_OK;
+}
+
+/* ------------------------------------------------------------- driving */
+
+static hc_err_t finish(hc_client_t *c, hc_err_t result)
+{
+    if (result != HC_OK)
+        close_connection(c);
+    c->state = ST_IDLE;
+    c->result = result;
+    c->progressed = true;
+    return result;
+}
+
+static bool retryable_error(hc_err_t err)
+{
+    switch (err) {
+    case HC_ERR_DNS: case HC_ERR_CONNECT: case HC_ERR_TLS: case HC_ERR_TIMEOUT:
+    case HC_ERR_IO: case HC_ERR_CLOSED: case HC_ERR_HTTP_TRUNCATED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool retryable_status(uint16_t status)
+{
+    return status == 408 || status == 429 || (status >= 500 && status < 600);
+}
+
+/* Schedule the next attempt if one is allowed and its back-off ends before
+ * the overall deadline; otherwise end the request with @p result. */
+static hc_err_t retry_or_finish(hc_client_t *c, hc_err_t result)
+{
+    uint32_t now = now_ms(c);
+    bool may_resend = c->req.idempotent || !c->sent_any;
+    if (c->attempt >= c->cfg.max_attempts || !may_resend)
+        return finish(c, result);
+
+    unsigned shift = c->attempt - 1u < 16u ? c->attempt - 1u : 16u;
+    uint32_t delay = c->cfg.backoff_ms << shift;
+    if (delay > c->cfg.backoff_max_ms || delay >> shift != c->cfg.backoff_ms)
+        delay = c->cfg.backoff_max_ms;
+    /* Jitter within [delay/2, delay] so a fleet restarted together spreads out. */
+    uint32_t r = 0;
+    if (c->tp->random && delay >= 2u)
+        (void)c->tp->random(c->tp->ctx, (uint8_t *)&r, sizeof r);
+    delay = delay / 2u + (delay >= 2u ? r % (delay / 2u + 1u) : 0u);
+
+    uint32_t deadline = c->t_start + c->cfg.deadline_ms;
+    if (hc_time_reached(now + delay, deadline))
+        return finish(c, result);
+    close_connection(c);
+    c->t_resume = now + delay;
+    c->state = ST_BACKOFF;
+    c->progressed = true;
+    return HC_IN_PROGRESS;
+}
+
+static hc_err_t attempt_failed(hc_client_t *c, hc_err_t err)
+{
+    c->last_error = err;
+    close_connection(c);
+    return retryable_error(err) ? retry_or_finish(c, err) : finish(c, err);
+}
+
+static hc_err_t response_complete(hc_client_t *c)
+{
+    const hc_http_response_t *resp = &c->http.resp;
+    c->status = resp->status;
+    if (resp->has_ping_body_limit) {
+        c->has_ping_body_limit = true;
+        c->ping_body_limit = resp->ping_body_limit;
+    }
+    if (!(c->cfg.keep_alive && resp->keep_alive))
+        close_connection(c);
+    if (retryable_status(resp->status)) {
+        c->last_error = hc_status_error(resp->status);
+        return retry_or_finish(c, HC_OK);
+    }
+    return finish(c, HC_OK);
+}
+
+/* A kept-alive connection the server has meanwhile closed fails before any
+ * response byte: reconnect and resend once, without counting an attempt. */
+static bool stale_connection(hc_client_t *c)
+{
+    if (!c->reused || hc_http_response_started(&c->http))
+        return false;
+    close_connection(c);
+    c->reused = false;
+    c->state = ST_CONNECT;
+    c->progressed = true;
+    hc_http_rewind(&c->http);
+    return true;
+}
+
+static hc_err_t io_error(int32_t r)
+{
+    switch (r) {
+    case HC_IO_CLOSED: return HC_ERR_CLOSED;
+    case HC_IO_TIMEOUT: return HC_ERR_TIMEOUT;
+    case HC_IO_DNS: return HC_ERR_DNS;
+    case HC_IO_REFUSED: return HC_ERR_CONNECT;
+    case HC_IO_TLS: return HC_ERR_TLS;
+    case HC_IO_TLS_VERIFY: return HC_ERR_TLS_VERIFY;
+    default: return HC_ERR_IO;
+    }
+}
+
+static hc_err_t step_connect(hc_client_t *c, uint32_t until)
+{
+    int32_t r = c->tp->connect(c->tp->ctx, c->url.host, c->url.port, until);
+    if (r == HC_IO_WOULD_BLOCK)
+        return HC_IN_PROGRESS;
+    if (r < 0)
+        return attempt_failed(c, r == HC_IO_CLOSED ? HC_ERR_CONNECT : io_error(r));
+    c->connected = true;
+    c->state = ST_SEND;
+    c->t_progress = now_ms(c);
+    c->progressed = true;
+    return HC_IN_PROGRESS;
+}
+
+static hc_err_t step_send(hc_client_t *c, uint32_t until)
+{
+    const uint8_t *out;
+    size_t n = hc_http_next_out(&c->http, &out);
+    int32_t r = c->tp->send(c->tp->ctx, out, n, until);
+    if (r == HC_IO_WOULD_BLOCK)
+        return HC_IN_PROGRESS;
+    if (r <= 0)
+        return stale_connection(c) ? HC_IN_PROGRESS : attempt_failed(c, io_error(r));
+    hc_http_mark_sent(&c->http, (size_t)r);
+    c->sent_any = true;
+    c->t_progress = now_ms(c);
+    c->progressed = true;
+    if (hc_http_next_out(&c->http, &out) == 0)
+        c->state = ST_RECV;
+    return HC_IN_PROGRESS;
+}
+
+static hc_err_t step_recv(hc_client_t *c, uint32_t until)
+{
+    uint8_t *space = c->cfg.work + c->head_len;
+    int32_t r = c->tp->recv(c->tp->ctx, space, c->cfg.work_size - c->head_len, until);
+    if (r == HC_IO_WOULD_BLOCK)
+        return HC_IN_PROGRESS;
+    hc_err_t e;
+    if (r > 0) {
+        size_t used;
+        c->t_progress = now_ms(c);
+        c->progressed = true;
+        e = hc_http_feed(&c->http, space, (size_t)r, &used);
+        if (e == HC_IN_PROGRESS)
+            return e;
+    } else if (r == HC_IO_CLOSED) {
+        e = hc_http_feed_eof(&c->http);
+        c->connected = false;
+        c->tp->close(c->tp->ctx);
+    } else {
+        e = io_error(r);
+    }
+    if (e == HC_OK)
+        return response_complete(c);
+    if (stale_connection(c))
+        return HC_IN_PROGRESS;
+    return attempt_failed(c, e);
+}
+
+static uint32_t phase_deadline(const hc_client_t *c)
+{
+    uint32_t d = earlier(c->t_start + c->cfg.deadline_ms,
+                         c->t_attempt + c->cfg.request_timeout_ms);
+    if (c->state == ST_CONNECT)
+        return earlier(d, c->t_attempt + c->cfg.connect_timeout_ms);
+    return earlier(d, c->t_progress + c->cfg.io_timeout_ms);
+}
+
+/* One transport call (or one state change), waiting at most until
+ * @p wait_until. Sets c->progressed when anything moved. */
+static hc_err_t step(hc_client_t *c, uint32_t wait_until)
+{
+    uint32_t now = now_ms(c);
+    c->progressed = false;
+    if (c->state == ST_BACKOFF) {
+        if (hc_time_reached(now, c->t_resume))
+            begin_attempt(c, now);
+        return HC_IN_PROGRESS;
+    }
+    uint32_t deadline = phase_deadline(c);
+    if (hc_time_reached(now, deadline))
+        return attempt_failed(c, HC_ERR_TIMEOUT);
+    uint32_t until = earlier(wait_until, deadline);
+    switch (c->state) {
+    case ST_CONNECT: return step_connect(c, until);
+    case ST_SEND: return step_send(c, until);
+    case ST_RECV: return step_recv(c, until);
+    default: return c->result;
+    }
+}
+
+hc_err_t hc_client_poll(hc_client_t *c)
+{
+    if (!c)
+        return HC_ERR_ARG;
+    for (int i = 0; i < POLL_STEPS && c->state != ST_IDLE; i++) {
+        hc_err_t r = step(c, now_ms(c));
+        if (r != HC_IN_PROGRESS || !c->progressed)
+            return r;
+    }
+    return c->state == ST_IDLE ? c->result : HC_IN_PROGRESS;
+}
+
+hc_err_t hc_client_wait(hc_client_t *c)
+{
+    if (!c)
+        return HC_ERR_ARG;
+    while (c->state != ST_IDLE) {
+        if (c->state == ST_BACKOFF) {
+            uint32_t now = now_ms(c);
+            if (!hc_time_reached(now, c->t_resume) && c->tp->sleep_ms)
+                c->tp->sleep_ms(c->tp->ctx, c->t_resume - now);
+        }
+        hc_err_t r = step(c, phase_deadline(c));
+        if (r != HC_IN_PROGRESS)
+            return r;
+    }
+    return c->result;
+}

@@ -78,7 +78,9 @@ typedef struct hc_client {
     size_t head_len;
     uint8_t state;
     uint8_t attempt;               /**< attempts started for this request */
+    bool head_request;             /**< the method is HEAD */
     bool connected;
+    bool progressed;               /**< the latest step moved the request forward */
     bool reused;                   /**< this attempt runs on a kept-alive connection */
     bool sent_any;                 /**< this attempt sent at least one byte */
     uint32_t t_start;              /**< request began */
@@ -143,6 +145,15 @@ hc_err_t hc_client_wait(hc_client_t *c);
 
 /** Abandon the request in flight (closing its connection). Idempotent. */
 void hc_client_abort(hc_client_t *c);
+
+/**
+ * The error a response status means, for modules that map statuses:
+ * 2xx → HC_OK, 400 → HC_ERR_BAD_REQUEST, 401 → HC_ERR_UNAUTHORIZED,
+ * 403 → HC_ERR_FORBIDDEN, 404 → HC_ERR_NOT_FOUND, 409 → HC_ERR_CONFLICT,
+ * 413 → HC_ERR_PAYLOAD_TOO_LARGE, 429 → HC_ERR_RATE_LIMITED,
+ * 5xx → HC_ERR_SERVER, anything else → HC_ERR_HTTP_STATUS.
+ */
+hc_err_t hc_status_error(uint16_t status);
 
 /** HTTP status of the latest response, 0 if none arrived. */
 static inline uint16_t hc_client_status(const hc_client_t *c) { return c->status; }
