@@ -1,0 +1,107 @@
+/**
+ * @file hc_ping.h
+ * @brief The Pinging API: success, start, fail, log and exit-status signals,
+ *        by UUID or by ping key + slug, with run ids, bodies and retries.
+ *
+ * Every ping is validated before a byte is sent. A ping counts as delivered
+ * only on a 2xx whose text is not the hosted service's "OK (not found)" or
+ * "OK (rate-limited)".
+ */
+#ifndef HC_PING_H
+#define HC_PING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "healthchecks/hc_client.h"
+
+/** What a ping reports. */
+typedef enum hc_signal {
+    HC_SIGNAL_SUCCESS, /**< `<check>` */
+    HC_SIGNAL_START,   /**< `<check>/start` */
+    HC_SIGNAL_FAIL,    /**< `<check>/fail` */
+    HC_SIGNAL_LOG,     /**< `<check>/log`: recorded, changes no state */
+    HC_SIGNAL_EXIT     /**< `<check>/<exit_status>`: 0 success, else failure */
+} hc_signal_t;
+
+/** HTTP method of a ping. */
+typedef enum hc_method {
+    HC_METHOD_AUTO,  /**< POST when there is a body, else GET */
+    HC_METHOD_GET,
+    HC_METHOD_HEAD,  /**< no body allowed */
+    HC_METHOD_POST
+} hc_method_t;
+
+/** One ping. Zero-initialise, then set the target and what you need. */
+typedef struct hc_ping {
+    hc_signal_t signal;
+    unsigned exit_status;     /**< 0..255, for HC_SIGNAL_EXIT */
+    const char *uuid;         /**< canonical lowercase UUID; or NULL to use @c slug */
+    const char *slug;         /**< [a-z0-9-_]{1,100}, with the config's ping key */
+    const char *rid;          /**< run id (a UUID), or NULL; see hc_rid_new() */
+    bool create;              /**< slug pings: create the check if missing (201) */
+    hc_method_t method;
+    const uint8_t *body;      /**< sent from this memory, not copied; or NULL */
+    size_t body_len;
+    bool body_tail;           /**< send only the last Ping-Body-Limit bytes when
+                                   the body is larger (limit learned earlier) */
+} hc_ping_t;
+
+/** What became of a ping. */
+typedef struct hc_ping_result {
+    bool delivered;          /**< the server recorded it */
+    bool created;            /**< 201: create=1 made the check */
+    uint16_t status;         /**< HTTP status, 0 when no response arrived */
+    size_t body_sent;        /**< body bytes sent (fewer than given when
+                                  body_tail cut the head of the body) */
+    bool has_body_limit;     /**< the server announced Ping-Body-Limit (now or earlier) */
+    uint32_t body_limit;
+    const char *text;        /**< server's response text (owned by the client, valid
+                                  until its next request) */
+} hc_ping_result_t;
+
+/**
+ * Check @p p without sending anything.
+ * @return HC_OK; HC_ERR_ARG (no target, both uuid and slug, malformed uuid
+ *         or rid, slug not [a-z0-9-_], slug without a ping key, create on a
+ *         uuid ping, HEAD with a body); HC_ERR_RANGE (exit status > 255);
+ *         HC_ERR_TOO_LONG (slug over 100); HC_ERR_UNSAFE_CHAR (control
+ *         bytes in the ping key).
+ */
+hc_err_t hc_ping_validate(const hc_client_t *c, const hc_ping_t *p);
+
+/**
+ * Start a ping without blocking; then call hc_ping_poll() until it stops
+ * returning HC_IN_PROGRESS. @p p and its body must stay valid until then.
+ * @return HC_OK when started, or a validation / request error (nothing sent).
+ */
+hc_err_t hc_ping_begin(hc_client_t *c, const hc_ping_t *p);
+
+/**
+ * Advance a ping started with hc_ping_begin(); never blocks.
+ * @param out filled when the ping has ended (may be NULL).
+ * @return HC_IN_PROGRESS; HC_OK when delivered; otherwise why not:
+ *         a transport error, HC_ERR_NOT_FOUND (also for "OK (not found)"),
+ *         HC_ERR_RATE_LIMITED (429 or "OK (rate-limited)"),
+ *         HC_ERR_CONFLICT (ambiguous slug), HC_ERR_BAD_REQUEST,
+ *         HC_ERR_UNAUTHORIZED / HC_ERR_FORBIDDEN, HC_ERR_SERVER, ...
+ */
+hc_err_t hc_ping_poll(hc_client_t *c, hc_ping_result_t *out);
+
+/** Send a ping and wait for its end (retries included), at most until the
+ *  client's deadline. Returns as hc_ping_poll() (never HC_IN_PROGRESS). */
+hc_err_t hc_ping_send(hc_client_t *c, const hc_ping_t *p, hc_ping_result_t *out);
+
+/**
+ * Write a fresh random (version 4) UUID, lowercase, NUL-terminated, into
+ * @p out (37 bytes), using the transport's random source.
+ * @return HC_OK, or HC_ERR_ARG when the transport has no random source or
+ *         it failed.
+ */
+hc_err_t hc_rid_new(const hc_client_t *c, char out[37]);
+
+/** True if @p s is a canonical UUID (8-4-4-4-12 hex digits). With
+ *  @p lowercase_only, uppercase hex is refused (as in ping URLs). */
+bool hc_is_uuid(const char *s, bool lowercase_only);
+
+#endif /* HC_PING_H */

@@ -1,0 +1,342 @@
+/* The ping module over the mock port: validation before any byte is sent,
+ * the exact request of each signal, result mapping (hosted quirks
+ * included), body tails, retries, and the 512-byte work buffer. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "healthchecks/hc_ping.h"
+#include "hc_port_mock.h"
+
+#define UUID "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
+#define RID "cabd8d03-d637-46e9-b652-805655b43815"
+#define KEY "pingkey0123456789abcde"
+
+static hc_mock_t mock;
+static hc_transport_t tp;
+static hc_client_t client;
+static hc_config_t cfg;
+static uint8_t work[512];
+static uint8_t capture[8192];
+static hc_mock_conn_t script[4];
+
+static hc_mock_conn_t answer(const char *response)
+{
+    hc_mock_conn_t c = { 0 };
+    c.response = (const uint8_t *)response;
+    c.response_len = strlen(response);
+    return c;
+}
+
+static void setup(const char *response)
+{
+    memset(script, 0, sizeof script);
+    script[0] = answer(response);
+    hc_mock_init(&mock, script, 1, capture, sizeof capture);
+    tp = hc_mock_transport(&mock);
+    hc_config_defaults(&cfg);
+    cfg.ping_url = "http://hc.test/ping";
+    cfg.ping_key = KEY;
+    cfg.transport = &tp;
+    cfg.work = work;
+    cfg.work_size = sizeof work;
+    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+}
+
+static const char *request_line(void)
+{
+    static char line[512];
+    size_t n = 0;
+    while (n < mock.capture_len && n < sizeof line - 1 && capture[n] != '\r') {
+        line[n] = (char)capture[n];
+        n++;
+    }
+    line[n] = '\0';
+    return line;
+}
+
+#define OK "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nPing-Body-Limit: 10000\r\n\r\nOK"
+
+/* -------------------------------------------------------- request lines */
+
+static void check_line(hc_ping_t p, const char *expected)
+{
+    setup(OK);
+    hc_ping_result_t res;
+    assert_int_equal(hc_ping_send(&client, &p, &res), HC_OK);
+    assert_true(res.delivered);
+    assert_string_equal(request_line(), expected);
+}
+
+static void test_signals_by_uuid(void **state)
+{
+    (void)state;
+    check_line((hc_ping_t){ .uuid = UUID }, "GET /ping/" UUID " HTTP/1.1");
+    check_line((hc_ping_t){ .uuid = UUID, .signal = HC_SIGNAL_START }, "GET /ping/" UUID "/start HTTP/1.1");
+    check_line((hc_ping_t){ .uuid = UUID, .signal = HC_SIGNAL_FAIL }, "GET /ping/" UUID "/fail HTTP/1.1");
+    check_line((hc_ping_t){ .uuid = UUID, .signal = HC_SIGNAL_LOG }, "GET /ping/" UUID "/log HTTP/1.1");
+    check_line((hc_ping_t){ .uuid = UUID, .signal = HC_SIGNAL_EXIT }, "GET /ping/" UUID "/0 HTTP/1.1");
+    check_line((hc_ping_t){ .uuid = UUID, .signal = HC_SIGNAL_EXIT, .exit_status = 255 },
+               "GET /ping/" UUID "/255 HTTP/1.1");
+}
+
+static void test_head_ping(void **state)
+{
+    (void)state;
+    setup("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n"); /* HEAD: no body follows */
+    hc_ping_t p = { .uuid = UUID, .rid = RID, .method = HC_METHOD_HEAD };
+    hc_ping_result_t res;
+    assert_int_equal(hc_ping_send(&client, &p, &res), HC_OK);
+    assert_string_equal(request_line(), "HEAD /ping/" UUID "?rid=" RID " HTTP/1.1");
+    assert_string_equal(res.text, "");
+}
+
+static void test_signals_by_slug(void **state)
+{
+    (void)state;
+    check_line((hc_ping_t){ .slug = "db-backup_2" }, "GET /ping/" KEY "/db-backup_2 HTTP/1.1");
+    check_line((hc_ping_t){ .slug = "db", .signal = HC_SIGNAL_START, .rid = RID, .create = true },
+               "GET /ping/" KEY "/db/start?rid=" RID "&create=1 HTTP/1.1");
+    check_line((hc_ping_t){ .slug = "db", .create = true, .method = HC_METHOD_POST },
+               "POST /ping/" KEY "/db?create=1 HTTP/1.1");
+}
+
+static void test_body_is_posted_from_caller_memory(void **state)
+{
+    (void)state;
+    setup(OK);
+    static const char body[] = "backup done: 42 files";
+    hc_ping_t p = { .uuid = UUID, .signal = HC_SIGNAL_LOG,
+                    .body = (const uint8_t *)body, .body_len = strlen(body) };
+    hc_ping_result_t res;
+    assert_int_equal(hc_ping_send(&client, &p, &res), HC_OK);
+    const char *expected =
+        "POST /ping/" UUID "/log HTTP/1.1\r\nHost: hc.test\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 21\r\n"
+        "Connection: close\r\n\r\nbackup done: 42 files";
+    assert_int_equal(mock.capture_len, strlen(expected));
+    assert_memory_equal(capture, expected, strlen(expected));
+    assert_int_equal(res.body_sent, 21);
+    assert_true(res.has_body_limit);
+    assert_int_equal(res.body_limit, 10000);
+}
+
+static void test_body_tail_uses_learned_limit(void **state)
+{
+    (void)state;
+    setup("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nPing-Body-Limit: 4\r\n\r\nOK");
+    hc_ping_result_t res;
+    hc_ping_t start = { .uuid = UUID, .signal = HC_SIGNAL_START };
+    assert_int_equal(hc_ping_send(&client, &start, &res), HC_OK);
+    assert_int_equal(res.body_limit, 4);
+
+    script[1] = script[0];
+    mock.n_script = 2;
+    hc_ping_t end = { .uuid = UUID, .body = (const uint8_t *)"0123456789",
+                      .body_len = 10, .body_tail = true };
+    size_t before = mock.capture_len;
+    assert_int_equal(hc_ping_send(&client, &end, &res), HC_OK);
+    assert_int_equal(res.body_sent, 4);
+    assert_memory_equal(capture + mock.capture_len - 4, "6789", 4);
+    assert_non_null(strstr((const char *)capture + before, "Content-Length: 4\r\n"));
+}
+
+/* ------------------------------------------------------------- outcomes */
+
+static void check_outcome(const char *response, hc_err_t expected, uint16_t status)
+{
+    setup(response);
+    cfg.max_attempts = 1;
+    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    hc_ping_result_t res;
+    hc_ping_t p = { .uuid = UUID };
+    assert_int_equal(hc_ping_send(&client, &p, &res), expected);
+    assert_int_equal(res.status, status);
+    assert_int_equal(res.delivered, expected == HC_OK);
+}
+
+static void test_outcome_mapping(void **state)
+{
+    (void)state;
+    check_outcome("HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\nOK (not found)", HC_ERR_NOT_FOUND, 200);
+    check_outcome("HTTP/1.1 200 OK\r\nContent-Length: 17\r\n\r\nOK (rate-limited)", HC_ERR_RATE_LIMITED, 200);
+    check_outcome("HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found", HC_ERR_NOT_FOUND, 404);
+    check_outcome("HTTP/1.1 409 Conflict\r\nContent-Length: 14\r\n\r\nambiguous slug", HC_ERR_CONFLICT, 409);
+    check_outcome("HTTP/1.1 400 Bad Request\r\nContent-Length: 18\r\n\r\ninvalid url format", HC_ERR_BAD_REQUEST, 400);
+    check_outcome("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n", HC_ERR_UNAUTHORIZED, 401);
+    check_outcome("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n", HC_ERR_FORBIDDEN, 403);
+    check_outcome("HTTP/1.1 413 Too Large\r\nContent-Length: 0\r\n\r\n", HC_ERR_PAYLOAD_TOO_LARGE, 413);
+    check_outcome("HTTP/1.1 429 Too Many\r\nContent-Length: 0\r\n\r\n", HC_ERR_RATE_LIMITED, 429);
+    check_outcome("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n", HC_ERR_SERVER, 502);
+    check_outcome("HTTP/1.1 302 Found\r\nLocation: https://x/\r\nContent-Length: 0\r\n\r\n", HC_ERR_HTTP_STATUS, 302);
+    check_outcome("HTTP/1.1 201 Created\r\nContent-Length: 7\r\n\r\nCreated", HC_OK, 201);
+}
+
+static void test_created_reported(void **state)
+{
+    (void)state;
+    setup("HTTP/1.1 201 Created\r\nContent-Length: 7\r\n\r\nCreated");
+    hc_ping_result_t res;
+    hc_ping_t p = { .slug = "new-job", .create = true };
+    assert_int_equal(hc_ping_send(&client, &p, &res), HC_OK);
+    assert_true(res.created);
+    assert_string_equal(res.text, "Created");
+}
+
+/* ------------------------------------------------------------ validation */
+
+static void check_refused(hc_ping_t p, hc_err_t expected)
+{
+    setup(OK);
+    hc_ping_result_t res;
+    assert_int_equal(hc_ping_send(&client, &p, &res), expected);
+    assert_false(res.delivered);
+    assert_int_equal(mock.n_connects, 0);
+    assert_int_equal(mock.capture_len, 0);
+}
+
+static void test_validation_before_sending(void **state)
+{
+    (void)state;
+    check_refused((hc_ping_t){ 0 }, HC_ERR_ARG);
+    check_refused((hc_ping_t){ .uuid = UUID, .slug = "x" }, HC_ERR_ARG);
+    check_refused((hc_ping_t){ .uuid = "45C9D87E-C6E4-42C7-BA1E-921CFC827121" }, HC_ERR_ARG);
+    check_refused((hc_ping_t){ .uuid = "45c9d87e-c6e4-42c7-ba1e-921cfc82712" }, HC_ERR_ARG);
+    check_refused((hc_ping_t){ .uuid = "45c9d87e-c6e4-42c7-ba1e-921cfc8271211" }, HC_ERR_ARG);
+    check_refused((hc_ping_t){ .uuid = "45c9d87e/c6e4-42c7-ba1e-921cfc827121" }, HC_ERR_ARG);
+    check_refused((hc_ping_t){ .uuid = UUID, .create = true }, HC_ERR_ARG);
+    check_refused((hc_ping_t){ .slug = "Backup" }, HC_ERR_ARG);
+    check_refused((hc_ping_t){ .slug = "a b" }, HC_ERR_ARG);
+    check_refused((hc_ping_t){ .slug = "" }, HC_ERR_ARG);
+    check_refused((hc_ping_t){ .slug = "x\r\nHost: evil" }, HC_ERR_ARG);
+    check_refused((hc_ping_t){ .uuid = UUID, .signal = HC_SIGNAL_EXIT, .exit_status = 256 }, HC_ERR_RANGE);
+    check_refused((hc_ping_t){ .uuid = UUID, .rid = "not-a-uuid" }, HC_ERR_ARG);
+    check_refused((hc_ping_t){ .uuid = UUID, .rid = RID "\r\nX: y" }, HC_ERR_ARG);
+    check_refused((hc_ping_t){ .uuid = UUID, .method = HC_METHOD_HEAD,
+                               .body = (const uint8_t *)"x", .body_len = 1 }, HC_ERR_ARG);
+    char long_slug[102];
+    memset(long_slug, 'a', 101);
+    long_slug[101] = '\0';
+    check_refused((hc_ping_t){ .slug = long_slug }, HC_ERR_TOO_LONG);
+}
+
+static void test_slug_needs_ping_key_and_safe_key(void **state)
+{
+    (void)state;
+    setup(OK);
+    cfg.ping_key = NULL;
+    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    hc_ping_t p = { .slug = "db" };
+    assert_int_equal(hc_ping_send(&client, &p, NULL), HC_ERR_ARG);
+    cfg.ping_key = "key\r\nX-Evil: 1";
+    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    assert_int_equal(hc_ping_send(&client, &p, NULL), HC_ERR_UNSAFE_CHAR);
+    assert_int_equal(mock.capture_len, 0);
+}
+
+/* -------------------------------------------------------- memory, rids */
+
+static char *read_fixture(const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/healthchecks-3.0.1/%s", HC_TEST_FIXTURES, name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buf[16384];
+    *len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    return buf;
+}
+
+/* A real server's ping response (15 headers) behind a proxy that adds
+ * four more: 19 headers, over 600 bytes, none of them stored. */
+static void test_512_byte_work_buffer_takes_real_headers(void **state)
+{
+    (void)state;
+    size_t len;
+    char *fixture = read_fixture("ping_uuid_success_get.http", &len);
+    char *end_of_head = strstr(fixture, "\r\n\r\n");
+    assert_non_null(end_of_head);
+    static char resp[2048];
+    size_t head = (size_t)(end_of_head - fixture) + 2;
+    memcpy(resp, fixture, head);
+    strcpy(resp + head,
+           "Strict-Transport-Security: max-age=31536000; includeSubDomains; preload\r\n"
+           "Via: 1.1 proxy.example.net (squid/5.7)\r\n"
+           "X-Request-Id: 6f9a2c1e-3b7d-4e8f-9a0b-1c2d3e4f5a6b\r\n"
+           "Alt-Svc: h3=\":443\"; ma=86400\r\n"
+           "\r\nOK");
+    assert_true(strlen(resp) >= 600);
+
+    setup("");
+    script[0].response = (const uint8_t *)resp;
+    script[0].response_len = strlen(resp);
+    script[0].max_read = 0;
+    cfg.user_agent = "hc-device/1.0 (firmware 2.3.4; esp32)";
+    assert_int_equal(sizeof work, 512);
+    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    hc_ping_t p = { .slug = "database-backup", .signal = HC_SIGNAL_START, .rid = RID,
+                    .create = true };
+    hc_ping_result_t res;
+    assert_int_equal(hc_ping_send(&client, &p, &res), HC_OK);
+    assert_int_equal(res.status, 200);
+    assert_string_equal(res.text, "OK");
+    assert_int_equal(res.body_limit, 10000);
+}
+
+static void test_rid_new_is_v4_uuid(void **state)
+{
+    (void)state;
+    setup(OK);
+    char a[37], b[37];
+    assert_int_equal(hc_rid_new(&client, a), HC_OK);
+    assert_int_equal(hc_rid_new(&client, b), HC_OK);
+    assert_true(hc_is_uuid(a, true));
+    assert_int_equal(a[14], '4');
+    assert_true(strchr("89ab", a[19]) != NULL);
+    assert_string_not_equal(a, b);
+}
+
+static void test_nonblocking_ping(void **state)
+{
+    (void)state;
+    setup(OK);
+    script[0].max_read = 1;
+    script[0].storm = 2;
+    hc_ping_t p = { .uuid = UUID };
+    assert_int_equal(hc_ping_begin(&client, &p), HC_OK);
+    hc_ping_result_t res;
+    hc_err_t r = HC_IN_PROGRESS;
+    int polls = 0;
+    while (r == HC_IN_PROGRESS && polls < 10000) {
+        r = hc_ping_poll(&client, &res);
+        polls++;
+    }
+    assert_int_equal(r, HC_OK);
+    assert_true(polls > 1);
+    assert_true(res.delivered);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_signals_by_uuid),
+        cmocka_unit_test(test_head_ping),
+        cmocka_unit_test(test_signals_by_slug),
+        cmocka_unit_test(test_body_is_posted_from_caller_memory),
+        cmocka_unit_test(test_body_tail_uses_learned_limit),
+        cmocka_unit_test(test_outcome_mapping),
+        cmocka_unit_test(test_created_reported),
+        cmocka_unit_test(test_validation_before_sending),
+        cmocka_unit_test(test_slug_needs_ping_key_and_safe_key),
+        cmocka_unit_test(test_512_byte_work_buffer_takes_real_headers),
+        cmocka_unit_test(test_rid_new_is_v4_uuid),
+        cmocka_unit_test(test_nonblocking_ping),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
