@@ -1,0 +1,103 @@
+/**
+ * @file hc_trap.h
+ * @brief Run wrapper: monitor one run of a job with a start ping, the tail
+ *        of its output, and a final ping carrying its outcome.
+ *
+ * The C counterpart of a Python `with CheckTrap(check):` block. Every ping
+ * of a run carries the same run id. The job's output goes into a ring in
+ * caller memory that keeps the last N bytes, N being the smaller of the
+ * ring and the server's Ping-Body-Limit (learned from the start ping); when
+ * bytes were dropped, the body starts with a marker saying how many.
+ *
+ * A failed or slow start ping never stops the job: hc_trap_begin() returns
+ * within the client's deadline whatever happens, and the run goes on.
+ */
+#ifndef HC_TRAP_H
+#define HC_TRAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "healthchecks/hc_ping.h"
+
+/** What the final ping says for an outcome. */
+typedef enum hc_trap_action {
+    HC_TRAP_SUCCESS,    /**< success ping */
+    HC_TRAP_FAIL,       /**< /fail */
+    HC_TRAP_LOG,        /**< /log: record the output, change nothing */
+    HC_TRAP_EXIT_CODE,  /**< /<exit code> (0..255) */
+    HC_TRAP_NOTHING     /**< send no final ping */
+} hc_trap_action_t;
+
+/** The exit code to pass to hc_trap_end() when the job could not be run. */
+#define HC_TRAP_EXEC_FAILED (-1)
+
+/** How a run is reported. Zero-initialise, then hc_trap_config_defaults(). */
+typedef struct hc_trap_config {
+    const char *uuid;             /**< the check, by UUID ... */
+    const char *slug;             /**< ... or by slug (ping key from the client) */
+    bool create;                  /**< slug: create the check if missing */
+    bool start_ping;              /**< send a start ping (default true) */
+    bool use_rid;                 /**< a fresh run id on every ping (default true) */
+    hc_trap_action_t on_success;  /**< exit code 0 (default HC_TRAP_SUCCESS) */
+    hc_trap_action_t on_nonzero;  /**< exit code 1..255 (default HC_TRAP_EXIT_CODE) */
+    hc_trap_action_t on_exec_fail;/**< could not run (default HC_TRAP_FAIL) */
+    uint8_t *ring;                /**< output tail storage, or NULL for no body */
+    size_t ring_size;
+    size_t body_limit;            /**< extra cap on the body; 0 = none */
+} hc_trap_config_t;
+
+/** One run. Treat as opaque. */
+typedef struct hc_trap {
+    hc_client_t *client;
+    hc_trap_config_t cfg;
+    hc_ping_t ping;               /**< the final ping, kept while it is sent */
+    char rid[37];
+    size_t head;                  /**< ring index of the next write */
+    size_t len;                   /**< bytes held in the ring */
+    uint64_t total;               /**< bytes ever appended */
+    hc_err_t start_result;        /**< outcome of the start ping */
+    bool pending;                 /**< an *_async ping is in flight */
+} hc_trap_t;
+
+/** Fill @p cfg with the defaults named in hc_trap_config_t. */
+void hc_trap_config_defaults(hc_trap_config_t *cfg);
+
+/**
+ * Begin a run: make the run id and send the start ping (blocking, bounded
+ * by the client's deadline). The run goes on whatever this returns.
+ * @p cfg is copied; the ring it points to must outlive the run.
+ * @return the start ping's result (HC_OK when delivered, or when start
+ *         pings are off); HC_ERR_ARG for a bad target (checked first, and
+ *         then nothing is sent for the whole run).
+ */
+hc_err_t hc_trap_begin(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg);
+
+/** Non-blocking hc_trap_begin(): starts the start ping; drive it with
+ *  hc_trap_poll(). @return HC_OK when started (or nothing to send). */
+hc_err_t hc_trap_begin_async(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg);
+
+/** Append job output to the tail ring (never blocks, never fails; the
+ *  oldest bytes give way). */
+void hc_trap_log(hc_trap_t *t, const void *data, size_t len);
+
+/**
+ * End the run: send the final ping the mapping chooses for @p exit_code
+ * (0..255, or HC_TRAP_EXEC_FAILED), with the output tail as its body,
+ * retried within the client's deadline. Blocking.
+ * @return the final ping's result; HC_OK also when the mapping says
+ *         HC_TRAP_NOTHING.
+ */
+hc_err_t hc_trap_end(hc_trap_t *t, int exit_code);
+
+/** Non-blocking hc_trap_end(): starts the final ping; drive it with hc_trap_poll(). */
+hc_err_t hc_trap_end_async(hc_trap_t *t, int exit_code);
+
+/** Advance the ping started by an *_async call; never blocks.
+ *  @return HC_IN_PROGRESS, or that ping's result. */
+hc_err_t hc_trap_poll(hc_trap_t *t);
+
+/** Bytes of output dropped from the head so far (appended minus kept). */
+uint64_t hc_trap_cut(const hc_trap_t *t);
+
+#endif /* HC_TRAP_H */

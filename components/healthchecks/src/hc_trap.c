@@ -1,0 +1,207 @@
+/* The run wrapper; see hc_trap.h. */
+#include "healthchecks/hc_trap.h"
+
+#include <string.h>
+
+void hc_trap_config_defaults(hc_trap_config_t *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->start_ping = true;
+    cfg->use_rid = true;
+    cfg->on_success = HC_TRAP_SUCCESS;
+    cfg->on_nonzero = HC_TRAP_EXIT_CODE;
+    cfg->on_exec_fail = HC_TRAP_FAIL;
+}
+
+static hc_err_t prepare(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg)
+{
+    if (!t || !c || !cfg || (cfg->ring_size && !cfg->ring))
+        return HC_ERR_ARG;
+    memset(t, 0, sizeof *t);
+    t->client = c;
+    t->cfg = *cfg;
+    t->ping.uuid = cfg->uuid;
+    t->ping.slug = cfg->slug;
+    t->ping.create = cfg->create;
+    t->ping.signal = HC_SIGNAL_START;
+    if (cfg->use_rid && hc_rid_new(c, t->rid) == HC_OK)
+        t->ping.rid = t->rid;
+    /* A bad target fails now, before the job runs, not after it. */
+    hc_err_t err = hc_ping_validate(c, &t->ping);
+    t->start_result = err;
+    return err;
+}
+
+hc_err_t hc_trap_begin(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg)
+{
+    hc_err_t err = prepare(t, c, cfg);
+    if (err == HC_OK && cfg->start_ping)
+        t->start_result = err = hc_ping_send(c, &t->ping, NULL);
+    return err;
+}
+
+hc_err_t hc_trap_begin_async(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg)
+{
+    hc_err_t err = prepare(t, c, cfg);
+    if (err == HC_OK && cfg->start_ping) {
+        t->start_result = HC_IN_PROGRESS;
+        err = hc_ping_begin(c, &t->ping);
+        t->pending = err == HC_OK;
+        if (err != HC_OK)
+            t->start_result = err;
+    }
+    return err;
+}
+
+void hc_trap_log(hc_trap_t *t, const void *data, size_t len)
+{
+    size_t size = t->cfg.ring_size;
+    const uint8_t *p = data;
+    t->total += len;
+    if (!size)
+        return;
+    if (len > size) {          /* only the last ring-full can survive */
+        p += len - size;
+        len = size;
+    }
+    size_t first = size - t->head < len ? size - t->head : len;
+    memcpy(t->cfg.ring + t->head, p, first);
+    memcpy(t->cfg.ring, p + first, len - first);
+    t->head = (t->head + len) % size;
+    t->len = t->len + len > size ? size : t->len + len;
+}
+
+uint64_t hc_trap_cut(const hc_trap_t *t)
+{
+    return t->total - t->len;
+}
+
+static void reverse(uint8_t *a, size_t n)
+{
+    for (size_t i = 0; i < n / 2; i++) {
+        uint8_t x = a[i];
+        a[i] = a[n - 1 - i];
+        a[n - 1 - i] = x;
+    }
+}
+
+/* Rotate the ring in place so the oldest byte comes first. */
+static void linearize(hc_trap_t *t)
+{
+    if (t->len < t->cfg.ring_size || t->head == 0)
+        return;  /* never wrapped, or wrapped exactly to the start */
+    reverse(t->cfg.ring, t->head);
+    reverse(t->cfg.ring + t->head, t->len - t->head);
+    reverse(t->cfg.ring, t->len);
+    t->head = 0;
+}
+
+static size_t body_cap(const hc_trap_t *t)
+{
+    size_t cap = t->cfg.ring_size;
+    if (t->cfg.body_limit && t->cfg.body_limit < cap)
+        cap = t->cfg.body_limit;
+    if (t->client->has_ping_body_limit && t->client->ping_body_limit < cap)
+        cap = t->client->ping_body_limit;
+    return cap;
+}
+
+static size_t digits(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 10u) {
+        v /= 10u;
+        n++;
+    }
+    return n;
+}
+
+#define MARK_HEAD "[hc: "
+#define MARK_TAIL " bytes cut]\n"
+
+/* Point the ping's body at the tail of the output, at most body_cap()
+ * bytes, led by a marker when anything was dropped. */
+static void attach_tail(hc_trap_t *t)
+{
+    size_t cap = body_cap(t);
+    linearize(t);
+    if (t->total <= cap) {
+        t->ping.body = t->cfg.ring;
+        t->ping.body_len = t->len;
+        return;
+    }
+    /* The marker takes room from the kept bytes, which changes the count
+     * it reports; two rounds settle the digit count. */
+    size_t fixed = sizeof MARK_HEAD - 1 + sizeof MARK_TAIL - 1;
+    size_t mark = fixed + 1;
+    for (int round = 0; round < 2; round++)
+        mark = fixed + digits(t->total - (cap > mark ? cap - mark : 0));
+    size_t keep = cap > mark ? cap - mark : cap;
+    uint8_t *body = t->cfg.ring + t->len - keep;
+    if (keep < cap) {
+        hc_buf_t b;
+        hc_buf_init(&b, body - mark, mark);
+        hc_buf_puts(&b, MARK_HEAD);
+        hc_buf_put_i64(&b, (int64_t)(t->total - keep));
+        hc_buf_puts(&b, MARK_TAIL);
+        body -= mark;
+        keep = cap;
+    }
+    t->ping.body = body;
+    t->ping.body_len = keep;
+}
+
+static hc_trap_action_t choose(const hc_trap_t *t, int exit_code)
+{
+    if (exit_code == HC_TRAP_EXEC_FAILED)
+        return t->cfg.on_exec_fail;
+    return exit_code == 0 ? t->cfg.on_success : t->cfg.on_nonzero;
+}
+
+/* Set up the final ping; false when the mapping says to send nothing. */
+static bool prepare_end(hc_trap_t *t, int exit_code)
+{
+    static const hc_signal_t signals[] = { HC_SIGNAL_SUCCESS, HC_SIGNAL_FAIL,
+                                           HC_SIGNAL_LOG, HC_SIGNAL_EXIT };
+    hc_trap_action_t action = choose(t, exit_code);
+    if (action == HC_TRAP_NOTHING)
+        return false;
+    t->ping.signal = signals[action];
+    /* 127 is what a shell reports for a command it could not run. */
+    t->ping.exit_status = exit_code < 0 ? 127u : exit_code > 255 ? 255u : (unsigned)exit_code;
+    t->ping.create = t->cfg.create && !t->cfg.start_ping;
+    if (t->len)
+        attach_tail(t);
+    return true;
+}
+
+hc_err_t hc_trap_end(hc_trap_t *t, int exit_code)
+{
+    if (!t || !t->client)
+        return HC_ERR_ARG;
+    if (!prepare_end(t, exit_code))
+        return HC_OK;
+    return hc_ping_send(t->client, &t->ping, NULL);
+}
+
+hc_err_t hc_trap_end_async(hc_trap_t *t, int exit_code)
+{
+    if (!t || !t->client)
+        return HC_ERR_ARG;
+    if (!prepare_end(t, exit_code))
+        return HC_OK;
+    hc_err_t err = hc_ping_begin(t->client, &t->ping);
+    t->pending = err == HC_OK;
+    return err;
+}
+
+hc_err_t hc_trap_poll(hc_trap_t *t)
+{
+    if (!t || !t->pending)
+        return HC_OK;
+    hc_err_t err = hc_ping_poll(t->client, NULL);
+    t->pending = err == HC_IN_PROGRESS;
+    if (t->start_result == HC_IN_PROGRESS && err != HC_IN_PROGRESS)
+        t->start_result = err;
+    return err;
+}

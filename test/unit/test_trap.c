@@ -1,0 +1,273 @@
+/* The run wrapper over the mock port: the ring keeps the last bytes, the
+ * marker counts what was cut, the outcome mapping picks the final ping,
+ * and one run id ties the pings of a run together. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "healthchecks/hc_trap.h"
+#include "hc_port_mock.h"
+
+#define UUID "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
+#define OK_LIMIT(n) "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nPing-Body-Limit: " n "\r\n\r\nOK"
+
+static hc_mock_t mock;
+static hc_transport_t tp;
+static hc_client_t client;
+static hc_config_t cfg;
+static uint8_t work[512];
+static uint8_t capture[16384];
+static hc_mock_conn_t script[4];
+static uint8_t ring[64];
+
+static hc_mock_conn_t answer(const char *response)
+{
+    hc_mock_conn_t c = { 0 };
+    c.response = (const uint8_t *)response;
+    c.response_len = strlen(response);
+    return c;
+}
+
+static void setup(const char *start_response, const char *end_response)
+{
+    memset(script, 0, sizeof script);
+    script[0] = answer(start_response);
+    script[1] = answer(end_response);
+    hc_mock_init(&mock, script, 2, capture, sizeof capture);
+    tp = hc_mock_transport(&mock);
+    hc_config_defaults(&cfg);
+    cfg.ping_url = "http://hc.test/ping";
+    cfg.transport = &tp;
+    cfg.work = work;
+    cfg.work_size = sizeof work;
+    cfg.max_attempts = 1;
+    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+}
+
+static hc_trap_config_t trap_config(void)
+{
+    hc_trap_config_t tc;
+    hc_trap_config_defaults(&tc);
+    tc.uuid = UUID;
+    tc.ring = ring;
+    tc.ring_size = sizeof ring;
+    return tc;
+}
+
+/* The n-th (0-based) request line the mock saw, and the body after it. */
+static const char *request(unsigned n, const char **body)
+{
+    static char line[256];
+    const char *p = (const char *)capture;
+    const char *end = p + mock.capture_len;
+    for (unsigned k = 0; k <= n; k++) {
+        const char *start = p;
+        const char *head_end = strstr(start, "\r\n\r\n");
+        assert_non_null(head_end);
+        const char *cl = strstr(start, "Content-Length: ");
+        size_t body_len = cl && cl < head_end ? (size_t)strtoul(cl + 16, NULL, 10) : 0;
+        p = head_end + 4 + body_len;
+        assert_true(p <= end);
+        if (k == n) {
+            size_t len = (size_t)(strchr(start, '\r') - start);
+            memcpy(line, start, len);
+            line[len] = '\0';
+            static char b[256];
+            memcpy(b, head_end + 4, body_len);
+            b[body_len] = '\0';
+            if (body)
+                *body = b;
+        }
+    }
+    return line;
+}
+
+static void log_text(hc_trap_t *t, const char *s)
+{
+    hc_trap_log(t, s, strlen(s));
+}
+
+static void test_success_run_shares_rid(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    hc_trap_config_t tc = trap_config();
+    hc_trap_t t;
+    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    log_text(&t, "hello\n");
+    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+
+    char expect[128];
+    snprintf(expect, sizeof expect, "GET /ping/" UUID "/start?rid=%s HTTP/1.1", t.rid);
+    assert_string_equal(request(0, NULL), expect);
+    const char *body;
+    snprintf(expect, sizeof expect, "POST /ping/" UUID "?rid=%s HTTP/1.1", t.rid);
+    assert_string_equal(request(1, &body), expect);
+    assert_string_equal(body, "hello\n");
+}
+
+static void test_nonzero_exit_sends_exit_status(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    hc_trap_config_t tc = trap_config();
+    tc.use_rid = false;
+    hc_trap_t t;
+    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_end(&t, 3), HC_OK);
+    assert_string_equal(request(0, NULL), "GET /ping/" UUID "/start HTTP/1.1");
+    assert_string_equal(request(1, NULL), "GET /ping/" UUID "/3 HTTP/1.1"); /* no output: no body */
+}
+
+static void test_mapping(void **state)
+{
+    (void)state;
+    static const struct { hc_trap_action_t action; int code; const char *line; } cases[] = {
+        { HC_TRAP_FAIL, 0, "POST /ping/" UUID "/fail HTTP/1.1" },
+        { HC_TRAP_LOG, 0, "POST /ping/" UUID "/log HTTP/1.1" },
+        { HC_TRAP_EXIT_CODE, 0, "POST /ping/" UUID "/0 HTTP/1.1" },
+        { HC_TRAP_SUCCESS, 0, "POST /ping/" UUID " HTTP/1.1" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+        hc_trap_config_t tc = trap_config();
+        tc.use_rid = false;
+        tc.start_ping = false;
+        tc.on_success = cases[k].action;
+        hc_trap_t t;
+        assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+        log_text(&t, "x");
+        assert_int_equal(hc_trap_end(&t, cases[k].code), HC_OK);
+        assert_string_equal(request(0, NULL), cases[k].line);
+    }
+}
+
+static void test_exec_failure_and_nothing(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    hc_trap_config_t tc = trap_config();
+    tc.use_rid = false;
+    tc.start_ping = false;
+    tc.on_nonzero = HC_TRAP_NOTHING;
+    hc_trap_t t;
+    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_end(&t, 1), HC_OK);
+    assert_int_equal(mock.capture_len, 0); /* nothing sent at all */
+    assert_int_equal(hc_trap_end(&t, HC_TRAP_EXEC_FAILED), HC_OK);
+    assert_string_equal(request(0, NULL), "GET /ping/" UUID "/fail HTTP/1.1");
+}
+
+static void test_tail_is_kept_with_marker_under_server_limit(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("40"), OK_LIMIT("40"));
+    hc_trap_config_t tc = trap_config();
+    tc.use_rid = false;
+    hc_trap_t t;
+    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    for (int i = 0; i < 100; i++) {   /* 1000 bytes through a 64-byte ring */
+        char line[16];
+        snprintf(line, sizeof line, "line %03d!\n", i);
+        log_text(&t, line);
+    }
+    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    const char *body;
+    request(1, &body);
+    /* 40 bytes: the 20-byte marker, then the last 20 bytes of output */
+    assert_int_equal(strlen(body), 40);
+    assert_string_equal(body, "[hc: 980 bytes cut]\nline 098!\nline 099!\n");
+    assert_int_equal(hc_trap_cut(&t), 1000 - 64);
+}
+
+static void test_small_output_is_sent_whole(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    hc_trap_config_t tc = trap_config();
+    tc.use_rid = false;
+    hc_trap_t t;
+    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    log_text(&t, "0123456789012345678901234567890123456789012345678901234567890123"); /* 64 */
+    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    const char *body;
+    request(1, &body);
+    assert_int_equal(strlen(body), 64);
+    assert_int_equal(hc_trap_cut(&t), 0);
+}
+
+static void test_failed_start_does_not_stop_the_run(void **state)
+{
+    (void)state;
+    setup("", OK_LIMIT("10000"));
+    script[0] = (hc_mock_conn_t){ .connect_result = HC_IO_REFUSED };
+    hc_trap_config_t tc = trap_config();
+    hc_trap_t t;
+    uint32_t t0 = mock.now;
+    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_ERR_CONNECT);
+    assert_true(mock.now - t0 <= cfg.deadline_ms);
+    log_text(&t, "ran anyway\n");
+    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    const char *body;
+    char expect[128];
+    snprintf(expect, sizeof expect, "POST /ping/" UUID "?rid=%s HTTP/1.1", t.rid);
+    assert_string_equal(request(0, &body), expect);
+    assert_string_equal(body, "ran anyway\n");
+}
+
+static void test_bad_target_refused_up_front(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    hc_trap_config_t tc = trap_config();
+    tc.uuid = "not-a-uuid";
+    hc_trap_t t;
+    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_ERR_ARG);
+    assert_int_equal(mock.capture_len, 0);
+}
+
+static void test_nonblocking_run(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    script[0].storm = 3;
+    script[1].max_read = 1;
+    hc_trap_config_t tc = trap_config();
+    hc_trap_t t;
+    assert_int_equal(hc_trap_begin_async(&t, &client, &tc), HC_OK);
+    hc_err_t r = HC_IN_PROGRESS;
+    for (int i = 0; i < 10000 && r == HC_IN_PROGRESS; i++)
+        r = hc_trap_poll(&t);
+    assert_int_equal(r, HC_OK);
+    assert_int_equal(t.start_result, HC_OK);
+    log_text(&t, "async\n");
+    assert_int_equal(hc_trap_end_async(&t, 0), HC_OK);
+    r = HC_IN_PROGRESS;
+    for (int i = 0; i < 10000 && r == HC_IN_PROGRESS; i++)
+        r = hc_trap_poll(&t);
+    assert_int_equal(r, HC_OK);
+    const char *body;
+    request(1, &body);
+    assert_string_equal(body, "async\n");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_success_run_shares_rid),
+        cmocka_unit_test(test_nonzero_exit_sends_exit_status),
+        cmocka_unit_test(test_mapping),
+        cmocka_unit_test(test_exec_failure_and_nothing),
+        cmocka_unit_test(test_tail_is_kept_with_marker_under_server_limit),
+        cmocka_unit_test(test_small_output_is_sent_whole),
+        cmocka_unit_test(test_failed_start_does_not_stop_the_run),
+        cmocka_unit_test(test_bad_target_refused_up_front),
+        cmocka_unit_test(test_nonblocking_run),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
