@@ -48,4 +48,115 @@
 #define HC_TEXT_MAX 96
 #endif
 
+/* ------------------------------------------------------------- JSON layer */
+
+/** Deepest nesting of objects and arrays accepted in a response (at most
+ *  32). The API's lists nest 3 deep (wrapper, list, element); anything
+ *  deeper than this bound is refused as malformed. */
+#ifndef HC_JSON_MAX_DEPTH
+#define HC_JSON_MAX_DEPTH 16
+#endif
+
+/* Sizes of the strings kept in decoded objects (hc_objects.h), NUL
+ * included. Sizes are bytes of UTF-8, while the server counts characters:
+ * a value that does not fit is cut on a character boundary and flagged
+ * in the object's @c truncated mask. */
+
+/** Check name (the server allows 100 characters). */
+#ifndef HC_NAME_MAX
+#define HC_NAME_MAX 101
+#endif
+
+/** Check slug (100 characters of [a-z0-9-_]). */
+#ifndef HC_SLUG_MAX
+#define HC_SLUG_MAX 101
+#endif
+
+/** Space-separated tags of a check (no server limit). */
+#ifndef HC_TAGS_MAX
+#define HC_TAGS_MAX 128
+#endif
+
+/** Check description (no server limit). */
+#ifndef HC_DESC_MAX
+#define HC_DESC_MAX 256
+#endif
+
+/** A canonical UUID: 36 characters. */
+#ifndef HC_UUID_MAX
+#define HC_UUID_MAX 37
+#endif
+
+/** A read-only key's unique_key: 40 hex characters. */
+#ifndef HC_UNIQUE_KEY_MAX
+#define HC_UNIQUE_KEY_MAX 41
+#endif
+
+/** URLs in objects: ping, update, pause, resume, badge and ping body URLs. */
+#ifndef HC_URL_MAX
+#define HC_URL_MAX 128
+#endif
+
+/** Cron or OnCalendar schedule (the server allows 100 characters). */
+#ifndef HC_SCHEDULE_MAX
+#define HC_SCHEDULE_MAX 101
+#endif
+
+/** IANA time zone name (the longest in use has 32 characters). */
+#ifndef HC_TZ_MAX
+#define HC_TZ_MAX 64
+#endif
+
+/** subject, subject_fail, start_kw, success_kw, failure_kw (the server
+ *  allows 200 characters; real keywords are short, so the default keeps
+ *  five of them small and flags a longer one). */
+#ifndef HC_KEYWORD_MAX
+#define HC_KEYWORD_MAX 64
+#endif
+
+/** A check's "methods": "" or "POST". */
+#ifndef HC_METHODS_MAX
+#define HC_METHODS_MAX 8
+#endif
+
+/** A check's comma-separated channel UUIDs (192 holds five). */
+#ifndef HC_CHANNELS_MAX
+#define HC_CHANNELS_MAX 192
+#endif
+
+/** A ping's scheme ("http", "https", "email"). */
+#ifndef HC_PING_SCHEME_MAX
+#define HC_PING_SCHEME_MAX 8
+#endif
+
+/** A ping's remote address: an IPv6 address in text (INET6_ADDRSTRLEN). */
+#ifndef HC_PING_ADDR_MAX
+#define HC_PING_ADDR_MAX 46
+#endif
+
+/** A ping's HTTP method (or "email"). */
+#ifndef HC_PING_METHOD_MAX
+#define HC_PING_METHOD_MAX 16
+#endif
+
+/** A ping's User-Agent. */
+#ifndef HC_PING_UA_MAX
+#define HC_PING_UA_MAX 128
+#endif
+
+/** An integration's name. */
+#ifndef HC_CHANNEL_NAME_MAX
+#define HC_CHANNEL_NAME_MAX 101
+#endif
+
+/** An integration's kind ("email", "slack", "webhook", ...). */
+#ifndef HC_CHANNEL_KIND_MAX
+#define HC_CHANNEL_KIND_MAX 32
+#endif
+
+/** A badge's tag (the key of the badges object; "*" for all checks). */
+#ifndef HC_BADGE_TAG_MAX
+#define HC_BADGE_TAG_MAX 64
+#endif
+
 #endif /* HC_CONFIG_H */

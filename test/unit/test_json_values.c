@@ -1,0 +1,505 @@
+/* hc_json: tokenizing one element, finding members, and decoding strings
+ * (every escape, surrogates, truncation on a character boundary), integers,
+ * fixed-point numbers, booleans, null and ISO 8601 times. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "healthchecks/hc_json.h"
+
+/* A parsed element over a heap copy of exactly its bytes (so a sanitizer
+ * build catches overreads). */
+typedef struct {
+    char *text;
+    jsmntok_t tok[64];
+    hc_json_t doc;
+} parsed_t;
+
+static hc_err_t parse(parsed_t *p, const char *text)
+{
+    size_t n = strlen(text);
+    p->text = malloc(n ? n : 1);
+    assert_non_null(p->text);
+    memcpy(p->text, text, n);
+    return hc_json_parse(&p->doc, p->text, n, p->tok, 64);
+}
+
+static void parsed_free(parsed_t *p)
+{
+    free(p->text);
+}
+
+/* Parse {"v": <value>} and return the value's token. */
+static int value_of(parsed_t *p, const char *value)
+{
+    char text[512];
+    snprintf(text, sizeof text, "{\"v\": %s}", value);
+    assert_int_equal(parse(p, text), HC_OK);
+    int i = hc_json_find(&p->doc, 0, "v");
+    assert_int_equal(i, 2);
+    return i;
+}
+
+/* --------------------------------------------------------------- parsing */
+
+static void test_parse_and_find(void **state)
+{
+    (void)state;
+    parsed_t p;
+    assert_int_equal(parse(&p, " {\"a\": 1, \"b\": {\"c\": [1, {\"d\": 2}], \"e\": \"x\"}, \"f\": [], \"a\": 3} "),
+                     HC_OK);
+    assert_int_equal(p.doc.tok[0].type, JSMN_OBJECT);
+    int b = hc_json_find(&p.doc, 0, "b");
+    assert_true(b > 0);
+    assert_int_equal(p.doc.tok[b].type, JSMN_OBJECT);
+    int e = hc_json_find(&p.doc, b, "e");
+    assert_true(hc_json_eq(&p.doc, e, "x"));
+    int f = hc_json_find(&p.doc, 0, "f");
+    assert_int_equal(p.doc.tok[f].type, JSMN_ARRAY);
+    assert_int_equal(hc_json_find(&p.doc, 0, "d"), -1);     /* only direct members */
+    assert_int_equal(hc_json_find(&p.doc, 0, "zz"), -1);
+    assert_int_equal(hc_json_find(&p.doc, f, "a"), -1);     /* not an object */
+    assert_int_equal(hc_json_find(&p.doc, 99, "a"), -1);
+    int64_t v;
+    assert_int_equal(hc_json_int(&p.doc, hc_json_find(&p.doc, 0, "a"), 0, 10, &v), HC_OK);
+    assert_int_equal(v, 3);                                 /* the last duplicate wins */
+    assert_int_equal(hc_json_next(&p.doc, 0), p.doc.n);
+    assert_int_equal(hc_json_next(&p.doc, b), f - 1);       /* skips b's subtree to key "f" */
+    parsed_free(&p);
+}
+
+static void test_parse_errors(void **state)
+{
+    (void)state;
+    parsed_t p;
+    jsmntok_t tok[4];
+    hc_json_t doc;
+    assert_int_equal(parse(&p, "{\"a\": 1 \"b\": 2}"), HC_ERR_JSON); /* jsmn alone accepts this */
+    parsed_free(&p);
+    assert_int_equal(parse(&p, "{\"a\": [1, 2}"), HC_ERR_JSON);
+    parsed_free(&p);
+    assert_int_equal(parse(&p, "{\"a\": 1} {}"), HC_ERR_JSON);
+    parsed_free(&p);
+    assert_int_equal(parse(&p, ""), HC_ERR_JSON);
+    parsed_free(&p);
+    assert_int_equal(parse(&p, "{\"a\": \"\\q\"}"), HC_ERR_JSON);
+    parsed_free(&p);
+    /* too few tokens: 5 are needed */
+    assert_int_equal(hc_json_parse(&doc, "{\"a\":[1,2]}", 11, tok, 4), HC_ERR_JSON_TOO_LARGE);
+    assert_int_equal(hc_json_parse(&doc, "{\"a\":[1]}", 9, tok, 4), HC_OK);
+    assert_int_equal(doc.n, 4);
+    assert_int_equal(hc_json_parse(&doc, "{}", 2, tok, 0), HC_ERR_ARG);
+    assert_int_equal(hc_json_parse(&doc, NULL, 2, tok, 4), HC_ERR_ARG);
+    assert_int_equal(hc_json_parse(NULL, "{}", 2, tok, 4), HC_ERR_ARG);
+}
+
+static void test_parse_depth_bound(void **state)
+{
+    (void)state;
+    char text[2 * (HC_JSON_MAX_DEPTH + 1)];
+    jsmntok_t tok[HC_JSON_MAX_DEPTH + 1];
+    hc_json_t doc;
+    memset(text, '[', HC_JSON_MAX_DEPTH + 1);
+    memset(text + HC_JSON_MAX_DEPTH + 1, ']', HC_JSON_MAX_DEPTH + 1);
+    assert_int_equal(hc_json_parse(&doc, text + 1, 2 * HC_JSON_MAX_DEPTH, tok, HC_JSON_MAX_DEPTH + 1),
+                     HC_OK);
+    assert_int_equal(hc_json_parse(&doc, text, sizeof text, tok, HC_JSON_MAX_DEPTH + 1), HC_ERR_JSON);
+}
+
+static void test_top_level_scalar(void **state)
+{
+    (void)state;
+    parsed_t p;
+    int64_t v;
+    assert_int_equal(parse(&p, "42"), HC_OK);
+    assert_int_equal(hc_json_int(&p.doc, 0, 0, 100, &v), HC_OK);
+    assert_int_equal(v, 42);
+    parsed_free(&p);
+}
+
+/* --------------------------------------------------------------- strings */
+
+static hc_err_t decode(const char *json_value, char *out, size_t cap, bool *cut)
+{
+    parsed_t p;
+    int i = value_of(&p, json_value);
+    hc_err_t err = hc_json_string(&p.doc, i, out, cap, cut);
+    parsed_free(&p);
+    return err;
+}
+
+static void test_string_escapes(void **state)
+{
+    (void)state;
+    char out[64];
+    bool cut = true;
+    assert_int_equal(decode("\"plain\"", out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "plain");
+    assert_false(cut);
+    assert_int_equal(decode("\"\\\" \\\\ \\/ \\b\\f\\n\\r\\t\"", out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "\" \\ / \b\f\n\r\t");
+    assert_int_equal(decode("\"\\u0041\\u00e9\\u00E9\\u20ac\\uffff\"", out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "A\xc3\xa9\xc3\xa9\xe2\x82\xac\xef\xbf\xbf");
+    /* a surrogate pair: U+1F600 */
+    assert_int_equal(decode("\"\\ud83d\\ude00!\"", out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "\xf0\x9f\x98\x80!");
+    /* U+10FFFF, the last code point */
+    assert_int_equal(decode("\"\\uDBFF\\uDFFF\"", out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "\xf4\x8f\xbf\xbf");
+    /* raw UTF-8 passes through */
+    assert_int_equal(decode("\"Gr\xc3\xbc\xc3\x9f \xe2\x82\xac \xf0\x9f\x98\x80\"", out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "Gr\xc3\xbc\xc3\x9f \xe2\x82\xac \xf0\x9f\x98\x80");
+    assert_int_equal(decode("\"\"", out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "");
+}
+
+static void test_string_invalid(void **state)
+{
+    (void)state;
+    char out[64];
+    bool cut;
+    /* lone and misordered surrogates */
+    assert_int_equal(decode("\"\\ud83d\"", out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(decode("\"\\ud83dx\"", out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(decode("\"\\ud83d\\n\"", out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(decode("\"\\ud83d\\u0041\"", out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(decode("\"\\ud83d\\ud83d\"", out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(decode("\"\\ude00\"", out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(decode("\"\\ude00\\ud83d\"", out, sizeof out, &cut), HC_ERR_JSON);
+    /* NUL cannot live in a C string */
+    assert_int_equal(decode("\"a\\u0000b\"", out, sizeof out, &cut), HC_ERR_JSON);
+    /* malformed raw UTF-8 */
+    assert_int_equal(decode("\"\xc3\"", out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(decode("\"\xc0\xaf\"", out, sizeof out, &cut), HC_ERR_JSON);      /* overlong */
+    assert_int_equal(decode("\"\xed\xa0\x80\"", out, sizeof out, &cut), HC_ERR_JSON);  /* surrogate */
+    assert_int_equal(decode("\"\xf4\x90\x80\x80\"", out, sizeof out, &cut), HC_ERR_JSON); /* > U+10FFFF */
+    assert_int_equal(decode("\"\x80\"", out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(decode("\"\xff\"", out, sizeof out, &cut), HC_ERR_JSON);
+    /* not a string */
+    assert_int_equal(decode("12", out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(decode("null", out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(decode("{}", out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(decode("[\"a\"]", out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(decode("\"a\"", out, 0, &cut), HC_ERR_ARG);
+}
+
+static void test_unescape_raw_errors(void **state)
+{
+    (void)state;
+    char out[16];
+    bool cut;
+    /* hc_json_unescape() may see unchecked text: every escape is checked */
+    assert_int_equal(hc_json_unescape("\\", 1, out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(hc_json_unescape("\\x", 2, out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(hc_json_unescape("\\u12", 4, out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(hc_json_unescape("\\u12g4", 6, out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(hc_json_unescape("\\ud83d\\ude0", 11, out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(hc_json_unescape("a\"b", 3, out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(hc_json_unescape("a\nb", 3, out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(hc_json_unescape("a\0b", 3, out, sizeof out, &cut), HC_ERR_JSON);
+    assert_int_equal(hc_json_unescape("ab\\u00e9", 8, out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "ab\xc3\xa9");
+    assert_int_equal(hc_json_unescape(NULL, 0, out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "");
+}
+
+static void test_string_truncation(void **state)
+{
+    (void)state;
+    char out[8];
+    bool cut = false;
+    memset(out, 'Z', sizeof out);
+    assert_int_equal(decode("\"abcdefg\"", out, sizeof out, &cut), HC_OK);   /* 7 fit */
+    assert_string_equal(out, "abcdefg");
+    assert_false(cut);
+    assert_int_equal(decode("\"abcdefgh\"", out, sizeof out, &cut), HC_OK);  /* 8 do not */
+    assert_string_equal(out, "abcdefg");
+    assert_true(cut);
+    /* "abcde" + 3-byte euro: 8 bytes, cut before the euro, never inside it */
+    assert_int_equal(decode("\"abcde\xe2\x82\xac\"", out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "abcde");
+    assert_true(cut);
+    assert_int_equal(decode("\"abcde\\u20ac\"", out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "abcde");
+    assert_true(cut);
+    /* a 4-byte character from a surrogate pair */
+    assert_int_equal(decode("\"abcd\\ud83d\\ude00\"", out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "abcd");
+    assert_true(cut);
+    assert_int_equal(decode("\"abc\\ud83d\\ude00\"", out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "abc\xf0\x9f\x98\x80");
+    assert_false(cut);
+    /* nothing after the cut comes back, even a character that would fit */
+    assert_int_equal(decode("\"abcdef\xc3\xa9z\"", out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "abcdef");
+    assert_true(cut);
+    /* the text past the cut is still checked */
+    assert_int_equal(decode("\"abcdefghij\\ud800\"", out, sizeof out, &cut), HC_ERR_JSON);
+    /* one byte holds only the NUL */
+    assert_int_equal(decode("\"a\"", out, 1, &cut), HC_OK);
+    assert_string_equal(out, "");
+    assert_true(cut);
+    assert_int_equal(decode("\"\"", out, 1, NULL), HC_OK);
+}
+
+/* --------------------------------------------------------------- numbers */
+
+static hc_err_t int_of(const char *json, int64_t min, int64_t max, int64_t *v)
+{
+    parsed_t p;
+    int i = value_of(&p, json);
+    hc_err_t err = hc_json_int(&p.doc, i, min, max, v);
+    parsed_free(&p);
+    return err;
+}
+
+static void test_integers(void **state)
+{
+    (void)state;
+    int64_t v;
+    assert_int_equal(int_of("0", INT64_MIN, INT64_MAX, &v), HC_OK);
+    assert_int_equal(v, 0);
+    assert_int_equal(int_of("-0", INT64_MIN, INT64_MAX, &v), HC_OK);
+    assert_int_equal(v, 0);
+    assert_int_equal(int_of("31536000", 0, UINT32_MAX, &v), HC_OK);
+    assert_int_equal(v, 31536000);
+    assert_int_equal(int_of("4294967295", 0, UINT32_MAX, &v), HC_OK);
+    assert_int_equal(v, 4294967295LL);
+    assert_int_equal(int_of("4294967296", 0, UINT32_MAX, &v), HC_ERR_JSON);
+    assert_int_equal(int_of("-1", 0, UINT32_MAX, &v), HC_ERR_JSON);
+    assert_int_equal(int_of("9223372036854775807", INT64_MIN, INT64_MAX, &v), HC_OK);
+    assert_true(v == INT64_MAX);
+    assert_int_equal(int_of("-9223372036854775808", INT64_MIN, INT64_MAX, &v), HC_OK);
+    assert_true(v == INT64_MIN);
+    /* huge numbers are refused, never clamped */
+    assert_int_equal(int_of("9223372036854775808", INT64_MIN, INT64_MAX, &v), HC_ERR_JSON);
+    assert_int_equal(int_of("-9223372036854775809", INT64_MIN, INT64_MAX, &v), HC_ERR_JSON);
+    assert_int_equal(int_of("18446744073709551616", INT64_MIN, INT64_MAX, &v), HC_ERR_JSON);
+    assert_int_equal(int_of("123456789012345678901234567890", INT64_MIN, INT64_MAX, &v), HC_ERR_JSON);
+    /* not integers */
+    assert_int_equal(int_of("1.0", INT64_MIN, INT64_MAX, &v), HC_ERR_JSON);
+    assert_int_equal(int_of("1e3", INT64_MIN, INT64_MAX, &v), HC_ERR_JSON);
+    assert_int_equal(int_of("\"5\"", INT64_MIN, INT64_MAX, &v), HC_ERR_JSON);
+    assert_int_equal(int_of("true", INT64_MIN, INT64_MAX, &v), HC_ERR_JSON);
+    assert_int_equal(int_of("null", INT64_MIN, INT64_MAX, &v), HC_ERR_JSON);
+    assert_int_equal(int_of("[1]", INT64_MIN, INT64_MAX, &v), HC_ERR_JSON);
+}
+
+static hc_err_t fixed_of(const char *json, unsigned decimals, int64_t *v)
+{
+    parsed_t p;
+    int i = value_of(&p, json);
+    hc_err_t err = hc_json_fixed(&p.doc, i, decimals, INT64_MIN, INT64_MAX, v);
+    parsed_free(&p);
+    return err;
+}
+
+static void test_fixed_point(void **state)
+{
+    (void)state;
+    static const struct { const char *json; unsigned dec; int64_t want; } ok[] = {
+        { "2.896736", 3, 2897 }, { "1.143493", 3, 1143 }, { "0.034016", 3, 34 },
+        { "0.0005", 3, 1 }, { "0.0004999", 3, 0 }, { "-0.0005", 3, -1 }, { "-2.5", 0, -3 },
+        { "2.5", 0, 3 }, { "2.4999", 0, 2 }, { "7", 3, 7000 }, { "0", 3, 0 }, { "-0.0", 3, 0 },
+        { "1.5e3", 0, 1500 }, { "15e-1", 3, 1500 }, { "1E+2", 1, 1000 }, { "123e-5", 3, 1 },
+        { "1e-30", 3, 0 }, { "0e999999", 3, 0 }, { "0.000000000000000000000000001e30", 0, 1000 },
+        { "9223372036854775.807", 3, INT64_MAX }, { "-9223372036854775.808", 3, INT64_MIN },
+        { "1.23456789", 9, 1234567890 }, { "31536000", 0, 31536000 },
+    };
+    for (size_t k = 0; k < sizeof ok / sizeof *ok; k++) {
+        int64_t v = 0;
+        if (fixed_of(ok[k].json, ok[k].dec, &v) != HC_OK || v != ok[k].want)
+            fail_msg("%s with %u decimals gave %lld", ok[k].json, ok[k].dec, (long long)v);
+    }
+    int64_t v;
+    assert_int_equal(fixed_of("1e19", 0, &v), HC_ERR_JSON);
+    assert_int_equal(fixed_of("12345678901234567890123", 0, &v), HC_ERR_JSON);
+    assert_int_equal(fixed_of("1e99999999", 0, &v), HC_ERR_JSON);
+    assert_int_equal(fixed_of("9223372036854775.808", 3, &v), HC_ERR_JSON);
+    assert_int_equal(fixed_of("\"1.5\"", 3, &v), HC_ERR_JSON);
+    assert_int_equal(fixed_of("false", 3, &v), HC_ERR_JSON);
+    assert_int_equal(fixed_of("1.5", 10, &v), HC_ERR_JSON);
+    /* range limits apply to the scaled value */
+    parsed_t p;
+    int i = value_of(&p, "4294967.2954");
+    assert_int_equal(hc_json_fixed(&p.doc, i, 3, 0, UINT32_MAX, &v), HC_OK);
+    assert_int_equal(v, 4294967296LL - 1);
+    parsed_free(&p);
+    i = value_of(&p, "4294967.2955"); /* rounds up past the limit */
+    assert_int_equal(hc_json_fixed(&p.doc, i, 3, 0, UINT32_MAX, &v), HC_ERR_JSON);
+    parsed_free(&p);
+    i = value_of(&p, "-0.001");
+    assert_int_equal(hc_json_fixed(&p.doc, i, 3, 0, UINT32_MAX, &v), HC_ERR_JSON);
+    parsed_free(&p);
+}
+
+static void test_bool_and_null(void **state)
+{
+    (void)state;
+    parsed_t p;
+    bool b = false;
+    assert_int_equal(parse(&p, "{\"t\": true, \"f\": false, \"n\": null, \"s\": \"true\", \"i\": 1}"), HC_OK);
+    assert_int_equal(hc_json_bool(&p.doc, hc_json_find(&p.doc, 0, "t"), &b), HC_OK);
+    assert_true(b);
+    assert_int_equal(hc_json_bool(&p.doc, hc_json_find(&p.doc, 0, "f"), &b), HC_OK);
+    assert_false(b);
+    assert_int_equal(hc_json_bool(&p.doc, hc_json_find(&p.doc, 0, "n"), &b), HC_ERR_JSON);
+    assert_int_equal(hc_json_bool(&p.doc, hc_json_find(&p.doc, 0, "s"), &b), HC_ERR_JSON);
+    assert_int_equal(hc_json_bool(&p.doc, hc_json_find(&p.doc, 0, "i"), &b), HC_ERR_JSON);
+    assert_int_equal(hc_json_bool(&p.doc, -1, &b), HC_ERR_JSON);
+    assert_true(hc_json_is_null(&p.doc, hc_json_find(&p.doc, 0, "n")));
+    assert_false(hc_json_is_null(&p.doc, hc_json_find(&p.doc, 0, "t")));
+    assert_false(hc_json_is_null(&p.doc, -1));
+    parsed_free(&p);
+    /* the string "null" is not null */
+    assert_int_equal(parse(&p, "{\"n\": \"null\"}"), HC_OK);
+    assert_false(hc_json_is_null(&p.doc, 2));
+    parsed_free(&p);
+}
+
+/* ------------------------------------------------------------------ time */
+
+static hc_err_t when(const char *s, int64_t *t)
+{
+    return hc_json_parse_time(s, strlen(s), t);
+}
+
+static void test_time_valid(void **state)
+{
+    (void)state;
+    static const struct { const char *s; int64_t t; } ok[] = {
+        { "1970-01-01T00:00:00+00:00", 0 },
+        { "1970-01-01T00:00:00Z", 0 },
+        { "2020-03-23T10:19:32+00:00", 1584958772 },
+        { "2020-06-09T14:51:06.113073+00:00", 1591714266 },
+        { "2026-11-26T13:25:15.457477+00:00", 1795699515 },
+        { "2020-03-23T12:19:32+02:00", 1584958772 },
+        { "2020-03-23T04:49:32-05:30", 1584958772 },
+        { "2020-03-23t10:19:32z", 1584958772 },
+        { "2020-03-23T10:19:32.9Z", 1584958772 },
+        { "1969-12-31T23:59:59Z", -1 },
+        { "1900-01-01T00:00:00Z", -2208988800LL },
+        { "0000-03-01T00:00:00Z", -62162035200LL },
+        { "2000-02-29T00:00:00Z", 951782400 },
+        { "2024-02-29T23:59:59Z", 1709251199 },
+        { "2038-01-19T03:14:08Z", 2147483648LL },
+        { "9999-12-31T23:59:59Z", 253402300799LL },
+        { "2016-12-31T23:59:60Z", 1483228800 },       /* leap second */
+        { "2020-01-01T00:00:00+23:59", 1577750460 },
+    };
+    for (size_t k = 0; k < sizeof ok / sizeof *ok; k++) {
+        int64_t t = 12345;
+        if (when(ok[k].s, &t) != HC_OK || t != ok[k].t)
+            fail_msg("%s gave %lld", ok[k].s, (long long)t);
+    }
+}
+
+static void test_time_invalid(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "", "2020-03-23", "2020-03-23T10:19:32", "2020-03-23T10:19:32+00", "2020-03-23T10:19:32+0000",
+        "2020-03-23 10:19:32Z", "2020-3-23T10:19:32Z", "2020-13-01T00:00:00Z", "2020-00-01T00:00:00Z",
+        "2020-01-00T00:00:00Z", "2020-01-32T00:00:00Z", "2019-02-29T00:00:00Z", "1900-02-29T00:00:00Z",
+        "2020-04-31T00:00:00Z", "2020-01-01T24:00:00Z", "2020-01-01T00:60:00Z", "2020-01-01T00:00:61Z",
+        "2020-01-01T00:00:00.Z", "2020-01-01T00:00:00.5", "2020-01-01T00:00:00+24:00",
+        "2020-01-01T00:00:00+01:60", "2020-01-01T00:00:00Zx", "2020-01-01T00:00:00+01:00 ",
+        "+020-01-01T00:00:00Z", "2020-01-01T00:00:00 Z", "abcd-ef-ghTij:kl:mnZ", "2020-01-01T0a:00:00Z",
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        int64_t t;
+        if (when(bad[k], &t) != HC_ERR_JSON)
+            fail_msg("accepted \"%s\"", bad[k]);
+    }
+}
+
+static void test_time_token(void **state)
+{
+    (void)state;
+    parsed_t p;
+    int64_t t;
+    int i = value_of(&p, "\"2020-03-23T10:19:32+00:00\"");
+    assert_int_equal(hc_json_time(&p.doc, i, &t), HC_OK);
+    assert_int_equal(t, 1584958772);
+    parsed_free(&p);
+    i = value_of(&p, "1584958772");
+    assert_int_equal(hc_json_time(&p.doc, i, &t), HC_ERR_JSON);
+    parsed_free(&p);
+    i = value_of(&p, "\"2020-03-23T10:19:32\\u002b00:00\""); /* escapes are not decoded here */
+    assert_int_equal(hc_json_time(&p.doc, i, &t), HC_ERR_JSON);
+    parsed_free(&p);
+}
+
+/* Every date from 1970 to 2100 agrees with a day-by-day count. */
+static void test_time_every_day(void **state)
+{
+    (void)state;
+    static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int64_t day = 0;
+    for (int y = 1970; y <= 2100; y++) {
+        bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        for (int m = 1; m <= 12; m++) {
+            int n = mdays[m - 1] + (m == 2 && leap);
+            for (int d = 1; d <= n; d++, day++) {
+                char s[32];
+                int64_t t;
+                snprintf(s, sizeof s, "%04d-%02d-%02dT01:02:03Z", y, m, d);
+                assert_int_equal(when(s, &t), HC_OK);
+                assert_int_equal(t, day * 86400 + 3723);
+            }
+        }
+    }
+}
+
+/* ----------------------------------------------------------------- UTF-8 */
+
+static void test_utf8_check(void **state)
+{
+    (void)state;
+    size_t n = 99;
+    assert_true(hc_json_utf8_check("", 0, &n));
+    assert_int_equal(n, 0);
+    assert_true(hc_json_utf8_check("abc", 3, &n));
+    assert_int_equal(n, 3);
+    assert_true(hc_json_utf8_check("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9, &n));
+    assert_int_equal(n, 3);
+    n = 99;
+    assert_false(hc_json_utf8_check("\xc3", 1, &n));
+    assert_int_equal(n, 99);
+    assert_false(hc_json_utf8_check("\xe2\x82", 2, &n));
+    assert_false(hc_json_utf8_check("\xc1\xbf", 2, &n));           /* overlong */
+    assert_false(hc_json_utf8_check("\xe0\x80\xaf", 3, &n));       /* overlong */
+    assert_false(hc_json_utf8_check("\xf0\x80\x80\xaf", 4, &n));   /* overlong */
+    assert_false(hc_json_utf8_check("\xed\xbf\xbf", 3, &n));       /* surrogate */
+    assert_false(hc_json_utf8_check("\xf5\x80\x80\x80", 4, &n));
+    assert_false(hc_json_utf8_check("a\x80", 2, &n));
+    assert_false(hc_json_utf8_check("\xc3\x28", 2, &n));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_and_find),
+        cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_parse_depth_bound),
+        cmocka_unit_test(test_top_level_scalar),
+        cmocka_unit_test(test_string_escapes),
+        cmocka_unit_test(test_string_invalid),
+        cmocka_unit_test(test_unescape_raw_errors),
+        cmocka_unit_test(test_string_truncation),
+        cmocka_unit_test(test_integers),
+        cmocka_unit_test(test_fixed_point),
+        cmocka_unit_test(test_bool_and_null),
+        cmocka_unit_test(test_time_valid),
+        cmocka_unit_test(test_time_invalid),
+        cmocka_unit_test(test_time_token),
+        cmocka_unit_test(test_time_every_day),
+        cmocka_unit_test(test_utf8_check),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
