@@ -1,1 +1,158 @@
-int main(void) { return 0; }
+/* hc: the Healthchecks command-line client. Dispatches to a subcommand. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hc_cli.h"
+
+static const char usage[] =
+    "usage: hc <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  ping [success|start|fail|log|<0-255>]  send a ping (hc ping --help)\n"
+    "  run [options] -- command [args...]     monitor one run of a command (hc run --help)\n"
+    "\n"
+    "common options (also from the environment):\n"
+    "  --ping-url URL   ping base URL        (HC_PING_URL, default https://hc-ping.com)\n"
+    "  --ping-key KEY   project ping key     (HC_PING_KEY)\n"
+    "  --api-url URL    management base URL  (HC_API_URL, default https://healthchecks.io/api)\n"
+    "  --api-key KEY    management API key   (HC_API_KEY)\n"
+    "  --user-agent UA  User-Agent header    (default hc/" HC_CLI_VERSION ")\n"
+    "  --timeout S      give up after S seconds, retries included\n"
+    "  --retries N      retry N times on network errors, 408, 429 and 5xx\n"
+    "  -v, --verbose    say what happened on stdout\n";
+
+void cli_common_init(cli_common_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->ping_url = getenv("HC_PING_URL");
+    o->ping_key = getenv("HC_PING_KEY");
+    o->api_url = getenv("HC_API_URL");
+    o->api_key = getenv("HC_API_KEY");
+    o->user_agent = "hc/" HC_CLI_VERSION;
+    o->retries = -1;
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("hc: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\n", stderr);
+    va_end(ap);
+    return 2;
+}
+
+static bool parse_number(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0' || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+int cli_common_option(cli_common_t *o, int argc, char **argv, int *i)
+{
+    static const struct { const char *name; size_t off; } strings[] = {
+        { "--ping-url", offsetof(cli_common_t, ping_url) },
+        { "--ping-key", offsetof(cli_common_t, ping_key) },
+        { "--api-url", offsetof(cli_common_t, api_url) },
+        { "--api-key", offsetof(cli_common_t, api_key) },
+        { "--user-agent", offsetof(cli_common_t, user_agent) },
+    };
+    const char *arg = argv[*i];
+    if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose")) {
+        o->verbose = true;
+        return 1;
+    }
+    bool is_timeout = !strcmp(arg, "--timeout"), is_retries = !strcmp(arg, "--retries");
+    size_t k = 0;
+    while (k < sizeof strings / sizeof strings[0] && strcmp(arg, strings[k].name))
+        k++;
+    if (!is_timeout && !is_retries && k == sizeof strings / sizeof strings[0])
+        return 0;
+    if (*i + 1 >= argc) {
+        cli_usage_error("%s needs a value", arg);
+        return -1;
+    }
+    const char *val = argv[++*i];
+    double v;
+    if (is_timeout) {
+        if (!parse_number(val, 0.001, 86400, &v)) {
+            cli_usage_error("--timeout: %s is not a number of seconds", val);
+            return -1;
+        }
+        o->timeout_s = v;
+    } else if (is_retries) {
+        if (!parse_number(val, 0, 20, &v) || v != (int)v) {
+            cli_usage_error("--retries: %s is not a whole number 0..20", val);
+            return -1;
+        }
+        o->retries = (int)v;
+    } else {
+        *(const char **)((char *)o + strings[k].off) = val;
+    }
+    return 1;
+}
+
+bool cli_client_open(cli_client_t *cc, const cli_common_t *o)
+{
+    hc_posix_init(&cc->posix);
+    cc->tp = hc_posix_transport(&cc->posix);
+    hc_config_t cfg;
+    hc_config_defaults(&cfg);
+    if (o->ping_url) cfg.ping_url = o->ping_url;
+    if (o->api_url) cfg.api_url = o->api_url;
+    cfg.ping_key = o->ping_key;
+    cfg.api_key = o->api_key;
+    cfg.user_agent = o->user_agent;
+    cfg.transport = &cc->tp;
+    cfg.work = cc->work;
+    cfg.work_size = sizeof cc->work;
+    if (o->timeout_s > 0) {
+        uint32_t ms = (uint32_t)(o->timeout_s * 1000.0);
+        cfg.deadline_ms = ms;
+        if (cfg.request_timeout_ms > ms) cfg.request_timeout_ms = ms;
+        if (cfg.io_timeout_ms > ms) cfg.io_timeout_ms = ms;
+        if (cfg.connect_timeout_ms > ms) cfg.connect_timeout_ms = ms;
+    }
+    if (o->retries >= 0)
+        cfg.max_attempts = (uint8_t)(o->retries + 1);
+    hc_err_t err = hc_client_init(&cc->client, &cfg);
+    if (err != HC_OK) {
+        cli_report("setting up the client", err, NULL);
+        return false;
+    }
+    return true;
+}
+
+void cli_report(const char *what, hc_err_t err, const hc_client_t *c)
+{
+    fprintf(stderr, "hc: %s: %s", what, hc_strerror(err));
+    if (c && hc_client_status(c))
+        fprintf(stderr, " (HTTP %u: \"%s\")", hc_client_status(c), hc_client_text(c));
+    if (err == HC_ERR_NO_TLS)
+        fputs(" (this build of hc has no TLS support)", stderr);
+    fputc('\n', stderr);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        puts("hc " HC_CLI_VERSION);
+        return 0;
+    }
+    if (!strcmp(argv[1], "ping"))
+        return cmd_ping(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "run"))
+        return cmd_run(argc - 1, argv + 1);
+    return cli_usage_error("unknown command '%s' (try hc --help)", argv[1]);
+}

@@ -1,0 +1,47 @@
+/* Shared plumbing of the hc command-line tool: the client it builds from
+ * options and environment, and the helpers every subcommand uses. */
+#ifndef HC_CLI_H
+#define HC_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "healthchecks/hc_client.h"
+#include "hc_port_posix.h"
+
+/** Options every subcommand understands. */
+typedef struct cli_common {
+    const char *ping_url, *api_url, *ping_key, *api_key, *user_agent;
+    double timeout_s;     /**< overall deadline; 0 = library default */
+    int retries;          /**< -1 = library default */
+    bool verbose;
+} cli_common_t;
+
+/** A client with its POSIX transport and buffers. */
+typedef struct cli_client {
+    hc_posix_t posix;
+    hc_transport_t tp;
+    hc_client_t client;
+    uint8_t work[4096];
+} cli_client_t;
+
+/** Defaults from the environment (HC_PING_URL, HC_PING_KEY, HC_API_URL, HC_API_KEY). */
+void cli_common_init(cli_common_t *o);
+
+/** If argv[*i] is a common option, consume it (and its value) and return 1;
+ *  return 0 if it is not one, -1 after printing an error. */
+int cli_common_option(cli_common_t *o, int argc, char **argv, int *i);
+
+/** Build the client; prints the error and returns false on failure. */
+bool cli_client_open(cli_client_t *cc, const cli_common_t *o);
+
+/** Print "hc: <what>: <error text>" (plus the server's status and text when
+ *  a response arrived) to stderr. */
+void cli_report(const char *what, hc_err_t err, const hc_client_t *c);
+
+/** Print to stderr and return 2 (the usage-error exit status). */
+int cli_usage_error(const char *fmt, ...);
+
+int cmd_ping(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+#endif /* HC_CLI_H */

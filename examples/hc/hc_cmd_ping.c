@@ -1,0 +1,162 @@
+/* hc ping: one ping, by UUID or slug, exit status 0 only when delivered. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "healthchecks/hc_ping.h"
+#include "hc_cli.h"
+
+static const char usage[] =
+    "usage: hc ping [success|start|fail|log|<0-255>] (--uuid U | --slug S) [options]\n"
+    "\n"
+    "  --uuid U           the check's UUID\n"
+    "  --slug S           the check's slug (needs --ping-key or HC_PING_KEY)\n"
+    "  --rid R            run id (a UUID) tying start to success/fail\n"
+    "  --new-rid          generate a random run id and print it\n"
+    "  --create           slug pings: create the check when it does not exist\n"
+    "  --method M         HEAD, GET or POST (default: POST with data, else GET)\n"
+    "  --data TEXT        send TEXT as the ping body\n"
+    "  --data-file F      send the contents of F (- for stdin)\n"
+    "  --body-limit N     send only the last N bytes of the body\n"
+    "plus the common options of hc --help.\n"
+    "Exit status: 0 delivered, 1 not delivered, 2 usage error.\n";
+
+/* Reads a whole file (or stdin); the CLI may use the heap, the library never. */
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            char *bigger = realloc(buf, cap *= 2);
+            if (!bigger) { free(buf); buf = NULL; }
+            buf = bigger;
+        }
+    }
+    if (f != stdin)
+        fclose(f);
+    *len = n;
+    return buf;
+}
+
+static bool parse_signal(const char *s, hc_ping_t *p)
+{
+    static const char *const names[] = { "success", "start", "fail", "log" };
+    for (unsigned k = 0; k < 4; k++)
+        if (!strcmp(s, names[k])) {
+            p->signal = (hc_signal_t)k;
+            return true;
+        }
+    char *end;
+    errno = 0;
+    unsigned long code = strtoul(s, &end, 10);
+    if (end == s || *end || errno || s[0] == '-')
+        return false;
+    p->signal = HC_SIGNAL_EXIT;
+    p->exit_status = code > 4096 ? 4096u : (unsigned)code; /* range checked by the library */
+    return true;
+}
+
+static bool parse_method(const char *s, hc_method_t *m)
+{
+    if (!strcmp(s, "GET")) *m = HC_METHOD_GET;
+    else if (!strcmp(s, "HEAD")) *m = HC_METHOD_HEAD;
+    else if (!strcmp(s, "POST")) *m = HC_METHOD_POST;
+    else return false;
+    return true;
+}
+
+int cmd_ping(int argc, char **argv)
+{
+    cli_common_t o;
+    cli_common_init(&o);
+    hc_ping_t p = { 0 };
+    const char *data = NULL, *data_file = NULL;
+    bool new_rid = false, have_signal = false;
+    long body_limit = -1;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int c = cli_common_option(&o, argc, argv, &i);
+        if (c < 0) return 2;
+        if (c > 0) continue;
+        bool has_value = i + 1 < argc;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(usage, stdout); return 0; }
+        else if (!strcmp(a, "--new-rid")) new_rid = true;
+        else if (!strcmp(a, "--create")) p.create = true;
+        else if (a[0] == '-' && a[1] == '-' && !has_value)
+            return cli_usage_error("%s needs a value (or is unknown; see hc ping --help)", a);
+        else if (!strcmp(a, "--uuid")) p.uuid = argv[++i];
+        else if (!strcmp(a, "--slug")) p.slug = argv[++i];
+        else if (!strcmp(a, "--rid")) p.rid = argv[++i];
+        else if (!strcmp(a, "--data")) data = argv[++i];
+        else if (!strcmp(a, "--data-file")) data_file = argv[++i];
+        else if (!strcmp(a, "--method")) {
+            if (!parse_method(argv[++i], &p.method))
+                return cli_usage_error("--method must be HEAD, GET or POST");
+        } else if (!strcmp(a, "--body-limit")) {
+            char *end;
+            body_limit = strtol(argv[++i], &end, 10);
+            if (*end || body_limit < 0)
+                return cli_usage_error("--body-limit must be a number of bytes");
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("unknown option %s (see hc ping --help)", a);
+        } else if (!have_signal && parse_signal(a, &p)) {
+            have_signal = true;
+        } else {
+            return cli_usage_error("unexpected argument '%s' (see hc ping --help)", a);
+        }
+    }
+    if (data && data_file)
+        return cli_usage_error("give --data or --data-file, not both");
+    if (new_rid && p.rid)
+        return cli_usage_error("give --rid or --new-rid, not both");
+
+    cli_client_t *cc = calloc(1, sizeof *cc);
+    char *file_body = NULL;
+    size_t len = 0;
+    int status = 1;
+    if (!cc || !cli_client_open(cc, &o))
+        goto out;
+    if (data_file && !(file_body = read_all(data_file, &len))) {
+        fprintf(stderr, "hc: cannot read %s: %s\n", data_file, strerror(errno));
+        goto out;
+    }
+    if (data || file_body) {
+        p.body = (const uint8_t *)(file_body ? file_body : data);
+        p.body_len = file_body ? len : strlen(data);
+        if (body_limit >= 0 && p.body_len > (size_t)body_limit) {
+            p.body += p.body_len - (size_t)body_limit;
+            p.body_len = (size_t)body_limit;
+        }
+    }
+    char rid[37];
+    if (new_rid) {
+        hc_err_t e = hc_rid_new(&cc->client, rid);
+        if (e != HC_OK) { cli_report("making a run id", e, NULL); goto out; }
+        p.rid = rid;
+        printf("rid %s\n", rid);
+    }
+    hc_ping_result_t res;
+    hc_err_t err = hc_ping_send(&cc->client, &p, &res);
+    if (err == HC_OK) {
+        status = 0;
+        if (o.verbose)
+            printf("delivered: HTTP %u \"%s\"%s\n", res.status, res.text,
+                   res.created ? " (check created)" : "");
+    } else {
+        status = (err == HC_ERR_ARG || err == HC_ERR_RANGE || err == HC_ERR_TOO_LONG ||
+                  err == HC_ERR_UNSAFE_CHAR || err == HC_ERR_URL) ? 2 : 1;
+        cli_report("ping not delivered", err, &cc->client);
+    }
+out:
+    free(file_body);
+    free(cc);
+    return status;
+}
