@@ -137,8 +137,10 @@ static hc_err_t client_sink(void *ctx, const hc_http_response_t *resp,
     c->text[c->text_len] = '\0';
     if (take < len)
         c->text_truncated = true;
-    if (resp->status >= 200 && resp->status < 300 && c->req.sink)
+    if (resp->status >= 200 && resp->status < 300 && c->req.sink) {
+        c->sink_fed = true;
         return c->req.sink(c->req.sink_ctx, resp, data, len);
+    }
     return HC_OK;
 }
 
@@ -148,6 +150,7 @@ static void begin_attempt(hc_client_t *c, uint32_t now)
     c->t_attempt = now;
     c->t_progress = now;
     c->sent_any = false;
+    c->sink_fed = false;
     c->status = 0;
     c->text_len = 0;
     c->text[0] = '\0';
@@ -229,7 +232,7 @@ static bool retryable_status(uint16_t status)
 static hc_err_t retry_or_finish(hc_client_t *c, hc_err_t result)
 {
     uint32_t now = now_ms(c);
-    bool may_resend = c->req.idempotent || !c->sent_any;
+    bool may_resend = (c->req.idempotent || !c->sent_any) && !c->sink_fed;
     if (c->attempt >= c->cfg.max_attempts || !may_resend)
         return finish(c, result);
 

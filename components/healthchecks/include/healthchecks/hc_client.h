@@ -64,7 +64,9 @@ typedef struct hc_request {
     bool send_api_key;         /**< add X-Api-Key from the config */
     bool idempotent;           /**< may be retried after bytes were sent */
     uint32_t max_body;         /**< largest response body accepted; 0 = no limit */
-    hc_body_sink_fn sink;      /**< receives a 2xx response's body; or NULL */
+    hc_body_sink_fn sink;      /**< receives a 2xx response's body; or NULL. Once it
+                                    has received bytes, a failed attempt is not
+                                    retried (it cannot take them back). */
     void *sink_ctx;
 } hc_request_t;
 
@@ -83,6 +85,7 @@ typedef struct hc_client {
     bool progressed;               /**< the latest step moved the request forward */
     bool reused;                   /**< this attempt runs on a kept-alive connection */
     bool sent_any;                 /**< this attempt sent at least one byte */
+    bool sink_fed;                 /**< this attempt gave body bytes to the caller's sink */
     uint32_t t_start;              /**< request began */
     uint32_t t_attempt;            /**< attempt began */
     uint32_t t_progress;           /**< last send/receive progress */

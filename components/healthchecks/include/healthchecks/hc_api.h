@@ -1,0 +1,184 @@
+/**
+ * @file hc_api.h
+ * @brief The Management API (v1, v2, v3): checks, pings, flips,
+ *        integrations, badges and status, decoded into fixed structs.
+ *
+ * Every endpoint function only starts its request (nothing is sent yet);
+ * then either block with hc_api_wait() or call hc_api_poll() from a main
+ * loop until it stops returning HC_IN_PROGRESS:
+ *
+ * @code
+ * hc_err_t err = hc_api_get_check(&api, uuid, &check);
+ * if (err == HC_OK)
+ *     err = hc_api_wait(&api);          // the blocking form
+ * @endcode
+ *
+ * Lists stream: each element is decoded as soon as its bytes have arrived,
+ * then its bytes are dropped, so memory is bounded by the largest element
+ * (the element buffer), never by the list. The request body of a create or
+ * update is written into the element buffer too, so no other memory is
+ * needed; such a request is resent after a failure only if none of it had
+ * been sent.
+ */
+#ifndef HC_API_H
+#define HC_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "healthchecks/hc_client.h"
+#include "healthchecks/hc_json.h"
+#include "healthchecks/hc_jstream.h"
+#include "healthchecks/hc_objects.h"
+
+/** Memory for decoding: one element's bytes and its tokens. A realistic v3
+ *  check needs about 1.2 KB and 63 tokens; 2 KB and 80 tokens leave room. */
+typedef struct hc_api_mem {
+    char *elem;           /**< element buffer (also holds create/update bodies) */
+    size_t elem_size;
+    jsmntok_t *tok;       /**< token array */
+    unsigned n_tok;       /**< tokens in @c tok */
+} hc_api_mem_t;
+
+/**
+ * Where a list goes. Without @c each, elements fill @c items[0..capacity)
+ * and @c total tells how many the server sent (more than @c count means
+ * the array was too small). With @c each, every element is decoded into
+ * @c items[0] and handed to @c each before the next one arrives.
+ * @c items is an array of the endpoint's element type.
+ */
+typedef struct hc_list {
+    void *items;          /**< hc_check_t[], hc_ping_info_t[], hc_flip_t[], ... */
+    size_t capacity;      /**< elements @c items holds (at least 1) */
+    size_t count;         /**< out: elements stored */
+    size_t total;         /**< out: elements the server sent */
+    /** Called per element, only from inside hc_api_poll()/hc_api_wait();
+     *  returning an error stops the call with that error. */
+    hc_err_t (*each)(void *ctx, const void *item);
+    void *ctx;
+} hc_list_t;
+
+/** Where a ping body goes: into @c buf (a body larger than @c cap is
+ *  HC_ERR_BODY_TOO_LARGE, never cut), or streamed to @c each. */
+typedef struct hc_bytes {
+    uint8_t *buf;
+    size_t cap;
+    size_t len;           /**< out: bytes received */
+    hc_err_t (*each)(void *ctx, const uint8_t *data, size_t len);
+    void *ctx;
+} hc_bytes_t;
+
+/** Filters of hc_api_list_checks(). */
+typedef struct hc_check_query {
+    const char *const *tags;  /**< every tag must match; percent-encoded when sent */
+    size_t n_tags;
+    const char *slug;         /**< or NULL */
+} hc_check_query_t;
+
+/** Filters of hc_api_list_flips(); each used only when its has_ flag is set. */
+typedef struct hc_flip_query {
+    bool has_seconds; uint32_t seconds;  /**< 0..31536000: newer than now - seconds */
+    bool has_start; int64_t start;       /**< 0..10000000000: created >= start */
+    bool has_end; int64_t end;           /**< 0..10000000000: created < end */
+} hc_flip_query_t;
+
+/** A management API session over a client. Treat as opaque. */
+typedef struct hc_api {
+    hc_client_t *client;
+    hc_api_mem_t mem;
+    hc_jstream_t stream;
+    uint8_t kind;             /**< what the response decodes into */
+    bool created;             /**< the latest create answered 201 */
+    size_t body_len;          /**< single-object bodies collected in mem.elem */
+    hc_list_t *list;
+    void *object;             /**< single-object output, or NULL */
+    hc_bytes_t *bytes;
+    hc_err_t result;
+    char error[HC_TEXT_MAX];  /**< the server's error text of the latest call */
+} hc_api_t;
+
+/**
+ * Bind @p api to @p client (whose config gives the API URL, key and
+ * version) and to @p mem (caller memory that must outlive @p api).
+ * @return HC_OK, or HC_ERR_ARG when the element buffer is under 64 bytes,
+ *         there are fewer than 8 tokens, or the API version is not 1..3.
+ */
+hc_err_t hc_api_init(hc_api_t *api, hc_client_t *client, const hc_api_mem_t *mem);
+
+/* ----------------------------------------------------------- endpoints
+ * Each returns HC_OK when the request has started, or an error and sends
+ * nothing: HC_ERR_ARG (missing or malformed identifier, bad output),
+ * HC_ERR_RANGE / HC_ERR_TOO_LONG (a value the server would surely reject),
+ * HC_ERR_BUFFER (the request does not fit), HC_ERR_BUSY, HC_ERR_URL. */
+
+/** GET checks/ with optional filters; elements are hc_check_t. */
+hc_err_t hc_api_list_checks(hc_api_t *api, const hc_check_query_t *query, hc_list_t *out);
+
+/** GET checks/<uuid or unique_key> into @p out. */
+hc_err_t hc_api_get_check(hc_api_t *api, const char *id, hc_check_t *out);
+
+/** POST checks/: create, or with spec->unique an upsert; afterwards
+ *  hc_api_created() tells a new check (201) from an updated one (200).
+ *  @p out may be NULL. */
+hc_err_t hc_api_create_check(hc_api_t *api, const hc_check_spec_t *spec, hc_check_t *out);
+
+/** POST checks/<uuid>: sends exactly the fields set in @p spec (no
+ *  "unique"). @p out may be NULL. */
+hc_err_t hc_api_update_check(hc_api_t *api, const char *uuid, const hc_check_spec_t *spec,
+                             hc_check_t *out);
+
+/** POST checks/<uuid>/pause. @p out may be NULL. */
+hc_err_t hc_api_pause_check(hc_api_t *api, const char *uuid, hc_check_t *out);
+
+/** POST checks/<uuid>/resume (HC_ERR_CONFLICT when not paused). @p out may be NULL. */
+hc_err_t hc_api_resume_check(hc_api_t *api, const char *uuid, hc_check_t *out);
+
+/** DELETE checks/<uuid>; @p out (may be NULL) gets the deleted check. */
+hc_err_t hc_api_delete_check(hc_api_t *api, const char *uuid, hc_check_t *out);
+
+/** GET checks/<uuid>/pings/ (newest first); elements are hc_ping_info_t. */
+hc_err_t hc_api_list_pings(hc_api_t *api, const char *uuid, hc_list_t *out);
+
+/** GET checks/<uuid>/pings/<n>/body: the raw body (HC_ERR_NOT_FOUND when none). */
+hc_err_t hc_api_get_ping_body(hc_api_t *api, const char *uuid, uint32_t n, hc_bytes_t *out);
+
+/** GET checks/<uuid or unique_key>/flips/; elements are hc_flip_t.
+ *  @p query may be NULL. */
+hc_err_t hc_api_list_flips(hc_api_t *api, const char *id, const hc_flip_query_t *query,
+                           hc_list_t *out);
+
+/** GET channels/; elements are hc_channel_t. */
+hc_err_t hc_api_list_channels(hc_api_t *api, hc_list_t *out);
+
+/** GET badges/; elements are hc_badge_t (one per tag, and "*"). */
+hc_err_t hc_api_list_badges(hc_api_t *api, hc_list_t *out);
+
+/** GET status/ (no key needed): HC_OK when the server answers 200 "OK". */
+hc_err_t hc_api_status(hc_api_t *api);
+
+/* --------------------------------------------------------------- driving */
+
+/**
+ * Advance the call without blocking.
+ * @return HC_IN_PROGRESS; HC_OK when the response was 2xx and fully
+ *         decoded; otherwise: a transport error, HC_ERR_BAD_REQUEST,
+ *         HC_ERR_UNAUTHORIZED, HC_ERR_FORBIDDEN, HC_ERR_NOT_FOUND,
+ *         HC_ERR_CONFLICT, HC_ERR_RATE_LIMITED, HC_ERR_SERVER,
+ *         HC_ERR_HTTP_STATUS (with the server's text in hc_api_error()),
+ *         HC_ERR_JSON (malformed, truncated or wrongly typed: nothing
+ *         partial is presented as complete), HC_ERR_JSON_TOO_LARGE,
+ *         HC_ERR_BODY_TOO_LARGE, or an error returned by a list's @c each.
+ */
+hc_err_t hc_api_poll(hc_api_t *api);
+
+/** Run the call to its end (blocking, bounded by the client's deadline). */
+hc_err_t hc_api_wait(hc_api_t *api);
+
+/** The latest create answered 201 Created (false: 200, an existing check updated). */
+static inline bool hc_api_created(const hc_api_t *api) { return api->created; }
+
+/** The server's error text for the latest call ("wrong api key",
+ *  "check is not paused", ...), or "" when it sent none. */
+static inline const char *hc_api_error(const hc_api_t *api) { return api->error; }
+
+#endif /* HC_API_H */

@@ -1,0 +1,487 @@
+/* The Management API; see hc_api.h. Each endpoint builds its request and
+ * picks how the response decodes; hc_api_poll() finishes the decoding. */
+#include "healthchecks/hc_api.h"
+
+#include <string.h>
+
+#include "healthchecks/hc_ping.h"
+
+/* What a response decodes into. */
+enum kind {
+    K_NONE, K_CHECK, K_CHECKS, K_PINGS, K_FLIPS, K_CHANNELS, K_BADGES, K_BYTES, K_STATUS
+};
+
+#define FLIPS_SECONDS_MAX 31536000u
+#define FLIPS_TIME_MAX 10000000000LL
+
+hc_err_t hc_api_init(hc_api_t *api, hc_client_t *client, const hc_api_mem_t *mem)
+{
+    if (!api || !client || !mem || !mem->elem || mem->elem_size < 64 || !mem->tok ||
+        mem->n_tok < 8 || client->cfg.api_version < 1 || client->cfg.api_version > 3)
+        return HC_ERR_ARG;
+    memset(api, 0, sizeof *api);
+    api->client = client;
+    api->mem = *mem;
+    return HC_OK;
+}
+
+/* --------------------------------------------------------- identifiers */
+
+static bool is_unique_key(const char *s)
+{
+    size_t n = 0;
+    while ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f'))
+        n++;
+    return n == 40 && s[n] == '\0';
+}
+
+static hc_err_t check_id(const char *id, bool unique_key_ok)
+{
+    if (!id)
+        return HC_ERR_ARG;
+    if (hc_is_uuid(id, true) || (unique_key_ok && is_unique_key(id)))
+        return HC_OK;
+    return HC_ERR_ARG;
+}
+
+/* ------------------------------------------------------------ decoding */
+
+static size_t item_size(uint8_t kind)
+{
+    switch (kind) {
+    case K_CHECKS: return sizeof(hc_check_t);
+    case K_PINGS: return sizeof(hc_ping_info_t);
+    case K_FLIPS: return sizeof(hc_flip_t);
+    case K_CHANNELS: return sizeof(hc_channel_t);
+    default: return sizeof(hc_badge_t);
+    }
+}
+
+static hc_err_t decode_item(uint8_t kind, void *slot, const hc_json_t *doc,
+                            const char *name, size_t name_len)
+{
+    switch (kind) {
+    case K_CHECKS: return hc_decode_check(slot, doc, 0);
+    case K_PINGS: return hc_decode_ping(slot, doc, 0);
+    case K_FLIPS: return hc_decode_flip(slot, doc, 0);
+    case K_CHANNELS: return hc_decode_channel(slot, doc, 0);
+    default: return hc_decode_badge(slot, name, name_len, doc, 0);
+    }
+}
+
+/* One list element has arrived whole: decode it into its slot. Elements
+ * past a full array are counted, not kept. */
+static hc_err_t on_element(void *ctx, const char *name, size_t name_len,
+                           const char *elem, size_t elem_len)
+{
+    hc_api_t *api = ctx;
+    hc_list_t *l = api->list;
+    l->total++;
+    if (!l->each && l->count >= l->capacity)
+        return HC_OK;
+    hc_json_t doc;
+    hc_err_t err = hc_json_parse(&doc, elem, elem_len, api->mem.tok, api->mem.n_tok);
+    if (err != HC_OK)
+        return err;
+    void *slot = (char *)l->items + (l->each ? 0 : l->count) * item_size(api->kind);
+    err = decode_item(api->kind, slot, &doc, name, name_len);
+    if (err != HC_OK)
+        return err;
+    if (l->each)
+        return l->each(l->ctx, slot);
+    l->count++;
+    return HC_OK;
+}
+
+/* A single-object body is collected whole in the element buffer. */
+static hc_err_t collect_body(void *ctx, const hc_http_response_t *resp,
+                             const uint8_t *data, size_t len)
+{
+    (void)resp;
+    hc_api_t *api = ctx;
+    if (len > api->mem.elem_size - api->body_len)
+        return HC_ERR_JSON_TOO_LARGE;
+    memcpy(api->mem.elem + api->body_len, data, len);
+    api->body_len += len;
+    return HC_OK;
+}
+
+static hc_err_t deliver_bytes(void *ctx, const hc_http_response_t *resp,
+                              const uint8_t *data, size_t len)
+{
+    (void)resp;
+    hc_bytes_t *out = ((hc_api_t *)ctx)->bytes;
+    if (out->each) {
+        out->len += len;
+        return out->each(out->ctx, data, len);
+    }
+    if (len > out->cap - out->len)
+        return HC_ERR_BODY_TOO_LARGE;
+    memcpy(out->buf + out->len, data, len);
+    out->len += len;
+    return HC_OK;
+}
+
+/* ------------------------------------------------------------ requests */
+
+/* Writes "METHOD /prefix/vN/" and resets the per-call state. */
+static hc_err_t begin(hc_api_t *api, hc_buf_t *b, const char *method, uint8_t kind)
+{
+    if (!api)
+        return HC_ERR_ARG;
+    hc_err_t err = hc_request_begin(api->client, b, HC_BASE_API, method);
+    if (err != HC_OK)
+        return err;
+    hc_buf_puts(b, "/v");
+    hc_buf_put_u32(b, api->client->cfg.api_version);
+    hc_buf_putc(b, '/');
+    api->kind = kind;
+    api->created = false;
+    api->body_len = 0;
+    api->list = NULL;
+    api->object = NULL;
+    api->bytes = NULL;
+    api->error[0] = '\0';
+    api->result = HC_IN_PROGRESS;
+    return HC_OK;
+}
+
+static void put_check_path(hc_buf_t *b, const char *id, const char *tail)
+{
+    hc_buf_puts(b, "checks/");
+    hc_buf_put_pct(b, id, strlen(id));
+    hc_buf_puts(b, tail);
+}
+
+/* Start the request with the sink its kind needs. */
+static hc_err_t start(hc_api_t *api, hc_buf_t *b, bool idempotent,
+                      const uint8_t *body, size_t body_len)
+{
+    hc_request_t req = {
+        .send_api_key = api->kind != K_STATUS,
+        .idempotent = idempotent,
+        .sink_ctx = api,
+    };
+    if (body) {
+        req.body = body;
+        req.body_len = body_len;
+        req.has_body = true;
+        req.content_type = "application/json";
+    }
+    switch (api->kind) {
+    case K_CHECK:
+        req.sink = collect_body;
+        break;
+    case K_BYTES:
+        req.sink = deliver_bytes;
+        req.max_body = api->bytes->each || api->bytes->cap > UINT32_MAX ? 0 : (uint32_t)api->bytes->cap;
+        break;
+    case K_CHECKS: case K_PINGS: case K_FLIPS: case K_CHANNELS: case K_BADGES:
+        req.sink = hc_jstream_sink;
+        req.sink_ctx = &api->stream;
+        break;
+    default:
+        break;
+    }
+    hc_err_t err = hc_request_start(api->client, b, &req);
+    if (err != HC_OK)
+        api->result = err;
+    return err;
+}
+
+static hc_err_t start_list(hc_api_t *api, hc_buf_t *b, hc_list_t *out, const char *key,
+                           hc_jstream_shape_t shape)
+{
+    if (!out || !out->items || !out->capacity)
+        return HC_ERR_ARG;
+    out->count = 0;
+    out->total = 0;
+    api->list = out;
+    hc_err_t err = hc_jstream_init(&api->stream, key, shape, api->mem.elem,
+                                   api->mem.elem_size, on_element, api);
+    if (err != HC_OK)
+        return api->result = err;
+    return start(api, b, true, NULL, 0);
+}
+
+hc_err_t hc_api_list_checks(hc_api_t *api, const hc_check_query_t *query, hc_list_t *out)
+{
+    hc_buf_t b;
+    hc_err_t err = begin(api, &b, "GET", K_CHECKS);
+    if (err != HC_OK)
+        return err;
+    hc_buf_puts(&b, "checks/");
+    char sep = '?';
+    for (size_t i = 0; query && i < query->n_tags; i++) {
+        if (!query->tags[i])
+            return HC_ERR_ARG;
+        hc_buf_putc(&b, sep);
+        hc_buf_puts(&b, "tag=");
+        hc_buf_put_pct(&b, query->tags[i], strlen(query->tags[i]));
+        sep = '&';
+    }
+    if (query && query->slug) {
+        hc_buf_putc(&b, sep);
+        hc_buf_puts(&b, "slug=");
+        hc_buf_put_pct(&b, query->slug, strlen(query->slug));
+    }
+    return start_list(api, &b, out, "checks", HC_JSTREAM_ARRAY);
+}
+
+/* The single-check calls: GET, pause, resume, delete. */
+static hc_err_t check_call(hc_api_t *api, const char *method, const char *id, bool unique_key_ok,
+                           const char *tail, bool idempotent, hc_check_t *out)
+{
+    hc_err_t err = check_id(id, unique_key_ok);
+    if (err != HC_OK)
+        return err;
+    hc_buf_t b;
+    err = begin(api, &b, method, K_CHECK);
+    if (err != HC_OK)
+        return err;
+    api->object = out;
+    put_check_path(&b, id, tail);
+    /* POST without a body still says Content-Length: 0. */
+    return start(api, &b, idempotent, strcmp(method, "POST") ? NULL : (const uint8_t *)"", 0);
+}
+
+hc_err_t hc_api_get_check(hc_api_t *api, const char *id, hc_check_t *out)
+{
+    if (!out)
+        return HC_ERR_ARG;
+    return check_call(api, "GET", id, true, "", true, out);
+}
+
+hc_err_t hc_api_pause_check(hc_api_t *api, const char *uuid, hc_check_t *out)
+{
+    return check_call(api, "POST", uuid, false, "/pause", true, out);
+}
+
+hc_err_t hc_api_resume_check(hc_api_t *api, const char *uuid, hc_check_t *out)
+{
+    return check_call(api, "POST", uuid, false, "/resume", false, out);
+}
+
+hc_err_t hc_api_delete_check(hc_api_t *api, const char *uuid, hc_check_t *out)
+{
+    return check_call(api, "DELETE", uuid, false, "", false, out);
+}
+
+/* Create and update: the JSON body goes into the element buffer, which the
+ * response reuses only after the whole body was sent. */
+static hc_err_t write_call(hc_api_t *api, const char *uuid, const hc_check_spec_t *spec,
+                           hc_check_t *out)
+{
+    if (!api || !spec)
+        return HC_ERR_ARG;
+    hc_err_t err = hc_check_spec_validate(spec);
+    if (err != HC_OK)
+        return err;
+    if (uuid && ((spec->set & HC_SPEC_UNIQUE) || check_id(uuid, false) != HC_OK))
+        return HC_ERR_ARG;
+    hc_buf_t json;
+    hc_buf_init(&json, api->mem.elem, api->mem.elem_size);
+    err = hc_check_spec_write(&json, spec);
+    if (err != HC_OK)
+        return err;
+    hc_buf_t b;
+    err = begin(api, &b, "POST", K_CHECK);
+    if (err != HC_OK)
+        return err;
+    api->object = out;
+    if (uuid)
+        put_check_path(&b, uuid, "");
+    else
+        hc_buf_puts(&b, "checks/");
+    return start(api, &b, false, json.data, json.len);
+}
+
+hc_err_t hc_api_create_check(hc_api_t *api, const hc_check_spec_t *spec, hc_check_t *out)
+{
+    return write_call(api, NULL, spec, out);
+}
+
+hc_err_t hc_api_update_check(hc_api_t *api, const char *uuid, const hc_check_spec_t *spec,
+                             hc_check_t *out)
+{
+    return uuid ? write_call(api, uuid, spec, out) : HC_ERR_ARG;
+}
+
+hc_err_t hc_api_list_pings(hc_api_t *api, const char *uuid, hc_list_t *out)
+{
+    hc_err_t err = check_id(uuid, false);
+    hc_buf_t b;
+    if (err == HC_OK)
+        err = begin(api, &b, "GET", K_PINGS);
+    if (err != HC_OK)
+        return err;
+    put_check_path(&b, uuid, "/pings/");
+    return start_list(api, &b, out, "pings", HC_JSTREAM_ARRAY);
+}
+
+hc_err_t hc_api_get_ping_body(hc_api_t *api, const char *uuid, uint32_t n, hc_bytes_t *out)
+{
+    hc_err_t err = check_id(uuid, false);
+    if (err == HC_OK && (!out || (!out->each && !out->buf && out->cap)))
+        err = HC_ERR_ARG;
+    hc_buf_t b;
+    if (err == HC_OK)
+        err = begin(api, &b, "GET", K_BYTES);
+    if (err != HC_OK)
+        return err;
+    out->len = 0;
+    api->bytes = out;
+    put_check_path(&b, uuid, "/pings/");
+    hc_buf_put_u32(&b, n);
+    hc_buf_puts(&b, "/body");
+    return start(api, &b, true, NULL, 0);
+}
+
+static hc_err_t check_flip_query(const hc_flip_query_t *q)
+{
+    if (!q)
+        return HC_OK;
+    if ((q->has_seconds && q->seconds > FLIPS_SECONDS_MAX) ||
+        (q->has_start && (q->start < 0 || q->start > FLIPS_TIME_MAX)) ||
+        (q->has_end && (q->end < 0 || q->end > FLIPS_TIME_MAX)))
+        return HC_ERR_RANGE;
+    return HC_OK;
+}
+
+static void put_flip_query(hc_buf_t *b, const hc_flip_query_t *q)
+{
+    char sep = '?';
+    if (q && q->has_seconds) {
+        hc_buf_puts(b, "?seconds=");
+        hc_buf_put_u32(b, q->seconds);
+        sep = '&';
+    }
+    if (q && q->has_start) {
+        hc_buf_putc(b, sep);
+        hc_buf_puts(b, "start=");
+        hc_buf_put_i64(b, q->start);
+        sep = '&';
+    }
+    if (q && q->has_end) {
+        hc_buf_putc(b, sep);
+        hc_buf_puts(b, "end=");
+        hc_buf_put_i64(b, q->end);
+    }
+}
+
+hc_err_t hc_api_list_flips(hc_api_t *api, const char *id, const hc_flip_query_t *query,
+                           hc_list_t *out)
+{
+    hc_err_t err = check_id(id, true);
+    if (err == HC_OK)
+        err = check_flip_query(query);
+    hc_buf_t b;
+    if (err == HC_OK)
+        err = begin(api, &b, "GET", K_FLIPS);
+    if (err != HC_OK)
+        return err;
+    put_check_path(&b, id, "/flips/");
+    put_flip_query(&b, query);
+    return start_list(api, &b, out, "flips", HC_JSTREAM_ARRAY_OR_BARE);
+}
+
+hc_err_t hc_api_list_channels(hc_api_t *api, hc_list_t *out)
+{
+    hc_buf_t b;
+    hc_err_t err = begin(api, &b, "GET", K_CHANNELS);
+    if (err != HC_OK)
+        return err;
+    hc_buf_puts(&b, "channels/");
+    return start_list(api, &b, out, "channels", HC_JSTREAM_ARRAY);
+}
+
+hc_err_t hc_api_list_badges(hc_api_t *api, hc_list_t *out)
+{
+    hc_buf_t b;
+    hc_err_t err = begin(api, &b, "GET", K_BADGES);
+    if (err != HC_OK)
+        return err;
+    hc_buf_puts(&b, "badges/");
+    return start_list(api, &b, out, "badges", HC_JSTREAM_MEMBERS);
+}
+
+hc_err_t hc_api_status(hc_api_t *api)
+{
+    hc_buf_t b;
+    hc_err_t err = begin(api, &b, "GET", K_STATUS);
+    if (err != HC_OK)
+        return err;
+    hc_buf_puts(&b, "status/");
+    return start(api, &b, true, NULL, 0);
+}
+
+/* ------------------------------------------------------------ finishing */
+
+/* Keep the server's error text: the "error" member of a JSON body, or the
+ * body itself (e.g. "check is not paused"). */
+static void keep_error_text(hc_api_t *api)
+{
+    const char *text = hc_client_text(api->client);
+    hc_json_t doc;
+    int i;
+    bool cut;
+    if (text[0] == '{' &&
+        hc_json_parse(&doc, text, strlen(text), api->mem.tok, api->mem.n_tok) == HC_OK &&
+        (i = hc_json_find(&doc, 0, "error")) > 0 &&
+        hc_json_string(&doc, i, api->error, sizeof api->error, &cut) == HC_OK)
+        return;
+    size_t n = strlen(text);
+    while (n && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
+        n--;
+    memcpy(api->error, text, n);
+    api->error[n] = '\0';
+}
+
+static hc_err_t decode_object(hc_api_t *api)
+{
+    hc_json_t doc;
+    hc_err_t err = hc_json_parse(&doc, api->mem.elem, api->body_len, api->mem.tok, api->mem.n_tok);
+    if (err != HC_OK || !api->object)
+        return err;
+    return hc_decode_check(api->object, &doc, 0);
+}
+
+static hc_err_t finish(hc_api_t *api, hc_err_t err)
+{
+    uint16_t status = hc_client_status(api->client);
+    if (err == HC_OK && (status < 200 || status >= 300)) {
+        keep_error_text(api);
+        err = hc_status_error(status);
+    } else if (err == HC_OK) {
+        api->created = status == 201;
+        switch (api->kind) {
+        case K_CHECK: err = decode_object(api); break;
+        case K_STATUS:
+            err = strncmp(hc_client_text(api->client), "OK", 2) ? HC_ERR_HTTP_STATUS : HC_OK;
+            break;
+        case K_BYTES: break;
+        default: err = hc_jstream_finish(&api->stream); break;
+        }
+    }
+    api->result = err;
+    return err;
+}
+
+hc_err_t hc_api_poll(hc_api_t *api)
+{
+    if (!api)
+        return HC_ERR_ARG;
+    if (api->result != HC_IN_PROGRESS)
+        return api->result;
+    hc_err_t err = hc_client_poll(api->client);
+    return err == HC_IN_PROGRESS ? err : finish(api, err);
+}
+
+hc_err_t hc_api_wait(hc_api_t *api)
+{
+    if (!api)
+        return HC_ERR_ARG;
+    if (api->result != HC_IN_PROGRESS)
+        return api->result;
+    return finish(api, hc_client_wait(api->client));
+}
