@@ -12,9 +12,11 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "hc_test_server.h"
@@ -204,6 +206,34 @@ static void test_a_server_that_cannot_start_is_reported(void **state)
     hc_test_server_stop(&s); /* harmless on a zeroed server */
 }
 
+/* A test that fails halfway never calls stop(): exit must clean up. */
+static void test_a_forgotten_server_is_stopped_at_exit(void **state)
+{
+    hc_test_server_t s;
+    struct stat st;
+    int fds[2], status;
+    pid_t child;
+    (void)state;
+    assert_int_equal(pipe(fds), 0);
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        int ok = hc_test_server_start(&s, NULL, NULL) == 0 &&
+                 write(fds[1], &s, sizeof s) == (ssize_t)sizeof s;
+        exit(ok ? 0 : 1); /* without hc_test_server_stop() */
+    }
+    close(fds[1]);
+    assert_int_equal(read(fds[0], &s, sizeof s), (ssize_t)sizeof s);
+    close(fds[0]);
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_true(s.pid > 0);
+    assert_int_equal(kill(s.pid, 0), -1);
+    assert_int_equal(errno, ESRCH);
+    assert_int_equal(stat(s.record_dir, &st), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -212,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_control_changes_and_resets_the_server),
         cmocka_unit_test(test_extra_arguments_reach_the_server),
         cmocka_unit_test(test_a_server_that_cannot_start_is_reported),
+        cmocka_unit_test(test_a_forgotten_server_is_stopped_at_exit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

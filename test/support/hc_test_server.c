@@ -25,6 +25,12 @@
 #define IO_TIMEOUT_S 10
 #define MAX_EXTRA_ARGS 32
 #define MAX_RESPONSE (64L * 1024 * 1024)
+#define MAX_RUNNING 16
+
+/* Servers started and not yet stopped. A failing cmocka assertion jumps
+ * out of a test before it can stop its server; these are stopped at exit
+ * so that nothing is left running or on disk. */
+static hc_test_server_t running[MAX_RUNNING];
 
 static long now_ms(void)
 {
@@ -156,6 +162,36 @@ static int is_ip_literal(const char *host)
     return inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1;
 }
 
+static void stop_leftovers(void)
+{
+    for (size_t i = 0; i < MAX_RUNNING; i++) {
+        if (running[i].pid > 0) {
+            hc_test_server_t leftover = running[i];
+            hc_test_server_stop(&leftover);
+        }
+    }
+}
+
+static void remember(const hc_test_server_t *s)
+{
+    static int registered;
+    for (size_t i = 0; i < MAX_RUNNING; i++) {
+        if (running[i].pid == 0) {
+            running[i] = *s;
+            if (!registered)
+                registered = atexit(stop_leftovers) == 0;
+            return;
+        }
+    }
+}
+
+static void forget(const hc_test_server_t *s)
+{
+    for (size_t i = 0; i < MAX_RUNNING; i++)
+        if (running[i].pid == s->pid)
+            memset(&running[i], 0, sizeof running[i]);
+}
+
 int hc_test_server_start(hc_test_server_t *s, const char *host, const char *const *extra_args)
 {
     char dir[200];
@@ -185,6 +221,7 @@ int hc_test_server_start(hc_test_server_t *s, const char *host, const char *cons
         memset(s, 0, sizeof *s);
         return -1;
     }
+    remember(s);
     return 0;
 }
 
@@ -193,6 +230,7 @@ void hc_test_server_stop(hc_test_server_t *s)
     if (s->pid > 0) {
         long deadline = now_ms() + STOP_TIMEOUT_MS;
         int status;
+        forget(s);
         kill(s->pid, SIGTERM);
         while (waitpid(s->pid, &status, WNOHANG) == 0) {
             if (now_ms() >= deadline) {

@@ -99,6 +99,10 @@ typedef struct {
  *                    looked up (NULL means "127.0.0.1").
  * @param extra_args  NULL-terminated extra arguments such as
  *                    {"--framing", "chunked", NULL}, or NULL; at most 32.
+ * A server still running when the test program exits (say, after a
+ * failed assertion skipped hc_test_server_stop()) is stopped by an atexit
+ * handler; the server also exits by itself if the test program is killed.
+ *
  * @return 0 when the server listens; -1 if @p host is not an IP literal, the
  *         server could not be started, exited
  *         (bad arguments, port in use: its own message is on stderr) or did
