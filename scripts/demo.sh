@@ -47,3 +47,10 @@ sleep 0.2
 echo
 echo "What the server recorded:"
 cat "$log"
+
+echo
+echo "The Management API of the same server:"
+export HC_API_URL="http://127.0.0.1:$(cat "$tmp/port")/api"
+export HC_API_KEY=hcw_0123456789abcdef0123456789ab
+run "$hc" checks list
+run "$hc" pings "$uuid"

@@ -14,6 +14,7 @@ typedef struct cli_common {
     double timeout_s;     /**< overall deadline; 0 = library default */
     int retries;          /**< -1 = library default */
     bool verbose;
+    uint8_t api_version;  /**< management API version 1..3; 0 = library default */
 } cli_common_t;
 
 /** A client with its POSIX transport and buffers. */
@@ -43,5 +44,14 @@ int cli_usage_error(const char *fmt, ...);
 
 int cmd_ping(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+
+/* The management subcommands (hc_cmd_checks.c, hc_cmd_api.c). */
+int cmd_checks(int argc, char **argv);
+int cmd_pings(int argc, char **argv);
+int cmd_ping_body(int argc, char **argv);
+int cmd_flips(int argc, char **argv);
+int cmd_channels(int argc, char **argv);
+int cmd_badges(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 #endif /* HC_CLI_H */

@@ -12,6 +12,14 @@ static const char usage[] =
     "commands:\n"
     "  ping [success|start|fail|log|<0-255>]  send a ping (hc ping --help)\n"
     "  run [options] -- command [args...]     monitor one run of a command (hc run --help)\n"
+    "  checks list|get|create|update|pause|resume|delete  manage checks (hc checks --help)\n"
+    "  pings UUID                             a check's ping log\n"
+    "  ping-body UUID N                       the body of ping N, raw, to stdout\n"
+    "  flips ID [--seconds N | --start T --end T]  a check's status changes\n"
+    "  channels                               the project's integrations\n"
+    "  badges                                 the project's badge URLs per tag\n"
+    "  status                                 is the server up (no key needed)\n"
+    "  (management commands also take --json, --api-version 1|2|3; see their --help)\n"
     "\n"
     "common options (also from the environment):\n"
     "  --ping-url URL   ping base URL        (HC_PING_URL, default https://hc-ping.com)\n"
@@ -122,6 +130,8 @@ bool cli_client_open(cli_client_t *cc, const cli_common_t *o)
     }
     if (o->retries >= 0)
         cfg.max_attempts = (uint8_t)(o->retries + 1);
+    if (o->api_version)
+        cfg.api_version = o->api_version;
     hc_err_t err = hc_client_init(&cc->client, &cfg);
     if (err != HC_OK) {
         cli_report("setting up the client", err, NULL);
@@ -154,5 +164,13 @@ int main(int argc, char **argv)
         return cmd_ping(argc - 1, argv + 1);
     if (!strcmp(argv[1], "run"))
         return cmd_run(argc - 1, argv + 1);
+    static const struct { const char *name; int (*fn)(int, char **); } management[] = {
+        { "checks", cmd_checks }, { "pings", cmd_pings }, { "ping-body", cmd_ping_body },
+        { "flips", cmd_flips }, { "channels", cmd_channels }, { "badges", cmd_badges },
+        { "status", cmd_status },
+    };
+    for (size_t k = 0; k < sizeof management / sizeof management[0]; k++)
+        if (!strcmp(argv[1], management[k].name))
+            return management[k].fn(argc - 1, argv + 1);
     return cli_usage_error("unknown command '%s' (try hc --help)", argv[1]);
 }
