@@ -1,0 +1,157 @@
+/**
+ * @file hc_port_mbedtls.h
+ * @brief TLS as a transport layered over any other transport (POSIX, lwIP,
+ *        mock), with mbedTLS 2.28 or 3.x. The client and the HTTP engine
+ *        see one more hc_transport_t and never know TLS is there.
+ *
+ * Secure by default: the server's chain is verified against the trust
+ * anchors given in hc_mbedtls_config_t and its name against the host passed
+ * to connect() (mbedtls_ssl_set_hostname: SNI and name check). Turning
+ * verification off is an explicit, loudly named field.
+ *
+ * Where the trust anchors come from:
+ * - hc-ping.com and healthchecks.io use Let's Encrypt certificates: a device
+ *   that talks only to them needs just ISRG Root X1 (RSA) and ISRG Root X2
+ *   (ECDSA), from https://letsencrypt.org/certificates/, compiled in as a
+ *   PEM or DER buffer (@c ca / @c ca_len).
+ * - ESP-IDF: its certificate bundle (CONFIG_MBEDTLS_CERTIFICATE_BUNDLE)
+ *   holds both; pass @c esp_crt_bundle_attach as @c ca_attach.
+ * - Debian/Ubuntu hosts: HC_MBEDTLS_HOST_CA_FILE (the ca-certificates
+ *   bundle) is the CLI's default @c ca_file.
+ * Certificates carry validity dates: a device must have wall-clock time
+ * (SNTP, RTC) before its first handshake, or every chain is "not yet valid".
+ *
+ * Deadlines: every call passes its @p wait_until down to the inner
+ * transport and never waits longer. mbedTLS's WANT_READ / WANT_WRITE, and
+ * the inner transport's HC_IO_WOULD_BLOCK, become HC_IO_WOULD_BLOCK; the
+ * handshake advances a little on each connect() call.
+ *
+ * Memory: mbedTLS allocates with mbedtls_calloc (the record buffers,
+ * MBEDTLS_SSL_IN_CONTENT_LEN + MBEDTLS_SSL_OUT_CONTENT_LEN plus overhead,
+ * the parsed CA chain, handshake state). For zero heap on firmware build
+ * mbedTLS with MBEDTLS_MEMORY_BUFFER_ALLOC_C and call
+ * mbedtls_memory_buffer_alloc_init(arena, sizeof arena) once at start-up;
+ * see README.md for the arena sizes measured.
+ */
+#ifndef HC_PORT_MBEDTLS_H
+#define HC_PORT_MBEDTLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "healthchecks/hc_error.h"
+#include "healthchecks/hc_transport.h"
+
+#include <mbedtls/version.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/x509_crt.h>
+
+/** The CA bundle of Debian and Ubuntu (package ca-certificates). */
+#define HC_MBEDTLS_HOST_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+
+/** Longest host name (with its NUL) a session is remembered for. */
+#define HC_MBEDTLS_HOST_MAX 256
+
+/** Trust anchors and options. Zero-initialise, then set at least one trust
+ *  source or, knowingly, @c insecure_skip_verify. Read only during
+ *  hc_mbedtls_init(). */
+typedef struct hc_mbedtls_config {
+    /** CA certificates in memory: a PEM bundle whose last byte is its
+     *  terminating NUL (counted in @c ca_len), or one or more concatenated
+     *  DER certificates. Parsed (copied) at init. */
+    const uint8_t *ca;
+    size_t ca_len;
+    /** A PEM or DER file of CA certificates (hosts; needs MBEDTLS_FS_IO). */
+    const char *ca_file;
+    /** Called with the mbedtls_ssl_config * to attach trust some other way,
+     *  e.g. ESP-IDF's esp_crt_bundle_attach. Returns 0 on success. */
+    int (*ca_attach)(void *mbedtls_ssl_conf);
+    /** INSECURE: accept any certificate for any name (and ignore the trust
+     *  sources above). Anyone on the path can then read and change the
+     *  traffic, ping and API keys included. Only for tests against
+     *  throwaway servers; the CLI warns when it is set. */
+    bool insecure_skip_verify;
+    /** Ask the server for records of at most this many bytes (RFC 6066
+     *  max_fragment_length): 0 (do not ask), 512, 1024, 2048 or 4096. */
+    uint16_t max_frag_len;
+} hc_mbedtls_config_t;
+
+/** State of one TLS transport: one connection at a time, plus the session
+ *  kept for resumption. Owned by the caller; set up by hc_mbedtls_init(),
+ *  released by hc_mbedtls_free(). The fields after @c inner_err are
+ *  readable diagnostics; the rest is private. */
+typedef struct hc_mbedtls {
+    hc_transport_t inner;          /**< the transport TLS runs over (a copy) */
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_config conf;
+    mbedtls_x509_crt ca;
+    mbedtls_ctr_drbg_context drbg;
+    mbedtls_ssl_session saved;     /**< session of the last good handshake */
+    bool has_saved;
+    uint16_t saved_port;
+    char saved_host[HC_MBEDTLS_HOST_MAX];
+    uint8_t state;
+    uint32_t wait_until;           /**< of the call in progress, for the BIO */
+    size_t pending_write;          /**< plaintext bytes in a record not yet flushed */
+    int32_t inner_err;             /**< hc_io failure of the inner transport */
+
+    int last_error;                /**< latest mbedTLS error code, 0 if none */
+    uint32_t verify_flags;         /**< MBEDTLS_X509_BADCERT_* of the latest handshake */
+    bool session_offered;          /**< the latest handshake offered the kept session */
+    bool peer_close_notify;        /**< the peer ended with close_notify (not a bare TCP close) */
+} hc_mbedtls_t;
+
+/**
+ * Set up @p t over @p inner, whose connect/send/recv/close/now_ms/random are
+ * all required (@p inner is copied; the context it points to must outlive
+ * @p t). The DRBG is seeded from @p inner's random(). Allocates through
+ * mbedtls_calloc (record buffers, CA chain); release with hc_mbedtls_free().
+ * @return HC_OK; HC_ERR_ARG (a NULL argument, an incomplete @p inner, no
+ *         trust source without @c insecure_skip_verify, a PEM buffer that
+ *         does not end in NUL, a bad @c max_frag_len, @c ca_file on a build
+ *         without file I/O); HC_ERR_TLS (mbedTLS refused: an unparsable CA
+ *         bundle, an unreadable file, no memory — see @c last_error and
+ *         hc_mbedtls_describe()). On error @p t needs no hc_mbedtls_free().
+ */
+hc_err_t hc_mbedtls_init(hc_mbedtls_t *t, const hc_transport_t *inner,
+                         const hc_mbedtls_config_t *cfg);
+
+/**
+ * The transport over @p t (which must outlive it and stay where it is).
+ *
+ * connect() connects the inner transport, then runs the handshake, resuming
+ * the session kept from the last good handshake with the same host and
+ * port. It returns HC_IO_TLS_VERIFY when the chain, validity dates or name
+ * are rejected, HC_IO_TLS for any other handshake failure (the peer closing
+ * mid-handshake included), and the inner transport's own errors unchanged.
+ * A failed handshake closes the inner connection and forgets the session.
+ *
+ * recv() returns HC_IO_CLOSED both when the peer sends close_notify and
+ * when the connection ends without it (@c peer_close_notify tells them
+ * apart): HTTP framing (Content-Length, chunked) is what detects a
+ * truncated response, not TLS.
+ *
+ * send() has mbedTLS's retry rule: after HC_IO_WOULD_BLOCK call it again
+ * with the same bytes (at least as many); a shorter buffer gets HC_IO_ERROR.
+ *
+ * close() sends close_notify if it can without waiting, then closes the
+ * inner connection. now_ms, sleep_ms and random are the inner transport's.
+ */
+hc_transport_t hc_mbedtls_transport(hc_mbedtls_t *t);
+
+/** Forget the kept session: the next handshake is a full one. */
+void hc_mbedtls_forget_session(hc_mbedtls_t *t);
+
+/**
+ * Describe the latest failure in English into @p buf (always
+ * NUL-terminated when @p len > 0): the reasons the certificate was rejected
+ * after HC_IO_TLS_VERIFY, else mbedTLS's text for @c last_error.
+ */
+void hc_mbedtls_describe(const hc_mbedtls_t *t, char *buf, size_t len);
+
+/** Close any connection and release everything mbedTLS allocated. Safe on
+ *  a zeroed or already freed @p t. */
+void hc_mbedtls_free(hc_mbedtls_t *t);
+
+#endif /* HC_PORT_MBEDTLS_H */
