@@ -124,14 +124,28 @@ static hc_err_t deliver_bytes(void *ctx, const hc_http_response_t *resp,
 
 /* ------------------------------------------------------------ requests */
 
-/* Writes "METHOD /prefix/vN/" and resets the per-call state. */
+/* A call refused before it started: its error is what hc_api_poll() and
+ * hc_api_wait() report from now on (never the previous call's result),
+ * unless a call is still running, which is left alone. */
+static hc_err_t refuse(hc_api_t *api, hc_err_t err)
+{
+    if (api && api->result != HC_IN_PROGRESS) {
+        api->result = err;
+        api->created = false;
+        api->error[0] = '\0';
+    }
+    return err;
+}
+
+/* Writes "METHOD /prefix/vN/" and resets the per-call state. The call
+ * counts as refused until start() succeeds. */
 static hc_err_t begin(hc_api_t *api, hc_buf_t *b, const char *method, uint8_t kind)
 {
     if (!api)
         return HC_ERR_ARG;
     hc_err_t err = hc_request_begin(api->client, b, HC_BASE_API, method);
     if (err != HC_OK)
-        return err;
+        return refuse(api, err);
     hc_buf_puts(b, "/v");
     hc_buf_put_u32(b, api->client->cfg.api_version);
     hc_buf_putc(b, '/');
@@ -142,7 +156,7 @@ static hc_err_t begin(hc_api_t *api, hc_buf_t *b, const char *method, uint8_t ki
     api->object = NULL;
     api->bytes = NULL;
     api->error[0] = '\0';
-    api->result = HC_IN_PROGRESS;
+    api->result = HC_ERR_ARG;
     return HC_OK;
 }
 
@@ -173,8 +187,9 @@ static hc_err_t start(hc_api_t *api, hc_buf_t *b, bool idempotent,
         req.sink = collect_body;
         break;
     case K_BYTES:
+        /* Not req.max_body: the engine would apply it to error pages too,
+         * turning a 404 into HC_ERR_BODY_TOO_LARGE; the sink sees 2xx only. */
         req.sink = deliver_bytes;
-        req.max_body = api->bytes->each || api->bytes->cap > UINT32_MAX ? 0 : (uint32_t)api->bytes->cap;
         break;
     case K_CHECKS: case K_PINGS: case K_FLIPS: case K_CHANNELS: case K_BADGES:
         req.sink = hc_jstream_sink;
@@ -184,8 +199,7 @@ static hc_err_t start(hc_api_t *api, hc_buf_t *b, bool idempotent,
         break;
     }
     hc_err_t err = hc_request_start(api->client, b, &req);
-    if (err != HC_OK)
-        api->result = err;
+    api->result = err == HC_OK ? HC_IN_PROGRESS : err;
     return err;
 }
 
@@ -193,14 +207,14 @@ static hc_err_t start_list(hc_api_t *api, hc_buf_t *b, hc_list_t *out, const cha
                            hc_jstream_shape_t shape)
 {
     if (!out || !out->items || !out->capacity)
-        return HC_ERR_ARG;
+        return refuse(api, HC_ERR_ARG);
     out->count = 0;
     out->total = 0;
     api->list = out;
     hc_err_t err = hc_jstream_init(&api->stream, key, shape, api->mem.elem,
                                    api->mem.elem_size, on_element, api);
     if (err != HC_OK)
-        return api->result = err;
+        return refuse(api, err);
     return start(api, b, true, NULL, 0);
 }
 
@@ -214,7 +228,7 @@ hc_err_t hc_api_list_checks(hc_api_t *api, const hc_check_query_t *query, hc_lis
     char sep = '?';
     for (size_t i = 0; query && i < query->n_tags; i++) {
         if (!query->tags[i])
-            return HC_ERR_ARG;
+            return refuse(api, HC_ERR_ARG);
         hc_buf_putc(&b, sep);
         hc_buf_puts(&b, "tag=");
         hc_buf_put_pct(&b, query->tags[i], strlen(query->tags[i]));
@@ -234,7 +248,7 @@ static hc_err_t check_call(hc_api_t *api, const char *method, const char *id, bo
 {
     hc_err_t err = check_id(id, unique_key_ok);
     if (err != HC_OK)
-        return err;
+        return refuse(api, err);
     hc_buf_t b;
     err = begin(api, &b, method, K_CHECK);
     if (err != HC_OK)
@@ -248,7 +262,7 @@ static hc_err_t check_call(hc_api_t *api, const char *method, const char *id, bo
 hc_err_t hc_api_get_check(hc_api_t *api, const char *id, hc_check_t *out)
 {
     if (!out)
-        return HC_ERR_ARG;
+        return refuse(api, HC_ERR_ARG);
     return check_call(api, "GET", id, true, "", true, out);
 }
 
@@ -268,26 +282,28 @@ hc_err_t hc_api_delete_check(hc_api_t *api, const char *uuid, hc_check_t *out)
 }
 
 /* Create and update: the JSON body goes into the element buffer, which the
- * response reuses only after the whole body was sent. */
+ * response reuses only after the whole body was sent. It is written only
+ * once begin() has found the client idle: a call still running may be
+ * using the buffer. */
 static hc_err_t write_call(hc_api_t *api, const char *uuid, const hc_check_spec_t *spec,
                            hc_check_t *out)
 {
-    if (!api || !spec)
-        return HC_ERR_ARG;
+    if (!spec)
+        return refuse(api, HC_ERR_ARG);
     hc_err_t err = hc_check_spec_validate(spec);
+    if (err == HC_OK && uuid && ((spec->set & HC_SPEC_UNIQUE) || check_id(uuid, false) != HC_OK))
+        err = HC_ERR_ARG;
     if (err != HC_OK)
-        return err;
-    if (uuid && ((spec->set & HC_SPEC_UNIQUE) || check_id(uuid, false) != HC_OK))
-        return HC_ERR_ARG;
-    hc_buf_t json;
-    hc_buf_init(&json, api->mem.elem, api->mem.elem_size);
-    err = hc_check_spec_write(&json, spec);
-    if (err != HC_OK)
-        return err;
+        return refuse(api, err);
     hc_buf_t b;
     err = begin(api, &b, "POST", K_CHECK);
     if (err != HC_OK)
         return err;
+    hc_buf_t json;
+    hc_buf_init(&json, api->mem.elem, api->mem.elem_size);
+    err = hc_check_spec_write(&json, spec);
+    if (err != HC_OK)
+        return refuse(api, err);
     api->object = out;
     if (uuid)
         put_check_path(&b, uuid, "");
@@ -304,7 +320,7 @@ hc_err_t hc_api_create_check(hc_api_t *api, const hc_check_spec_t *spec, hc_chec
 hc_err_t hc_api_update_check(hc_api_t *api, const char *uuid, const hc_check_spec_t *spec,
                              hc_check_t *out)
 {
-    return uuid ? write_call(api, uuid, spec, out) : HC_ERR_ARG;
+    return uuid ? write_call(api, uuid, spec, out) : refuse(api, HC_ERR_ARG);
 }
 
 hc_err_t hc_api_list_pings(hc_api_t *api, const char *uuid, hc_list_t *out)
@@ -314,7 +330,7 @@ hc_err_t hc_api_list_pings(hc_api_t *api, const char *uuid, hc_list_t *out)
     if (err == HC_OK)
         err = begin(api, &b, "GET", K_PINGS);
     if (err != HC_OK)
-        return err;
+        return refuse(api, err);
     put_check_path(&b, uuid, "/pings/");
     return start_list(api, &b, out, "pings", HC_JSTREAM_ARRAY);
 }
@@ -328,7 +344,7 @@ hc_err_t hc_api_get_ping_body(hc_api_t *api, const char *uuid, uint32_t n, hc_by
     if (err == HC_OK)
         err = begin(api, &b, "GET", K_BYTES);
     if (err != HC_OK)
-        return err;
+        return refuse(api, err);
     out->len = 0;
     api->bytes = out;
     put_check_path(&b, uuid, "/pings/");
@@ -379,7 +395,7 @@ hc_err_t hc_api_list_flips(hc_api_t *api, const char *id, const hc_flip_query_t 
     if (err == HC_OK)
         err = begin(api, &b, "GET", K_FLIPS);
     if (err != HC_OK)
-        return err;
+        return refuse(api, err);
     put_check_path(&b, id, "/flips/");
     put_flip_query(&b, query);
     return start_list(api, &b, out, "flips", HC_JSTREAM_ARRAY_OR_BARE);

@@ -109,7 +109,9 @@ hc_err_t hc_api_init(hc_api_t *api, hc_client_t *client, const hc_api_mem_t *mem
  * Each returns HC_OK when the request has started, or an error and sends
  * nothing: HC_ERR_ARG (missing or malformed identifier, bad output),
  * HC_ERR_RANGE / HC_ERR_TOO_LONG (a value the server would surely reject),
- * HC_ERR_BUFFER (the request does not fit), HC_ERR_BUSY, HC_ERR_URL. */
+ * HC_ERR_BUFFER (the request does not fit), HC_ERR_BUSY, HC_ERR_URL.
+ * hc_api_poll() and hc_api_wait() then report that error too, except after
+ * HC_ERR_BUSY or while an earlier call still runs: that call goes on. */
 
 /** GET checks/ with optional filters; elements are hc_check_t. */
 hc_err_t hc_api_list_checks(hc_api_t *api, const hc_check_query_t *query, hc_list_t *out);
