@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include "healthchecks/hc_client.h"
 #include "hc_port_posix.h"
+#ifdef HC_CLI_TLS
+#include "hc_port_mbedtls.h"
+#endif
 
 /** Options every subcommand understands. */
 typedef struct cli_common {
@@ -14,13 +17,23 @@ typedef struct cli_common {
     double timeout_s;     /**< overall deadline; 0 = library default */
     int retries;          /**< -1 = library default */
     bool verbose;
+    const char *cacert;   /**< CA bundle for https (default: the system's) */
+    bool insecure;        /**< skip certificate verification (loudly) */
     uint8_t api_version;  /**< management API version 1..3; 0 = library default */
 } cli_common_t;
 
-/** A client with its POSIX transport and buffers. */
+/** A client with its POSIX transport, a TLS transport for https URLs, and
+ *  buffers. */
 typedef struct cli_client {
     hc_posix_t posix;
     hc_transport_t tp;
+#ifdef HC_CLI_TLS
+    hc_posix_t tls_tcp;   /**< the TCP connection under TLS */
+    hc_transport_t tls_inner;
+    hc_mbedtls_t tls;
+    hc_transport_t tls_tp;
+    bool tls_ready;
+#endif
     hc_client_t client;
     uint8_t work[4096];
 } cli_client_t;
@@ -35,9 +48,16 @@ int cli_common_option(cli_common_t *o, int argc, char **argv, int *i);
 /** Build the client; prints the error and returns false on failure. */
 bool cli_client_open(cli_client_t *cc, const cli_common_t *o);
 
+/** Close the connection and release the TLS state (not @p cc itself). */
+void cli_client_close(cli_client_t *cc);
+
 /** Print "hc: <what>: <error text>" (plus the server's status and text when
  *  a response arrived) to stderr. */
-void cli_report(const char *what, hc_err_t err, const hc_client_t *c);
+void cli_report(const char *what, hc_err_t err, const cli_client_t *cc);
+
+/** Print what more is known about @p err (no TLS support, the TLS
+ *  verification failure's reason) to stderr, without a newline. */
+void cli_explain(hc_err_t err, const cli_client_t *cc);
 
 /** Print to stderr and return 2 (the usage-error exit status). */
 int cli_usage_error(const char *fmt, ...);

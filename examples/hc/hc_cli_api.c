@@ -145,7 +145,7 @@ void cli_api_close(cli_api_t *s)
 {
     if (!s)
         return;
-    hc_client_close(&s->cc.client);
+    cli_client_close(&s->cc);
     free(s);
 }
 
@@ -194,8 +194,7 @@ int cli_api_run(cli_api_t *s, hc_err_t started, const char *cmd, const char *hin
         if (status == 404 && hint)
             fprintf(stderr, " (%s)", hint);
     }
-    if (err == HC_ERR_NO_TLS)
-        fputs(" (this build of hc has no TLS support)", stderr);
+    cli_explain(err, &s->cc);
     fputc('\n', stderr);
     return started != HC_OK && is_local_refusal(started) ? 2 : 1;
 }

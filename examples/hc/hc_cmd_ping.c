@@ -153,10 +153,12 @@ int cmd_ping(int argc, char **argv)
     } else {
         status = (err == HC_ERR_ARG || err == HC_ERR_RANGE || err == HC_ERR_TOO_LONG ||
                   err == HC_ERR_UNSAFE_CHAR || err == HC_ERR_URL) ? 2 : 1;
-        cli_report("ping not delivered", err, &cc->client);
+        cli_report("ping not delivered", err, cc);
     }
 out:
     free(file_body);
+    if (cc)
+        cli_client_close(cc);
     free(cc);
     return status;
 }

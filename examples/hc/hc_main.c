@@ -27,6 +27,8 @@ static const char usage[] =
     "  --api-url URL    management base URL  (HC_API_URL, default https://healthchecks.io/api)\n"
     "  --api-key KEY    management API key   (HC_API_KEY)\n"
     "  --user-agent UA  User-Agent header    (default hc/" HC_CLI_VERSION ")\n"
+    "  --cacert FILE    CA bundle for https  (HC_CACERT, default the system's)\n"
+    "  --insecure       do not verify the server's certificate (never in production)\n"
     "  --timeout S      give up after S seconds, retries included\n"
     "  --retries N      retry N times on network errors, 408, 429 and 5xx\n"
     "  -v, --verbose    say what happened on stdout\n";
@@ -38,6 +40,7 @@ void cli_common_init(cli_common_t *o)
     o->ping_key = getenv("HC_PING_KEY");
     o->api_url = getenv("HC_API_URL");
     o->api_key = getenv("HC_API_KEY");
+    o->cacert = getenv("HC_CACERT");
     o->user_agent = "hc/" HC_CLI_VERSION;
     o->retries = -1;
 }
@@ -71,10 +74,15 @@ int cli_common_option(cli_common_t *o, int argc, char **argv, int *i)
         { "--api-url", offsetof(cli_common_t, api_url) },
         { "--api-key", offsetof(cli_common_t, api_key) },
         { "--user-agent", offsetof(cli_common_t, user_agent) },
+        { "--cacert", offsetof(cli_common_t, cacert) },
     };
     const char *arg = argv[*i];
     if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose")) {
         o->verbose = true;
+        return 1;
+    }
+    if (!strcmp(arg, "--insecure")) {
+        o->insecure = true;
         return 1;
     }
     bool is_timeout = !strcmp(arg, "--timeout"), is_retries = !strcmp(arg, "--retries");
@@ -107,6 +115,51 @@ int cli_common_option(cli_common_t *o, int argc, char **argv, int *i)
     return 1;
 }
 
+static bool is_https(const char *url)
+{
+    return url && !strncmp(url, "https://", 8);
+}
+
+/* TLS is set up only when a URL needs it: parsing the system's CA bundle
+ * costs more than a whole plain-HTTP ping. */
+static bool open_tls(cli_client_t *cc, const cli_common_t *o, hc_config_t *cfg)
+{
+#ifdef HC_CLI_TLS
+    if (!is_https(cfg->ping_url) && !is_https(cfg->api_url))
+        return true;
+    hc_posix_init(&cc->tls_tcp);
+    cc->tls_inner = hc_posix_transport(&cc->tls_tcp);
+    hc_mbedtls_config_t tc = { 0 };
+    tc.ca_file = o->cacert ? o->cacert : HC_MBEDTLS_HOST_CA_FILE;
+    tc.insecure_skip_verify = o->insecure;
+    if (o->insecure)
+        fputs("hc: WARNING: --insecure: the server's certificate is not verified\n", stderr);
+    hc_err_t err = hc_mbedtls_init(&cc->tls, &cc->tls_inner, &tc);
+    if (err != HC_OK) {
+        char why[160];
+        hc_mbedtls_describe(&cc->tls, why, sizeof why);
+        fprintf(stderr, "hc: setting up TLS with %s: %s (%s)\n", tc.ca_file, hc_strerror(err), why);
+        return false;
+    }
+    cc->tls_ready = true;
+    cc->tls_tp = hc_mbedtls_transport(&cc->tls);
+    cfg->tls_transport = &cc->tls_tp;
+#else
+    (void)cc; (void)o; (void)cfg;
+#endif
+    return true;
+}
+
+void cli_client_close(cli_client_t *cc)
+{
+    hc_client_close(&cc->client);
+#ifdef HC_CLI_TLS
+    if (cc->tls_ready)
+        hc_mbedtls_free(&cc->tls);
+    cc->tls_ready = false;
+#endif
+}
+
 bool cli_client_open(cli_client_t *cc, const cli_common_t *o)
 {
     hc_posix_init(&cc->posix);
@@ -132,21 +185,39 @@ bool cli_client_open(cli_client_t *cc, const cli_common_t *o)
         cfg.max_attempts = (uint8_t)(o->retries + 1);
     if (o->api_version)
         cfg.api_version = o->api_version;
+    if (!open_tls(cc, o, &cfg))
+        return false;
     hc_err_t err = hc_client_init(&cc->client, &cfg);
     if (err != HC_OK) {
         cli_report("setting up the client", err, NULL);
+        cli_client_close(cc);
         return false;
     }
     return true;
 }
 
-void cli_report(const char *what, hc_err_t err, const hc_client_t *c)
+void cli_explain(hc_err_t err, const cli_client_t *cc)
 {
+    if (err == HC_ERR_NO_TLS)
+        fputs(" (this build of hc has no TLS support)", stderr);
+#ifdef HC_CLI_TLS
+    if (cc && cc->tls_ready && (err == HC_ERR_TLS || err == HC_ERR_TLS_VERIFY)) {
+        char why[160];
+        hc_mbedtls_describe(&cc->tls, why, sizeof why);
+        fprintf(stderr, " (%s)", why);
+    }
+#else
+    (void)cc;
+#endif
+}
+
+void cli_report(const char *what, hc_err_t err, const cli_client_t *cc)
+{
+    const hc_client_t *c = cc ? &cc->client : NULL;
     fprintf(stderr, "hc: %s: %s", what, hc_strerror(err));
     if (c && hc_client_status(c))
         fprintf(stderr, " (HTTP %u: \"%s\")", hc_client_status(c), hc_client_text(c));
-    if (err == HC_ERR_NO_TLS)
-        fputs(" (this build of hc has no TLS support)", stderr);
+    cli_explain(err, cc);
     fputc('\n', stderr);
 }
 

@@ -53,6 +53,15 @@ hc_err_t hc_trap_begin_async(hc_trap_t *t, hc_client_t *c, const hc_trap_config_
     return err;
 }
 
+hc_err_t hc_trap_set_ring(hc_trap_t *t, uint8_t *ring, size_t size)
+{
+    if (!t || t->total || (size && !ring))
+        return HC_ERR_ARG;
+    t->cfg.ring = ring;
+    t->cfg.ring_size = size;
+    return HC_OK;
+}
+
 void hc_trap_log(hc_trap_t *t, const void *data, size_t len)
 {
     size_t size = t->cfg.ring_size;
@@ -169,7 +178,8 @@ static bool prepare_end(hc_trap_t *t, int exit_code)
     t->ping.signal = signals[action];
     /* 127 is what a shell reports for a command it could not run. */
     t->ping.exit_status = exit_code < 0 ? 127u : exit_code > 255 ? 255u : (unsigned)exit_code;
-    t->ping.create = t->cfg.create && !t->cfg.start_ping;
+    /* Also after a start ping: it may not have arrived to create the check. */
+    t->ping.create = t->cfg.create;
     if (t->len)
         attach_tail(t);
     return true;

@@ -77,6 +77,16 @@ hc_err_t hc_trap_begin(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg
  *  hc_trap_poll(). @return HC_OK when started (or nothing to send). */
 hc_err_t hc_trap_begin_async(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg);
 
+/**
+ * Give the run its output ring after hc_trap_begin(), for a caller that
+ * sizes it from what the start ping learned (the server's Ping-Body-Limit)
+ * rather than up front. Replaces the ring and ring_size given in the config;
+ * the new ring must outlive the run.
+ * @return HC_OK; HC_ERR_ARG when output was already logged (it would be
+ *         lost), or @p ring is NULL with a non-zero @p size.
+ */
+hc_err_t hc_trap_set_ring(hc_trap_t *t, uint8_t *ring, size_t size);
+
 /** Append job output to the tail ring (never blocks, never fails; the
  *  oldest bytes give way). */
 void hc_trap_log(hc_trap_t *t, const void *data, size_t len);
