@@ -11,10 +11,11 @@ if [ -n "$bad" ]; then
     echo "FAIL: $lib references forbidden functions:"; echo "$bad"; exit 1
 fi
 
-# .data/.bss (and COMMON symbols) must be empty in every object.
+# .data/.bss (RISC-V's small .sdata/.sbss, thread-local .tdata/.tbss, and
+# COMMON symbols) must be empty in every object.
 state=$("${prefix}size" -A "$lib" | awk '
     /^[^ ]+ +\(ex / { obj=$1 }
-    $1 ~ /^\.(data|bss)/ && $2 > 0 { print obj": "$1" "$2 }')
+    $1 ~ /^\.(s?data|s?bss|tdata|tbss)/ && $2 > 0 { print obj": "$1" "$2 }')
 common=$("${prefix}nm" "$lib" | awk '$2=="C" {print}')
 if [ -n "$state$common" ]; then
     echo "FAIL: $lib has global state:"; echo "$state$common"; exit 1

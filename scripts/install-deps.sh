@@ -7,6 +7,10 @@ packages=(
     build-essential cmake clang python3 ca-certificates openssl
     libcmocka-dev libjsmn-dev libmbedtls-dev liblwip-dev
     gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
+    gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf libnewlib-dev
+    python3-yaml pkgconf
+    stunnel4
+    iproute2
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it. Installs missing Debian packages,
 # then: gcc build + tests, clang + ASan/UBSan build + tests (both with
-# -Werror), and the Cortex-M4 cross build with its archive checks.
+# -Werror), the cross builds (Cortex-M0+, Cortex-M4F, RV32IMC) with their
+# archive checks, stack report and footprint check, and the size table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -26,9 +27,42 @@ step "clang with AddressSanitizer and UBSan: build and test"
 CC=clang configure_and_build "$out/clang-asan" -DCMAKE_BUILD_TYPE=Debug -DHC_SANITIZE=ON
 ctest --test-dir "$out/clang-asan" --output-on-failure -j"$jobs"
 
-step "Cortex-M4 cross build (-Os) and archive checks"
-configure_and_build "$out/cortex-m4" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-cortex-m4.cmake" \
-    -DCMAKE_BUILD_TYPE=MinSizeRel
-"$root/scripts/check-archive.sh" "$out/cortex-m4/libhealthchecks.a"
+# Footprint ceilings (.text bytes, Cortex-M4F -Os) guarding against growth:
+# the sizes measured when they were set, plus about 5 %. Issue 8 asks for
+# 2048 (ping-only) and 10240 (full client); see README.md, "Code size".
+ping_text_budget=${HC_PING_TEXT_BUDGET:-7400}
+full_text_budget=${HC_FULL_TEXT_BUDGET:-17500}
+stack_limit=${HC_STACK_LIMIT:-1024}
+
+step "cross builds (-Werror): Cortex-M0+, Cortex-M4F, RV32IMC at -Os and -O2; archive checks"
+cross() {  # target, opt, prefix, dir, cmake args...
+    local target=$1 opt=$2 prefix=$3 dir=$4; shift 4
+    "$root/scripts/cross-build.sh" "$target" "$opt" "$dir" "$@"
+    if ! "$root/scripts/check-archive.sh" "$dir/libhealthchecks.a" "$prefix" > "$dir/check-archive.txt"; then
+        cat "$dir/check-archive.txt"; return 1
+    fi
+    head -1 "$dir/check-archive.txt"
+}
+for target in arm-cortex-m0plus arm-cortex-m4 riscv32-rv32imc; do
+    prefix=arm-none-eabi-
+    [ "$target" = riscv32-rv32imc ] && prefix=riscv64-unknown-elf-
+    for opt in Os O2; do
+        cross "$target" "$opt" "$prefix" "$out/size/$target-$opt"
+    done
+done
+cross arm-cortex-m4 Os arm-none-eabi- "$out/size/arm-cortex-m4-Os-ping" -DHC_WITH_MANAGEMENT=OFF
+
+step "stack: worst case of each public call, from the call graph (-Os)"
+for target in arm-cortex-m0plus arm-cortex-m4 riscv32-rv32imc; do
+    "$root/scripts/stack-usage.sh" "$out/size/$target-Os" "$target -Os" --limit "$stack_limit" \
+        > "$out/stack-$target.md"
+    echo "$target: $(grep '^Deepest' "$out/stack-$target.md") Table: $out/stack-$target.md"
+done
+
+step "footprint (Cortex-M4F -Os, .text)"
+"$root/scripts/check-footprint.sh" --ping-budget "$ping_text_budget" --full-budget "$full_text_budget" \
+    "$out/size/arm-cortex-m4-Os-ping/libhealthchecks.a" "$out/size/arm-cortex-m4-Os/libhealthchecks.a"
+"$root/scripts/size-table.sh" "$out/size" > "$out/size_table.md"
+echo "size table: $out/size_table.md"
 
 step "all checks passed"

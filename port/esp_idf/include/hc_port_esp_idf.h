@@ -1,0 +1,96 @@
+/**
+ * @file hc_port_esp_idf.h
+ * @brief ESP-IDF glue: the lwIP sockets transport on ESP-IDF's clock, sleep
+ *        and hardware RNG; TLS trust from ESP-IDF's certificate bundle; and
+ *        the client defaults chosen in menuconfig ("Healthchecks client").
+ *
+ * - Clock: esp_timer_get_time() in milliseconds (1 ms resolution, unlike
+ *   the RTOS tick). Sleep: vTaskDelay(), rounded up to whole ticks.
+ *   Randomness: esp_fill_random(), which is truly random once Wi-Fi or
+ *   Bluetooth runs (see ESP-IDF's "Random Number Generation"); run ids and
+ *   back-off jitter need no more, and the TLS DRBG is seeded from it.
+ * - TLS: hc_esp_tls_defaults() trusts the certificate bundle
+ *   (CONFIG_HC_TLS_CA_BUNDLE, needing CONFIG_MBEDTLS_CERTIFICATE_BUNDLE).
+ *   Certificates are checked against the wall clock: set the time (SNTP)
+ *   before the first https:// request, or every chain is "not yet valid".
+ * - Memory: mbedTLS allocates its record buffers and handshake state from
+ *   the heap (see hc_port_mbedtls.h); the core library still allocates
+ *   nothing.
+ *
+ * Usage (a task that pings):
+ * @code
+ *   static hc_esp_t net;              // lives as long as the client
+ *   static uint8_t work[1024];
+ *   hc_config_t cfg;
+ *   hc_esp_config_defaults(&cfg);     // URLs, timeouts, retries from menuconfig
+ *   cfg.work = work;
+ *   cfg.work_size = sizeof work;
+ *   if (hc_esp_init(&net, &cfg, NULL) != HC_OK) { ... }
+ *   hc_client_t client;
+ *   hc_client_init(&client, &cfg);
+ *   hc_ping_t ping = { .uuid = "..." };
+ *   hc_ping_send(&client, &ping, NULL);
+ * @endcode
+ */
+#ifndef HC_PORT_ESP_IDF_H
+#define HC_PORT_ESP_IDF_H
+
+#include <stdbool.h>
+#include "healthchecks/hc_client.h"
+#include "healthchecks/hc_error.h"
+#include "healthchecks/hc_transport.h"
+#include "hc_port_lwip_sockets.h"
+#include "hc_port_mbedtls.h"
+
+/** The transports one client needs on ESP-IDF: plain TCP for http:// and
+ *  TLS over a second socket for https://. Owned by the caller; set up by
+ *  hc_esp_init(), released by hc_esp_free(). Treat as opaque. */
+typedef struct hc_esp {
+    hc_lwip_sock_t plain_sock;
+    hc_lwip_sock_t tls_sock;
+    hc_transport_t plain;      /**< over plain_sock */
+    hc_transport_t tls_inner;  /**< over tls_sock, beneath TLS */
+    hc_mbedtls_t tls;
+    hc_transport_t https;      /**< TLS over tls_inner */
+    bool tls_ready;
+} hc_esp_t;
+
+/**
+ * A transport over the lwIP socket @p s (hc_lwip_sock_init() is called on
+ * it), with ESP-IDF's clock, sleep and hardware RNG in place of lwIP's.
+ * @p s must outlive every use of the transport.
+ */
+hc_transport_t hc_esp_transport(hc_lwip_sock_t *s);
+
+/**
+ * hc_config_defaults(), then the values chosen in menuconfig: ping and API
+ * URLs, User-Agent (none when empty), timeouts, attempts, back-off,
+ * keep-alive, API version. Transports and the work buffer stay unset. The
+ * strings are literals, valid for the whole program.
+ */
+void hc_esp_config_defaults(hc_config_t *cfg);
+
+/**
+ * Zero @p tls, then set the trust source chosen in menuconfig: ESP-IDF's
+ * certificate bundle (CONFIG_HC_TLS_CA_BUNDLE) and, only if
+ * CONFIG_HC_TLS_INSECURE_SKIP_VERIFY is set, no verification at all. With
+ * neither, the caller must set @c ca / @c ca_len, or hc_mbedtls_init()
+ * refuses with HC_ERR_ARG.
+ */
+void hc_esp_tls_defaults(hc_mbedtls_config_t *tls);
+
+/**
+ * Set up @p e and point @p cfg->transport and @p cfg->tls_transport at it.
+ * @p e must stay where it is and outlive the client.
+ * @param tls trust settings for https://, or NULL for hc_esp_tls_defaults().
+ * @return HC_OK; HC_ERR_ARG (NULL @p e or @p cfg, no trust source);
+ *         HC_ERR_TLS (mbedTLS refused the settings or ran out of memory).
+ *         On error nothing needs releasing.
+ */
+hc_err_t hc_esp_init(hc_esp_t *e, hc_config_t *cfg, const hc_mbedtls_config_t *tls);
+
+/** Close both connections and release mbedTLS's memory. Safe on a zeroed
+ *  or already released @p e. */
+void hc_esp_free(hc_esp_t *e);
+
+#endif /* HC_PORT_ESP_IDF_H */
