@@ -52,6 +52,9 @@ for target in arm-cortex-m0plus arm-cortex-m4 riscv32-rv32imc; do
 done
 cross arm-cortex-m4 Os arm-none-eabi- "$out/size/arm-cortex-m4-Os-ping" -DHC_WITH_MANAGEMENT=OFF
 
+step "lwIP port and the bare-metal heartbeat for Cortex-M4 (-Os)"
+"$root/test/lwip/cross-build.sh" "$out/lwip-cortex-m4"
+
 step "stack: worst case of each public call, from the call graph (-Os)"
 for target in arm-cortex-m0plus arm-cortex-m4 riscv32-rv32imc; do
     "$root/scripts/stack-usage.sh" "$out/size/$target-Os" "$target -Os" --limit "$stack_limit" \
