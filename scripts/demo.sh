@@ -39,7 +39,7 @@ echo "Local test server at $HC_PING_URL"
 
 run "$hc" ping start --uuid "$uuid" --rid cabd8d03-d637-46e9-b652-805655b43815 -v
 run "$hc" ping success --uuid "$uuid" --rid cabd8d03-d637-46e9-b652-805655b43815 --data "42 files backed up" -v
-run "$hc" ping 3 --slug nightly-report --create -v
+run "$hc" ping 3 --slug new-job --create -v
 printf '\n$ %s\n' "$hc ping --uuid 00000000-0000-4000-8000-000000000000   # unknown check"
 "$hc" ping --uuid 00000000-0000-4000-8000-000000000000 -v || echo "(exit status $?: not delivered)"
 
