@@ -411,6 +411,129 @@ static void test_init_rejects_missing_pieces(void **state)
     assert_int_equal(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
 }
 
+/* ------------------------------------------------- found in review */
+
+static void test_abort_gives_a_final_result(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { { .silent = true } };
+    setup_with(s, 1);
+    assert_int_equal(start_get("/abc", true), HC_OK);
+    assert_int_equal(hc_client_poll(&fx.client), HC_IN_PROGRESS);
+    hc_client_abort(&fx.client);
+    assert_int_equal(hc_client_poll(&fx.client), HC_ERR_ABORTED);
+    assert_int_equal(hc_client_wait(&fx.client), HC_ERR_ABORTED);
+    assert_null(fx.mock.cur); /* the connection is closed */
+}
+
+static void test_stale_keep_alive_not_resent_when_not_idempotent(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_KEEP), answer(OK_RESPONSE) };
+    s[0].keep_open = true;
+    setup_with(s, 2);
+    fx.cfg.keep_alive = true;
+    reinit();
+    assert_int_equal(blocking_get("/abc"), HC_OK);
+    s[0].keep_open = false;  /* the server closes after reading the request */
+    assert_int_equal(start_get("/create", false), HC_OK);
+    assert_int_equal(hc_client_wait(&fx.client), HC_ERR_CLOSED);
+    assert_int_equal(fx.mock.n_connects, 1); /* it may have acted: not resent */
+}
+
+static void test_stale_reconnect_gets_its_own_connect_time(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_KEEP), answer(OK_RESPONSE) };
+    s[0].keep_open = true;
+    setup_with(s, 2);
+    fx.cfg.keep_alive = true;
+    fx.cfg.max_attempts = 1;
+    fx.cfg.connect_timeout_ms = 1000;
+    reinit();
+    assert_int_equal(blocking_get("/abc"), HC_OK);
+    /* The next request waits 1.5 s on the kept connection (past the connect
+     * timeout) before the server turns out to have closed it; the
+     * reconnect, which takes 500 ms, must still get its own connect phase. */
+    s[0].keep_open = false;
+    s[1].connect_ms = 500;
+    assert_int_equal(start_get("/abc", true), HC_OK);
+    fx.mock.now += 1500;
+    hc_err_t r = HC_IN_PROGRESS;
+    for (int i = 0; i < 100 && r == HC_IN_PROGRESS; i++) {
+        r = hc_client_poll(&fx.client);
+        fx.mock.now += 100;
+    }
+    assert_int_equal(r, HC_OK);
+    assert_int_equal(fx.mock.n_connects, 2);
+}
+
+/* A transport that claims more bytes than it was asked to move. */
+static int32_t lying_recv(void *ctx, uint8_t *buf, size_t len, uint32_t until)
+{
+    int32_t r = fx.tp.recv(ctx, buf, len, until);
+    return r > 0 ? (int32_t)len + 5 : r;
+}
+
+static void test_transport_claiming_too_much_is_an_error(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_RESPONSE) };
+    setup_with(s, 1);
+    static hc_transport_t liar;
+    liar = fx.tp;
+    liar.recv = lying_recv;
+    fx.cfg.transport = &liar;
+    fx.cfg.max_attempts = 1;
+    reinit();
+    assert_int_equal(blocking_get("/abc"), HC_ERR_IO);
+}
+
+static void test_stray_bytes_after_a_whole_response(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_KEEP "\r\n") };
+    s[0].keep_open = true;
+    setup_with(s, 1);
+    fx.cfg.keep_alive = true;
+    reinit();
+    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_int_equal(hc_client_status(&fx.client), 200);
+    assert_null(fx.mock.cur); /* the response counts; the connection does not */
+}
+
+static void test_init_rejects_spans_the_clock_cannot_hold(void **state)
+{
+    (void)state;
+    setup_with(NULL, 0);
+    hc_config_t bad = fx.cfg;
+    bad.deadline_ms = 0x80000000u;
+    assert_int_equal(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
+    bad = fx.cfg;
+    bad.backoff_max_ms = UINT32_MAX;
+    assert_int_equal(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
+    bad = fx.cfg;
+    bad.deadline_ms = 0x7fffffffu;
+    assert_int_equal(hc_client_init(&fx.client, &bad), HC_OK);
+}
+
+static void test_request_line_injection_refused(void **state)
+{
+    (void)state;
+    setup_with(NULL, 0);
+    hc_buf_t b;
+    hc_request_t req = { .idempotent = true };
+    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET / HTTP/1.1\r\nX: 1"), HC_OK);
+    assert_int_equal(hc_request_start(&fx.client, &b, &req), HC_ERR_UNSAFE_CHAR);
+    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
+    hc_buf_puts(&b, "/x\r\nX-Also: 2");
+    assert_int_equal(hc_request_start(&fx.client, &b, &req), HC_ERR_UNSAFE_CHAR);
+    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
+    hc_buf_puts(&b, "/x y");
+    assert_int_equal(hc_request_start(&fx.client, &b, &req), HC_ERR_UNSAFE_CHAR);
+    assert_int_equal(fx.mock.n_connects, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,6 +560,13 @@ int main(void)
         cmocka_unit_test(test_https_without_tls_transport),
         cmocka_unit_test(test_unsafe_user_agent_rejected_before_sending),
         cmocka_unit_test(test_init_rejects_missing_pieces),
+        cmocka_unit_test(test_abort_gives_a_final_result),
+        cmocka_unit_test(test_stale_keep_alive_not_resent_when_not_idempotent),
+        cmocka_unit_test(test_stale_reconnect_gets_its_own_connect_time),
+        cmocka_unit_test(test_transport_claiming_too_much_is_an_error),
+        cmocka_unit_test(test_stray_bytes_after_a_whole_response),
+        cmocka_unit_test(test_init_rejects_spans_the_clock_cannot_hold),
+        cmocka_unit_test(test_request_line_injection_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,10 @@
 
 #include <string.h>
 
+#if HC_TEXT_MAX < 2 || HC_TEXT_MAX > 256
+#error "HC_TEXT_MAX must fit the client's 8-bit text length"
+#endif
+
 enum { ST_IDLE, ST_CONNECT, ST_SEND, ST_RECV, ST_BACKOFF };
 
 /* Receive space the work buffer must keep after the request head. */
@@ -30,12 +34,27 @@ void hc_config_defaults(hc_config_t *cfg)
     cfg->api_version = 3;
 }
 
+/* Clock arithmetic is wrap-safe only for spans under 2^31 ms (24 days). */
+#define SPAN_MAX 0x7fffffffu
+
+static bool valid_span(uint32_t ms)
+{
+    return ms > 0 && ms <= SPAN_MAX;
+}
+
+static bool valid_transport(const hc_transport_t *t)
+{
+    return t && t->connect && t->send && t->recv && t->close && t->now_ms;
+}
+
 hc_err_t hc_client_init(hc_client_t *c, const hc_config_t *cfg)
 {
-    if (!c || !cfg || !cfg->transport || !cfg->transport->now_ms ||
+    if (!c || !cfg || !valid_transport(cfg->transport) ||
+        (cfg->tls_transport && !valid_transport(cfg->tls_transport)) ||
         !cfg->work || cfg->work_size < 2 * MIN_RECV_SPACE || !cfg->max_attempts ||
-        !cfg->connect_timeout_ms || !cfg->io_timeout_ms ||
-        !cfg->request_timeout_ms || !cfg->deadline_ms)
+        !valid_span(cfg->connect_timeout_ms) || !valid_span(cfg->io_timeout_ms) ||
+        !valid_span(cfg->request_timeout_ms) || !valid_span(cfg->deadline_ms) ||
+        cfg->backoff_ms > SPAN_MAX || cfg->backoff_max_ms > SPAN_MAX)
         return HC_ERR_ARG;
     memset(c, 0, sizeof *c);
     c->cfg = *cfg;
@@ -68,9 +87,11 @@ void hc_client_close(hc_client_t *c)
 
 void hc_client_abort(hc_client_t *c)
 {
-    if (c->state != ST_IDLE)
-        close_connection(c);
+    if (c->state == ST_IDLE)
+        return;
+    close_connection(c);
     c->state = ST_IDLE;
+    c->result = HC_ERR_ABORTED;
 }
 
 hc_err_t hc_status_error(uint16_t status)
@@ -161,12 +182,34 @@ static void begin_attempt(hc_client_t *c, uint32_t now)
     hc_http_rewind(&c->http);
 }
 
+/* The request line so far is "METHOD target": a token, one space, and a
+ * target with no space or control byte, or a caller could smuggle in
+ * headers through it. */
+static hc_err_t check_request_line(const hc_buf_t *line)
+{
+    size_t i = 0;
+    while (i < line->len && line->data[i] != ' ') {
+        uint8_t ch = line->data[i++];
+        if (ch <= ' ' || ch >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}", ch))
+            return HC_ERR_UNSAFE_CHAR;
+    }
+    if (i == 0 || i == line->len)
+        return HC_ERR_ARG;
+    while (++i < line->len)
+        if (line->data[i] <= ' ' || line->data[i] == 0x7f)
+            return HC_ERR_UNSAFE_CHAR;
+    return HC_OK;
+}
+
 hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *req)
 {
     if (!c || !target || !req || (req->body_len && !req->body))
         return HC_ERR_ARG;
     if (c->state != ST_IDLE)
         return HC_ERR_BUSY;
+    hc_err_t err = target->overflow ? HC_ERR_BUFFER : check_request_line(target);
+    if (err != HC_OK)
+        return err;
     hc_http_head_t head = {
         .host = c->url.host,
         .host_ipv6 = c->url.ipv6,
@@ -181,7 +224,7 @@ hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *
         .extra = c->cfg.extra_headers,
         .n_extra = c->cfg.n_extra_headers,
     };
-    hc_err_t err = hc_http_finish_head(target, &head);
+    err = hc_http_finish_head(target, &head);
     if (err != HC_OK)
         return err;
     if (target->len + MIN_RECV_SPACE > c->cfg.work_size)
@@ -284,10 +327,13 @@ static hc_err_t response_complete(hc_client_t *c)
  * response byte: reconnect and resend once, without counting an attempt. */
 static bool stale_connection(hc_client_t *c)
 {
-    if (!c->reused || hc_http_response_started(&c->http))
+    if (!c->reused || hc_http_response_started(&c->http) ||
+        (!c->req.idempotent && c->sent_any))
         return false;
     close_connection(c);
     c->reused = false;
+    c->sent_any = false;
+    c->t_attempt = now_ms(c);
     c->state = ST_CONNECT;
     c->progressed = true;
     hc_http_rewind(&c->http);
@@ -330,6 +376,8 @@ static hc_err_t step_send(hc_client_t *c, uint32_t until)
         return HC_IN_PROGRESS;
     if (r <= 0)
         return stale_connection(c) ? HC_IN_PROGRESS : attempt_failed(c, io_error(r));
+    if ((size_t)r > n)
+        return attempt_failed(c, HC_ERR_IO);
     hc_http_mark_sent(&c->http, (size_t)r);
     c->sent_any = true;
     c->t_progress = now_ms(c);
@@ -342,11 +390,14 @@ static hc_err_t step_send(hc_client_t *c, uint32_t until)
 static hc_err_t step_recv(hc_client_t *c, uint32_t until)
 {
     uint8_t *space = c->cfg.work + c->head_len;
-    int32_t r = c->tp->recv(c->tp->ctx, space, c->cfg.work_size - c->head_len, until);
+    size_t room = c->cfg.work_size - c->head_len;
+    int32_t r = c->tp->recv(c->tp->ctx, space, room, until);
     if (r == HC_IO_WOULD_BLOCK)
         return HC_IN_PROGRESS;
     hc_err_t e;
-    if (r > 0) {
+    if (r > 0 && (size_t)r > room) {
+        e = HC_ERR_IO;
+    } else if (r > 0) {
         size_t used;
         c->t_progress = now_ms(c);
         c->progressed = true;
@@ -359,6 +410,11 @@ static hc_err_t step_recv(hc_client_t *c, uint32_t until)
         c->tp->close(c->tp->ctx);
     } else {
         e = io_error(r);
+    }
+    if (e == HC_ERR_HTTP_TRAILING_DATA) {
+        /* The response was whole; only the connection is unusable. */
+        close_connection(c);
+        e = HC_OK;
     }
     if (e == HC_OK)
         return response_complete(c);

@@ -14,6 +14,7 @@ const char *hc_strerror(hc_err_t err)
     case HC_ERR_TOO_LONG: return "value too long";
     case HC_ERR_BUFFER: return "work buffer too small for the request";
     case HC_ERR_BUSY: return "client busy with another request";
+    case HC_ERR_ABORTED: return "request aborted";
     case HC_ERR_NO_TLS: return "https URL but no TLS transport";
     case HC_ERR_DNS: return "host name did not resolve";
     case HC_ERR_CONNECT: return "connection refused or failed";

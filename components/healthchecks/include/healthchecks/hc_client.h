@@ -107,13 +107,17 @@ void hc_config_defaults(hc_config_t *cfg);
 
 /**
  * Initialise a client from @p cfg (copied; the strings and buffers it
- * points to are not).
- * @return HC_OK, or HC_ERR_ARG when the transport, its clock, or the work
- *         buffer (at least 128 bytes) is missing, or a limit is zero.
+ * points to are not). Do not re-initialise a client whose kept-alive
+ * connection is open: hc_client_close() it first.
+ * @return HC_OK, or HC_ERR_ARG when a transport lacks connect, send, recv,
+ *         close or its clock, the work buffer (at least 128 bytes) is
+ *         missing, max_attempts is 0, or a timeout is 0 or, like a back-off,
+ *         2^31 ms or more (the wrap-safe clock arithmetic's range).
  */
 hc_err_t hc_client_init(hc_client_t *c, const hc_config_t *cfg);
 
-/** Close any kept-alive connection. The client stays usable. */
+/** Close any kept-alive connection. The client stays usable. Does nothing
+ *  while a request runs (see hc_client_abort()). */
 void hc_client_close(hc_client_t *c);
 
 /**
@@ -129,8 +133,11 @@ hc_err_t hc_request_begin(hc_client_t *c, hc_buf_t *target, hc_base_t base,
  * Finish the head and start the exchange (no I/O happens here). @p req is
  * copied; the body and sink context it points to must stay valid until the
  * request ends. Then drive it with hc_client_poll() or hc_client_wait().
- * @return HC_OK, HC_ERR_BUFFER (head plus 64 bytes of receive space do not
- *         fit the work buffer), HC_ERR_UNSAFE_CHAR.
+ * @return HC_OK; HC_ERR_ARG (NULL, or a body length without a body);
+ *         HC_ERR_BUSY; HC_ERR_BUFFER (head plus 64 bytes of receive space do
+ *         not fit the work buffer); HC_ERR_UNSAFE_CHAR (a method that is not
+ *         a token, a target with a space or control byte, or a header value
+ *         with CR, LF or NUL); HC_ERR_RANGE (a body over 4 GiB).
  */
 hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *req);
 
@@ -138,7 +145,8 @@ hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *
  * Advance the request without ever blocking.
  * @return HC_IN_PROGRESS, or the final result: HC_OK when a response
  *         arrived (whatever its status; see hc_client_status()), or the
- *         error of the last attempt.
+ *         error of the last attempt (HC_ERR_ABORTED after an abort). With
+ *         no request running it repeats the latest result.
  */
 hc_err_t hc_client_poll(hc_client_t *c);
 
@@ -146,7 +154,8 @@ hc_err_t hc_client_poll(hc_client_t *c);
  *  @return as hc_client_poll(), never HC_IN_PROGRESS. */
 hc_err_t hc_client_wait(hc_client_t *c);
 
-/** Abandon the request in flight (closing its connection). Idempotent. */
+/** Abandon the request in flight (closing its connection); its result
+ *  becomes HC_ERR_ABORTED. Does nothing when no request runs. */
 void hc_client_abort(hc_client_t *c);
 
 /**
@@ -164,6 +173,26 @@ static inline uint16_t hc_client_status(const hc_client_t *c) { return c->status
 /** The first bytes of the latest response body (the server's message or
  *  error text), NUL-terminated; "" when none. */
 static inline const char *hc_client_text(const hc_client_t *c) { return c->text; }
+
+/** True when the response body was longer than hc_client_text() keeps. */
+static inline bool hc_client_text_truncated(const hc_client_t *c) { return c->text_truncated; }
+
+/**
+ * The Ping-Body-Limit the server announced on any response so far.
+ * @return true and sets @p *limit when one was announced.
+ */
+static inline bool hc_client_ping_body_limit(const hc_client_t *c, uint32_t *limit)
+{
+    if (c->has_ping_body_limit)
+        *limit = c->ping_body_limit;
+    return c->has_ping_body_limit;
+}
+
+/** Body bytes of the latest request that went out (after its head). */
+static inline size_t hc_client_body_sent(const hc_client_t *c)
+{
+    return c->http.sent > c->head_len ? c->http.sent - c->head_len : 0;
+}
 
 /** Attempts made by the latest request. */
 static inline uint8_t hc_client_attempts(const hc_client_t *c) { return c->attempt; }

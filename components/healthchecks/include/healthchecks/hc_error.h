@@ -18,6 +18,7 @@ typedef enum hc_err {
     HC_ERR_TOO_LONG,           /**< a string is longer than the server accepts */
     HC_ERR_BUFFER,             /**< the work buffer is too small for this request */
     HC_ERR_BUSY,               /**< the client is already running a request */
+    HC_ERR_ABORTED,            /**< the request was abandoned with hc_client_abort() */
     HC_ERR_NO_TLS,             /**< an https:// URL but no TLS transport configured */
 
     /* transport */

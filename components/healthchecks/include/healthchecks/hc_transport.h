@@ -10,7 +10,8 @@
  * returns HC_IO_WOULD_BLOCK and the driver decides about deadlines.
  *
  * Short reads and writes are normal. Clock values wrap at 2^32 ms; compare
- * them with hc_time_reached().
+ * them with hc_time_reached(). A transport serves one connection of one
+ * client at a time: connect() on an open connection must not be relied on.
  */
 #ifndef HC_TRANSPORT_H
 #define HC_TRANSPORT_H
@@ -23,7 +24,7 @@
  *  (or, for connect, "connected"). */
 enum hc_io {
     HC_IO_WOULD_BLOCK = -1,  /**< nothing possible before wait_until; call again */
-    HC_IO_CLOSED = -2,       /**< the peer closed (orderly, or reset) */
+    HC_IO_CLOSED = -2,       /**< the peer closed in order (a reset is HC_IO_ERROR) */
     HC_IO_TIMEOUT = -3,      /**< the port's own deadline (e.g. DNS) passed */
     HC_IO_ERROR = -4,        /**< any other failure; the connection is unusable */
     HC_IO_DNS = -5,          /**< connect: the host name did not resolve */
@@ -44,11 +45,12 @@ typedef struct hc_transport {
      */
     int32_t (*connect)(void *ctx, const char *host, uint16_t port, uint32_t wait_until);
 
-    /** Send up to @p len bytes. @return bytes sent (> 0) or a negative hc_io. */
+    /** Send up to @p len bytes. @return bytes sent (1..len) or a negative hc_io. */
     int32_t (*send)(void *ctx, const uint8_t *buf, size_t len, uint32_t wait_until);
 
-    /** Receive up to @p len bytes. @return bytes received (> 0), or a
-     *  negative hc_io; HC_IO_CLOSED on orderly end of stream. */
+    /** Receive up to @p len bytes. @return bytes received (1..len), or a
+     *  negative hc_io; HC_IO_CLOSED only on an orderly end of stream (it
+     *  may end a close-delimited body), HC_IO_ERROR on a reset. */
     int32_t (*recv)(void *ctx, uint8_t *buf, size_t len, uint32_t wait_until);
 
     /** Close the connection, if any; always safe to call. Never blocks. */
@@ -57,11 +59,13 @@ typedef struct hc_transport {
     /** Monotonic milliseconds (any origin, wraps at 2^32). */
     uint32_t (*now_ms)(void *ctx);
 
-    /** Sleep for @p ms (used only by the blocking driver between retries). */
+    /** Sleep for @p ms (used only by the blocking driver between retries).
+     *  Optional: NULL makes the blocking driver poll the clock instead. */
     void (*sleep_ms)(void *ctx, uint32_t ms);
 
-    /** Fill @p buf with @p len random bytes. @return 0, or -1 when no
-     *  randomness is available. */
+    /** Fill @p buf with @p len random bytes, without blocking. Optional:
+     *  NULL (or -1) means no run ids can be made and back-off has no jitter.
+     *  @return 0, or -1 when no randomness is available. */
     int (*random)(void *ctx, uint8_t *buf, size_t len);
 } hc_transport_t;
 
