@@ -324,7 +324,12 @@ static int32_t handshake_failure(hc_mbedtls_t *t, int ret)
 {
     int32_t io;
     t->last_error = ret;
-    if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || ret == MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED)
+    /* Any certificate finding counts, whichever error mbedTLS reports it
+     * with (a bad key usage fails as BAD_HS_CERTIFICATE); (uint32_t)-1
+     * means verification never ran. */
+    bool cert_rejected = t->verify_flags != 0 && t->verify_flags != (uint32_t)-1;
+    if (cert_rejected || ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ||
+        ret == MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED)
         io = HC_IO_TLS_VERIFY;
     else if (t->inner_err != 0 && t->inner_err != HC_IO_CLOSED)
         io = t->inner_err; /* the transport failed, not TLS */

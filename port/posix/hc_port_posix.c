@@ -350,7 +350,9 @@ static int32_t posix_connect(void *ctx, const char *host, uint16_t port, uint32_
 static int32_t io_failed(hc_posix_t *p, int err)
 {
     p->last_errno = err;
-    return (err == ECONNRESET || err == EPIPE) ? HC_IO_CLOSED : HC_IO_ERROR;
+    /* Only an orderly close may end a close-delimited body; a reset means
+     * the data may be cut short, so it is an error. */
+    return err == EPIPE ? HC_IO_CLOSED : HC_IO_ERROR;
 }
 
 /* After EAGAIN: wait for readiness unless wait_until has passed.
@@ -436,7 +438,7 @@ static int posix_random(void *ctx, uint8_t *buf, size_t len)
     hc_posix_t *p = ctx;
     size_t got = 0;
     while (got < len) {
-        ssize_t n = getrandom(buf + got, len - got, 0);
+        ssize_t n = getrandom(buf + got, len - got, GRND_NONBLOCK);
         if (n < 0 && errno == EINTR) {
             continue;
         }

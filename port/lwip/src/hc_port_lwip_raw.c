@@ -253,7 +253,7 @@ static int32_t dead_connection(const hc_lwip_raw_t *r)
 {
     if (r->state != RAW_CONNECTED)
         return HC_IO_ERROR;
-    return r->error == ERR_RST || r->error == ERR_CLSD ? HC_IO_CLOSED : HC_IO_ERROR;
+    return r->error == ERR_CLSD ? HC_IO_CLOSED : HC_IO_ERROR;  /* a reset is an error */
 }
 
 static int32_t raw_send(void *ctx, const uint8_t *buf, size_t len, uint32_t wait_until)

@@ -81,11 +81,12 @@ static bool would_block(int e)
     return e == EWOULDBLOCK || e == EAGAIN;
 }
 
-/* The peer went away (orderly or by reset) versus any other failure. */
+/* The peer closed in order versus any other failure: a reset may have cut
+ * data short, so it must not end a close-delimited body. */
 static int32_t io_failure(hc_lwip_sock_t *s, int e)
 {
     s->last_errno = e;
-    if (e == ECONNRESET || e == EPIPE || e == ENOTCONN)
+    if (e == EPIPE || e == ENOTCONN)
         return HC_IO_CLOSED;
     return HC_IO_ERROR;
 }
