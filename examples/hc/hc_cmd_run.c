@@ -470,8 +470,9 @@ static void apply_request_timeout(hc_config_t *cfg, double seconds, bool deadlin
 static size_t body_size(long limit, const hc_client_t *c)
 {
     size_t n;
-    if (c->has_ping_body_limit)
-        n = limit > 0 && (unsigned long)limit < c->ping_body_limit ? (size_t)limit : c->ping_body_limit;
+    uint32_t server;
+    if (hc_client_ping_body_limit(c, &server))
+        n = limit > 0 && (unsigned long)limit < server ? (size_t)limit : server;
     else
         n = limit > 0 ? (size_t)limit : limit == 0 ? MAX_BODY : DEFAULT_BODY_LIMIT;
     return n > MAX_BODY ? MAX_BODY : n;

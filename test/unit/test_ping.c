@@ -322,6 +322,35 @@ static void test_nonblocking_ping(void **state)
     assert_true(res.delivered);
 }
 
+static void test_refused_ping_reports_nothing_of_the_last(void **state)
+{
+    (void)state;
+    setup(OK);
+    hc_ping_result_t res;
+    assert_int_equal(hc_ping_send(&client, &(hc_ping_t){ .uuid = UUID }, &res), HC_OK);
+    assert_int_equal(res.status, 200);
+    hc_ping_t bad = { .uuid = UUID, .signal = HC_SIGNAL_EXIT, .exit_status = 300,
+                      .body = (const uint8_t *)"xyz", .body_len = 3 };
+    assert_int_equal(hc_ping_send(&client, &bad, &res), HC_ERR_RANGE);
+    assert_int_equal(res.status, 0);
+    assert_string_equal(res.text, "");
+    assert_int_equal(res.body_sent, 0);
+    assert_false(res.delivered);
+}
+
+static void test_body_sent_counts_only_what_went_out(void **state)
+{
+    (void)state;
+    setup(OK);
+    script[0] = (hc_mock_conn_t){ .connect_result = HC_IO_REFUSED };
+    cfg.max_attempts = 1;
+    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    hc_ping_t p = { .uuid = UUID, .body = (const uint8_t *)"0123456789", .body_len = 10 };
+    hc_ping_result_t res;
+    assert_int_equal(hc_ping_send(&client, &p, &res), HC_ERR_CONNECT);
+    assert_int_equal(res.body_sent, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +366,8 @@ int main(void)
         cmocka_unit_test(test_512_byte_work_buffer_takes_real_headers),
         cmocka_unit_test(test_rid_new_is_v4_uuid),
         cmocka_unit_test(test_nonblocking_ping),
+        cmocka_unit_test(test_refused_ping_reports_nothing_of_the_last),
+        cmocka_unit_test(test_body_sent_counts_only_what_went_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -256,6 +256,35 @@ static void test_nonblocking_run(void **state)
     assert_string_equal(body, "async\n");
 }
 
+/* A job that ends before its start ping does: the final ping waits its turn
+ * instead of being lost. */
+static void test_end_while_start_in_flight(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    script[0].connect_ms = 1000;
+    hc_trap_config_t tc = trap_config();
+    hc_trap_t t;
+    assert_int_equal(hc_trap_begin_async(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_poll(&t), HC_IN_PROGRESS);
+    assert_int_equal(hc_trap_end_async(&t, 0), HC_ERR_BUSY);
+    hc_err_t r = HC_IN_PROGRESS;
+    for (int i = 0; i < 1000 && r == HC_IN_PROGRESS; i++) {
+        r = hc_trap_poll(&t);
+        mock.now += 10;
+    }
+    assert_int_equal(r, HC_OK);
+    assert_int_equal(hc_trap_end_async(&t, 0), HC_OK);
+    r = HC_IN_PROGRESS;
+    for (int i = 0; i < 1000 && r == HC_IN_PROGRESS; i++)
+        r = hc_trap_poll(&t);
+    assert_int_equal(r, HC_OK);
+    assert_int_equal(hc_trap_poll(&t), HC_OK); /* the result stays */
+    char expect[128];
+    snprintf(expect, sizeof expect, "GET /ping/" UUID "?rid=%s HTTP/1.1", t.rid);
+    assert_string_equal(request(1, NULL), expect);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_failed_start_does_not_stop_the_run),
         cmocka_unit_test(test_bad_target_refused_up_front),
         cmocka_unit_test(test_nonblocking_run),
+        cmocka_unit_test(test_end_while_start_in_flight),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

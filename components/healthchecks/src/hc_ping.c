@@ -116,8 +116,9 @@ hc_err_t hc_ping_begin(hc_client_t *c, const hc_ping_t *p)
     hc_request_t req = { .idempotent = true };
     if (p->body) {
         size_t len = p->body_len;
-        if (p->body_tail && c->has_ping_body_limit && len > c->ping_body_limit)
-            len = c->ping_body_limit;
+        uint32_t limit;
+        if (p->body_tail && hc_client_ping_body_limit(c, &limit) && len > limit)
+            len = limit;
         req.body = p->body + (p->body_len - len);
         req.body_len = len;
         req.has_body = true;
@@ -150,6 +151,15 @@ static hc_err_t ping_outcome(const hc_client_t *c)
     return err;
 }
 
+/* A ping that never started reports nothing of an earlier request. */
+static void fill_refusal(hc_ping_result_t *out)
+{
+    if (out) {
+        memset(out, 0, sizeof *out);
+        out->text = "";
+    }
+}
+
 static void fill_result(const hc_client_t *c, hc_err_t err, hc_ping_result_t *out)
 {
     if (!out)
@@ -158,9 +168,8 @@ static void fill_result(const hc_client_t *c, hc_err_t err, hc_ping_result_t *ou
     out->status = hc_client_status(c);
     out->delivered = err == HC_OK;
     out->created = err == HC_OK && out->status == 201;
-    out->body_sent = c->req.body_len;
-    out->has_body_limit = c->has_ping_body_limit;
-    out->body_limit = c->ping_body_limit;
+    out->body_sent = hc_client_body_sent(c);
+    out->has_body_limit = hc_client_ping_body_limit(c, &out->body_limit);
     out->text = hc_client_text(c);
 }
 
@@ -178,11 +187,13 @@ hc_err_t hc_ping_poll(hc_client_t *c, hc_ping_result_t *out)
 hc_err_t hc_ping_send(hc_client_t *c, const hc_ping_t *p, hc_ping_result_t *out)
 {
     hc_err_t err = hc_ping_begin(c, p);
-    if (err == HC_OK) {
-        err = hc_client_wait(c);
-        if (err == HC_OK)
-            err = ping_outcome(c);
+    if (err != HC_OK) {
+        fill_refusal(out);
+        return err;
     }
+    err = hc_client_wait(c);
+    if (err == HC_OK)
+        err = ping_outcome(c);
     fill_result(c, err, out);
     return err;
 }

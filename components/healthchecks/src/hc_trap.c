@@ -47,6 +47,7 @@ hc_err_t hc_trap_begin_async(hc_trap_t *t, hc_client_t *c, const hc_trap_config_
         t->start_result = HC_IN_PROGRESS;
         err = hc_ping_begin(c, &t->ping);
         t->pending = err == HC_OK;
+        t->result = t->pending ? HC_IN_PROGRESS : err;
         if (err != HC_OK)
             t->start_result = err;
     }
@@ -110,8 +111,9 @@ static size_t body_cap(const hc_trap_t *t)
     size_t cap = t->cfg.ring_size;
     if (t->cfg.body_limit && t->cfg.body_limit < cap)
         cap = t->cfg.body_limit;
-    if (t->client->has_ping_body_limit && t->client->ping_body_limit < cap)
-        cap = t->client->ping_body_limit;
+    uint32_t limit;
+    if (hc_client_ping_body_limit(t->client, &limit) && limit < cap)
+        cap = limit;
     return cap;
 }
 
@@ -198,20 +200,27 @@ hc_err_t hc_trap_end_async(hc_trap_t *t, int exit_code)
 {
     if (!t || !t->client)
         return HC_ERR_ARG;
+    /* The start ping still owns the client: finish it first. */
+    if (t->pending)
+        return HC_ERR_BUSY;
     if (!prepare_end(t, exit_code))
-        return HC_OK;
+        return t->result = HC_OK;
     hc_err_t err = hc_ping_begin(t->client, &t->ping);
     t->pending = err == HC_OK;
+    t->result = t->pending ? HC_IN_PROGRESS : err;
     return err;
 }
 
 hc_err_t hc_trap_poll(hc_trap_t *t)
 {
-    if (!t || !t->pending)
-        return HC_OK;
+    if (!t)
+        return HC_ERR_ARG;
+    if (!t->pending)
+        return t->result;
     hc_err_t err = hc_ping_poll(t->client, NULL);
     t->pending = err == HC_IN_PROGRESS;
     if (t->start_result == HC_IN_PROGRESS && err != HC_IN_PROGRESS)
         t->start_result = err;
+    t->result = err;
     return err;
 }

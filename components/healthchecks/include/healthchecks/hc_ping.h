@@ -28,7 +28,8 @@ typedef enum hc_signal {
 typedef enum hc_method {
     HC_METHOD_AUTO,  /**< POST when there is a body, else GET */
     HC_METHOD_GET,
-    HC_METHOD_HEAD,  /**< no body allowed */
+    HC_METHOD_HEAD,  /**< no body allowed; no response text either, so the
+                          hosted service's "OK (not found)" goes unseen */
     HC_METHOD_POST
 } hc_method_t;
 
@@ -52,8 +53,9 @@ typedef struct hc_ping_result {
     bool delivered;          /**< the server recorded it */
     bool created;            /**< 201: create=1 made the check */
     uint16_t status;         /**< HTTP status, 0 when no response arrived */
-    size_t body_sent;        /**< body bytes sent (fewer than given when
-                                  body_tail cut the head of the body) */
+    size_t body_sent;        /**< body bytes that went out (fewer than given
+                                  when body_tail cut the head of the body, 0
+                                  when the connection failed first) */
     bool has_body_limit;     /**< the server announced Ping-Body-Limit (now or earlier) */
     uint32_t body_limit;
     const char *text;        /**< server's response text (owned by the client, valid
@@ -89,7 +91,8 @@ hc_err_t hc_ping_begin(hc_client_t *c, const hc_ping_t *p);
 hc_err_t hc_ping_poll(hc_client_t *c, hc_ping_result_t *out);
 
 /** Send a ping and wait for its end (retries included), at most until the
- *  client's deadline. Returns as hc_ping_poll() (never HC_IN_PROGRESS). */
+ *  client's deadline. Returns as hc_ping_poll() (never HC_IN_PROGRESS).
+ *  When the ping is refused before sending, @p out is all zero (text ""). */
 hc_err_t hc_ping_send(hc_client_t *c, const hc_ping_t *p, hc_ping_result_t *out);
 
 /**

@@ -38,7 +38,9 @@ typedef struct hc_trap_config {
     const char *slug;             /**< ... or by slug (ping key from the client) */
     bool create;                  /**< slug: create the check if missing */
     bool start_ping;              /**< send a start ping (default true) */
-    bool use_rid;                 /**< a fresh run id on every ping (default true) */
+    bool use_rid;                 /**< one fresh run id, on every ping of the run
+                                       (default true; left out when the transport
+                                       has no randomness) */
     hc_trap_action_t on_success;  /**< exit code 0 (default HC_TRAP_SUCCESS) */
     hc_trap_action_t on_nonzero;  /**< exit code 1..255 (default HC_TRAP_EXIT_CODE) */
     hc_trap_action_t on_exec_fail;/**< could not run (default HC_TRAP_FAIL) */
@@ -58,6 +60,7 @@ typedef struct hc_trap {
     uint64_t total;               /**< bytes ever appended */
     hc_err_t start_result;        /**< outcome of the start ping */
     bool pending;                 /**< an *_async ping is in flight */
+    hc_err_t result;              /**< the latest *_async ping's result */
 } hc_trap_t;
 
 /** Fill @p cfg with the defaults named in hc_trap_config_t. */
@@ -87,8 +90,9 @@ hc_err_t hc_trap_begin_async(hc_trap_t *t, hc_client_t *c, const hc_trap_config_
  */
 hc_err_t hc_trap_set_ring(hc_trap_t *t, uint8_t *ring, size_t size);
 
-/** Append job output to the tail ring (never blocks, never fails; the
- *  oldest bytes give way). */
+/** Append job output to the tail ring; the oldest bytes give way. Never
+ *  blocks, never fails. Not while the final ping is in flight: its body is
+ *  sent straight from the ring, which hc_trap_end() rotated in place. */
 void hc_trap_log(hc_trap_t *t, const void *data, size_t len);
 
 /**
@@ -100,11 +104,14 @@ void hc_trap_log(hc_trap_t *t, const void *data, size_t len);
  */
 hc_err_t hc_trap_end(hc_trap_t *t, int exit_code);
 
-/** Non-blocking hc_trap_end(): starts the final ping; drive it with hc_trap_poll(). */
+/** Non-blocking hc_trap_end(): starts the final ping; drive it with
+ *  hc_trap_poll(). @return HC_OK when started (or nothing to send);
+ *  HC_ERR_BUSY while the start ping is still in flight (poll it to its end
+ *  first); or the ping's refusal. */
 hc_err_t hc_trap_end_async(hc_trap_t *t, int exit_code);
 
 /** Advance the ping started by an *_async call; never blocks.
- *  @return HC_IN_PROGRESS, or that ping's result. */
+ *  @return HC_IN_PROGRESS, or that ping's result (repeated on later calls). */
 hc_err_t hc_trap_poll(hc_trap_t *t);
 
 /** Bytes of output dropped from the head so far (appended minus kept). */
