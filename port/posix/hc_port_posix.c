@@ -77,7 +77,12 @@ static int32_t resolve_done(hc_posix_t *p, int gai_err, struct addrinfo *res)
 
 #ifdef HC_HAVE_GETADDRINFO_A
 
-/* Who frees a lookup block: its owner while PENDING; once the owner lets
+/* The lookup block is the one heap allocation of this port, and glibc
+ * forces it: a running getaddrinfo_a lookup cannot be cancelled, keeps
+ * writing into its gaicb, and may outlive the hc_posix_t (which a caller
+ * may discard right after close()); getaddrinfo itself allocates anyway.
+ *
+ * Who frees a lookup block: its owner while PENDING; once the owner lets
  * go (RELEASED) the completion callback does; once the callback has run
  * (DONE) the owner does. */
 enum { LOOKUP_PENDING, LOOKUP_DONE, LOOKUP_RELEASED };
