@@ -1,0 +1,119 @@
+"""hc over https: the CLI picks the mbedTLS transport for https:// URLs,
+verifies the server against --cacert, and says why when it does not.
+
+Usage: test_cli_tls.py HC_BINARY SERVER_PY GEN_CERTS_SH
+A throwaway PKI (test/tls/gen-certs.sh) and stunnel in front of the test
+server, all on 127.0.0.1; every wait and subprocess is bounded.
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HC, SERVER, GEN_CERTS = sys.argv[1:4]
+UUID = "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(path_or_port, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if isinstance(path_or_port, str):
+            if os.path.exists(path_or_port) and os.path.getsize(path_or_port) > 0:
+                return True
+        else:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", path_or_port)) == 0:
+                    return True
+        time.sleep(0.05)
+    return False
+
+
+class CliTls(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="hc-cli-tls-")
+        subprocess.run(["sh", GEN_CERTS, cls.dir], check=True, timeout=60,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file = os.path.join(cls.dir, "port")
+        cls.records = os.path.join(cls.dir, "records")
+        cls.server = subprocess.Popen(
+            [sys.executable, SERVER, "--port", "0", "--port-file", port_file,
+             "--record-dir", cls.records],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert wait_for(port_file), "the test server did not start"
+        with open(port_file) as f:
+            backend = int(f.read())
+        cls.ports = {name: free_port() for name in ("valid", "wronghost")}
+        conf = os.path.join(cls.dir, "stunnel.conf")
+        with open(conf, "w") as f:
+            f.write("foreground = yes\npid =\nsyslog = no\n")
+            for name, port in cls.ports.items():
+                f.write(f"[{name}]\naccept = 127.0.0.1:{port}\n"
+                        f"cert = {cls.dir}/{name}.pem\nkey = {cls.dir}/leaf.key\n"
+                        f"connect = 127.0.0.1:{backend}\n")
+        cls.stunnel = subprocess.Popen(["stunnel4", conf], stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+        for port in cls.ports.values():
+            assert wait_for(port), "stunnel did not listen"
+
+    @classmethod
+    def tearDownClass(cls):
+        for proc in (cls.stunnel, cls.server):
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def hc(self, service, *extra):
+        url = f"https://localhost:{self.ports[service]}/ping"
+        return subprocess.run([HC, "ping", "--uuid", UUID, "--ping-url", url,
+                               "--timeout", "5", "--retries", "0", "-v", *extra],
+                              capture_output=True, text=True, timeout=30)
+
+    def recorded(self):
+        return len(os.listdir(self.records)) if os.path.isdir(self.records) else 0
+
+    def test_verified_ping_is_delivered(self):
+        before = self.recorded()
+        r = self.hc("valid", "--cacert", os.path.join(self.dir, "trust.pem"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('delivered: HTTP 200 "OK"', r.stdout)
+        self.assertEqual(self.recorded(), before + 1)
+
+    def test_wrong_host_name_is_refused_before_any_http(self):
+        before = self.recorded()
+        r = self.hc("wronghost", "--cacert", os.path.join(self.dir, "trust.pem"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("server certificate did not verify", r.stderr)
+        self.assertIn("CN", r.stderr)  # mbedTLS's reason: the name does not match
+        self.assertEqual(self.recorded(), before)
+
+    def test_untrusted_by_default_bundle(self):
+        # The system's roots do not include the test CA.
+        r = self.hc("valid")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("did not verify", r.stderr)
+
+    def test_insecure_is_loud(self):
+        r = self.hc("wronghost", "--insecure")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("WARNING", r.stderr)
+
+
+if __name__ == "__main__":
+    result = unittest.main(argv=sys.argv[:1], exit=False, verbosity=2).result
+    failed = len(result.failures) + len(result.errors)
+    print(f"{result.testsRun - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
