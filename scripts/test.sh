@@ -30,8 +30,8 @@ ctest --test-dir "$out/clang-asan" --output-on-failure -j"$jobs"
 # Footprint ceilings (.text bytes, Cortex-M4F -Os) guarding against growth:
 # the sizes measured when they were set, plus about 5 %. Issue 8 asks for
 # 2048 (ping-only) and 10240 (full client); see README.md, "Code size".
-ping_text_budget=${HC_PING_TEXT_BUDGET:-7400}
-full_text_budget=${HC_FULL_TEXT_BUDGET:-17500}
+ping_text_budget=${HC_PING_TEXT_BUDGET:-7700}
+full_text_budget=${HC_FULL_TEXT_BUDGET:-17700}
 stack_limit=${HC_STACK_LIMIT:-1024}
 
 step "cross builds (-Werror): Cortex-M0+, Cortex-M4F, RV32IMC at -Os and -O2; archive checks"
