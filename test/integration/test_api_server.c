@@ -634,6 +634,7 @@ static void test_pings_and_bodies(void **state)
      * the (HTML) 404 page is larger than the caller's buffer */
     bytes = (hc_bytes_t){ .buf = buf, .cap = 4 };
     assert_err(run(e, hc_api_get_ping_body(&e->api, BACKUP, 1, &bytes)), HC_ERR_NOT_FOUND);
+    assert_string_equal(hc_api_error(&e->api), ""); /* an HTML error page is no message */
     expect_rw(e, "GET /api/v3/checks/" BACKUP "/pings/1/body");
     assert_int_equal(bytes.len, 0);
     assert_err(run(e, hc_api_get_ping_body(&e->api, BACKUP, 9999, &bytes)), HC_ERR_NOT_FOUND);

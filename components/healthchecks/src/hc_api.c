@@ -446,7 +446,8 @@ static void keep_error_text(hc_api_t *api)
         (i = hc_json_find(&doc, 0, "error")) > 0 &&
         hc_json_string(&doc, i, api->error, sizeof api->error, &cut) == HC_OK)
         return;
-    size_t n = strlen(text);
+    text += strspn(text, " \t\r\n");
+    size_t n = text[0] == '<' ? 0 : strlen(text);  /* an HTML page is no message */
     while (n && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
         n--;
     memcpy(api->error, text, n);

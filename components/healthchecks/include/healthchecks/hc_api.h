@@ -180,7 +180,9 @@ hc_err_t hc_api_wait(hc_api_t *api);
 static inline bool hc_api_created(const hc_api_t *api) { return api->created; }
 
 /** The server's error text for the latest call ("wrong api key",
- *  "check is not paused", ...), or "" when it sent none. */
+ *  "check is not paused", ...), or "" when it sent none or an HTML page.
+ *  At most HC_TEXT_MAX - 1 bytes of the body are looked at: a longer JSON
+ *  error shows as its raw beginning. */
 static inline const char *hc_api_error(const hc_api_t *api) { return api->error; }
 
 #endif /* HC_API_H */
