@@ -4,7 +4,8 @@
 # With no environment, it starts the repository's local test server and
 # shows the pings arriving there. To use a real server instead, set
 #   HC_PING_URL (e.g. https://hc-ping.com) and HC_CHECK_UUID, or
-#   HC_PING_KEY and HC_CHECK_SLUG.
+#   HC_PING_KEY and HC_CHECK_SLUG; add HC_API_URL and HC_API_KEY to list
+#   the project's checks through the Management API.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -19,8 +20,14 @@ run() { printf '\n$ %s\n' "$*"; "$@"; }
 
 if [ -n "${HC_PING_URL:-}" ]; then
     if [ -n "${HC_CHECK_UUID:-}" ]; then target=(--uuid "$HC_CHECK_UUID"); else target=(--slug "${HC_CHECK_SLUG:?set HC_CHECK_UUID or HC_CHECK_SLUG}"); fi
-    rid=$("$hc" ping start "${target[@]}" --new-rid -v | awk '/^rid/ {print $2}')
+    printf '\n$ %s\n' "$hc ping start ${target[*]} --new-rid -v"
+    rid=$("$hc" ping start "${target[@]}" --new-rid -v | tee /dev/stderr | awk '/^rid/ {print $2}')
     run "$hc" ping success "${target[@]}" --rid "$rid" --data "hello from the hc demo" -v
+    # With HC_API_URL (e.g. https://healthchecks.io/api) and HC_API_KEY, the
+    # Management API too.
+    if [ -n "${HC_API_KEY:-}" ]; then
+        run "$hc" checks list
+    fi
     exit 0
 fi
 
