@@ -72,89 +72,118 @@ static bool parse_method(const char *s, hc_method_t *m)
     return true;
 }
 
-int cmd_ping(int argc, char **argv)
-{
+/* What the command line asked for. */
+typedef struct ping_args {
     cli_common_t o;
-    cli_common_init(&o);
-    hc_ping_t p = { 0 };
-    const char *data = NULL, *data_file = NULL;
-    bool new_rid = false, have_signal = false;
-    long body_limit = -1;
+    hc_ping_t p;
+    const char *data, *data_file;
+    bool new_rid;
+    long body_limit;   /* -1: no cut */
+} ping_args_t;
 
+/* @return -1 to go on, or the exit status (0 after --help, 2 on a usage error). */
+static int parse_args(ping_args_t *a, int argc, char **argv)
+{
+    bool have_signal = false;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int c = cli_common_option(&o, argc, argv, &i);
+        const char *arg = argv[i];
+        int c = cli_common_option(&a->o, argc, argv, &i);
         if (c < 0) return 2;
         if (c > 0) continue;
         bool has_value = i + 1 < argc;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(usage, stdout); return 0; }
-        else if (!strcmp(a, "--new-rid")) new_rid = true;
-        else if (!strcmp(a, "--create")) p.create = true;
-        else if (a[0] == '-' && a[1] == '-' && !has_value)
-            return cli_usage_error("%s needs a value (or is unknown; see hc ping --help)", a);
-        else if (!strcmp(a, "--uuid")) p.uuid = argv[++i];
-        else if (!strcmp(a, "--slug")) p.slug = argv[++i];
-        else if (!strcmp(a, "--rid")) p.rid = argv[++i];
-        else if (!strcmp(a, "--data")) data = argv[++i];
-        else if (!strcmp(a, "--data-file")) data_file = argv[++i];
-        else if (!strcmp(a, "--method")) {
-            if (!parse_method(argv[++i], &p.method))
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) { fputs(usage, stdout); return 0; }
+        else if (!strcmp(arg, "--new-rid")) a->new_rid = true;
+        else if (!strcmp(arg, "--create")) a->p.create = true;
+        else if (arg[0] == '-' && arg[1] == '-' && !has_value)
+            return cli_usage_error("%s needs a value (or is unknown; see hc ping --help)", arg);
+        else if (!strcmp(arg, "--uuid")) a->p.uuid = argv[++i];
+        else if (!strcmp(arg, "--slug")) a->p.slug = argv[++i];
+        else if (!strcmp(arg, "--rid")) a->p.rid = argv[++i];
+        else if (!strcmp(arg, "--data")) a->data = argv[++i];
+        else if (!strcmp(arg, "--data-file")) a->data_file = argv[++i];
+        else if (!strcmp(arg, "--method")) {
+            if (!parse_method(argv[++i], &a->p.method))
                 return cli_usage_error("--method must be HEAD, GET or POST");
-        } else if (!strcmp(a, "--body-limit")) {
+        } else if (!strcmp(arg, "--body-limit")) {
             char *end;
-            body_limit = strtol(argv[++i], &end, 10);
-            if (*end || body_limit < 0)
+            a->body_limit = strtol(argv[++i], &end, 10);
+            if (*end || a->body_limit < 0)
                 return cli_usage_error("--body-limit must be a number of bytes");
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("unknown option %s (see hc ping --help)", a);
-        } else if (!have_signal && parse_signal(a, &p)) {
+        } else if (arg[0] == '-' && arg[1]) {
+            return cli_usage_error("unknown option %s (see hc ping --help)", arg);
+        } else if (!have_signal && parse_signal(arg, &a->p)) {
             have_signal = true;
         } else {
-            return cli_usage_error("unexpected argument '%s' (see hc ping --help)", a);
+            return cli_usage_error("unexpected argument '%s' (see hc ping --help)", arg);
         }
     }
-    if (data && data_file)
+    if (a->data && a->data_file)
         return cli_usage_error("give --data or --data-file, not both");
-    if (new_rid && p.rid)
+    if (a->new_rid && a->p.rid)
         return cli_usage_error("give --rid or --new-rid, not both");
+    return -1;
+}
+
+/* Point the ping at its body (the last --body-limit bytes of it). */
+static void attach_body(hc_ping_t *p, const char *body, size_t len, long limit)
+{
+    if (limit >= 0 && len > (size_t)limit) {
+        body += len - (size_t)limit;
+        len = (size_t)limit;
+    }
+    p->body = (const uint8_t *)body;
+    p->body_len = len;
+}
+
+/* Send the ping; @return the exit status. */
+static int send_ping(cli_client_t *cc, ping_args_t *a, char *rid)
+{
+    if (a->new_rid) {
+        hc_err_t e = hc_rid_new(&cc->client, rid);
+        if (e != HC_OK) {
+            cli_report("making a run id", e, NULL);
+            return 1;
+        }
+        a->p.rid = rid;
+        printf("rid %s\n", rid);
+    }
+    hc_ping_result_t res;
+    hc_err_t err = hc_ping_send(&cc->client, &a->p, &res);
+    if (err != HC_OK) {
+        cli_report("ping not delivered", err, cc);
+        return (err == HC_ERR_ARG || err == HC_ERR_RANGE || err == HC_ERR_TOO_LONG ||
+                err == HC_ERR_UNSAFE_CHAR || err == HC_ERR_URL) ? 2 : 1;
+    }
+    if (a->o.verbose)
+        printf("delivered: HTTP %u \"%s\"%s\n", res.status, res.text,
+               res.created ? " (check created)" : "");
+    return 0;
+}
+
+int cmd_ping(int argc, char **argv)
+{
+    ping_args_t a = { .body_limit = -1 };
+    cli_common_init(&a.o);
+    int status = parse_args(&a, argc, argv);
+    if (status >= 0)
+        return status;
 
     cli_client_t *cc = calloc(1, sizeof *cc);
     char *file_body = NULL;
     size_t len = 0;
-    int status = 1;
-    if (!cc || !cli_client_open(cc, &o))
-        goto out;
-    if (data_file && !(file_body = read_all(data_file, &len))) {
-        fprintf(stderr, "hc: cannot read %s: %s\n", data_file, strerror(errno));
-        goto out;
-    }
-    if (data || file_body) {
-        p.body = (const uint8_t *)(file_body ? file_body : data);
-        p.body_len = file_body ? len : strlen(data);
-        if (body_limit >= 0 && p.body_len > (size_t)body_limit) {
-            p.body += p.body_len - (size_t)body_limit;
-            p.body_len = (size_t)body_limit;
-        }
-    }
     char rid[37];
-    if (new_rid) {
-        hc_err_t e = hc_rid_new(&cc->client, rid);
-        if (e != HC_OK) { cli_report("making a run id", e, NULL); goto out; }
-        p.rid = rid;
-        printf("rid %s\n", rid);
+    status = 1;
+    if (!cc || !cli_client_open(cc, &a.o))
+        goto out;
+    if (a.data_file && !(file_body = read_all(a.data_file, &len))) {
+        fprintf(stderr, "hc: cannot read %s: %s\n", a.data_file, strerror(errno));
+        goto out;
     }
-    hc_ping_result_t res;
-    hc_err_t err = hc_ping_send(&cc->client, &p, &res);
-    if (err == HC_OK) {
-        status = 0;
-        if (o.verbose)
-            printf("delivered: HTTP %u \"%s\"%s\n", res.status, res.text,
-                   res.created ? " (check created)" : "");
-    } else {
-        status = (err == HC_ERR_ARG || err == HC_ERR_RANGE || err == HC_ERR_TOO_LONG ||
-                  err == HC_ERR_UNSAFE_CHAR || err == HC_ERR_URL) ? 2 : 1;
-        cli_report("ping not delivered", err, cc);
-    }
+    if (file_body)
+        attach_body(&a.p, file_body, len, a.body_limit);
+    else if (a.data)
+        attach_body(&a.p, a.data, strlen(a.data), a.body_limit);
+    status = send_ping(cc, &a, rid);
 out:
     free(file_body);
     if (cc)
