@@ -435,8 +435,10 @@ static int32_t tls_recv(void *ctx, uint8_t *buf, size_t len, uint32_t wait_until
             t->peer_close_notify = true;
             return HC_IO_CLOSED;
         }
+        /* The stream ended without close_notify: an attacker can cut a TCP
+         * stream, so this must not end a close-delimited body. */
         if (ret == 0 || ret == MBEDTLS_ERR_SSL_CONN_EOF)
-            return HC_IO_CLOSED;
+            return HC_IO_ERROR;
 #if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
         if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             /* TLS 1.3: the resumable session exists only now. */

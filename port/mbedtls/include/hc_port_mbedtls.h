@@ -127,10 +127,10 @@ hc_err_t hc_mbedtls_init(hc_mbedtls_t *t, const hc_transport_t *inner,
  * mid-handshake included), and the inner transport's own errors unchanged.
  * A failed handshake closes the inner connection and forgets the session.
  *
- * recv() returns HC_IO_CLOSED both when the peer sends close_notify and
- * when the connection ends without it (@c peer_close_notify tells them
- * apart): HTTP framing (Content-Length, chunked) is what detects a
- * truncated response, not TLS.
+ * recv() returns HC_IO_CLOSED only when the peer sent close_notify (and
+ * sets @c peer_close_notify); a connection that ends without it is
+ * HC_IO_ERROR, since anyone on the path can cut a TCP stream and a
+ * close-delimited body must not end that way.
  *
  * send() has mbedTLS's retry rule: after HC_IO_WOULD_BLOCK call it again
  * with the same bytes (at least as many); a shorter buffer gets HC_IO_ERROR.
