@@ -31,7 +31,7 @@ static const char usage[] =
     "  --insecure       do not verify the server's certificate (never in production)\n"
     "  --timeout S      give up after S seconds, retries included\n"
     "  --retries N      retry N times on network errors, 408, 429 and 5xx\n"
-    "  -v, --verbose    say what happened on stdout\n";
+    "  -v, --verbose    say what happened (hc ping: stdout; hc run: stderr)\n";
 
 void cli_common_init(cli_common_t *o)
 {

@@ -29,8 +29,8 @@
  *   (up to 1 + R(R-1)/2 s per DNS server, R = DNS_MAX_RETRIES), so keep
  *   the context alive that long (firmware normally makes it static). With
  *   LWIP_DNS=0 names fail with HC_IO_DNS.
- * - Errors: a reset peer (ERR_RST, ERR_CLSD) is HC_IO_CLOSED once queued
- *   data has been read; a failed connect is HC_IO_REFUSED; other lwIP
+ * - Errors: a closed peer (ERR_CLSD) is HC_IO_CLOSED once queued data has
+ *   been read, a reset (ERR_RST) HC_IO_ERROR; a failed connect is HC_IO_REFUSED; other lwIP
  *   errors are HC_IO_ERROR, with the lwIP code kept in @c error.
  *
  * Every call must run in lwIP's context: on NO_SYS=1, from the main loop

@@ -13,7 +13,8 @@
  * transport's @c random member to use another source.
  *
  * Result mapping: EWOULDBLOCK/EAGAIN → HC_IO_WOULD_BLOCK; end of stream
- * (recv 0), ECONNRESET, EPIPE and ENOTCONN → HC_IO_CLOSED; a failed
+ * (recv 0), EPIPE and ENOTCONN → HC_IO_CLOSED; a reset (ECONNRESET) is
+ * HC_IO_ERROR, since it may have cut data short; a failed
  * connect → HC_IO_REFUSED; anything else → HC_IO_ERROR. The errno of the
  * latest failure stays in @c last_errno for diagnostics.
  *

@@ -20,9 +20,9 @@
  * - Results: when no address accepts, HC_IO_REFUSED if at least one
  *   refused (ECONNREFUSED), else HC_IO_ERROR; a failed lookup is HC_IO_DNS
  *   (getaddrinfo's code in @c dns_error); a lookup still running after
- *   @c dns_timeout_ms is HC_IO_TIMEOUT. End of stream (recv 0), a reset
- *   (ECONNRESET) and a broken pipe (EPIPE) are HC_IO_CLOSED; anything else
- *   is HC_IO_ERROR. The errno behind the latest failure is kept in
+ *   @c dns_timeout_ms is HC_IO_TIMEOUT. End of stream (recv 0) and a broken
+ *   pipe (EPIPE) are HC_IO_CLOSED; a reset (ECONNRESET) and anything else
+ *   are HC_IO_ERROR. The errno behind the latest failure is kept in
  *   @c last_errno. A failed connect leaves nothing open, so the next
  *   connect starts afresh with a new lookup.
  * - Clock: CLOCK_MONOTONIC in ms. Sleep: nanosleep, resumed after

@@ -32,7 +32,9 @@
 #include "healthchecks/hc_objects.h"
 
 /** Memory for decoding: one element's bytes and its tokens. A realistic v3
- *  check needs about 1.2 KB and 63 tokens; 2 KB and 80 tokens leave room. */
+ *  check needs about 1.1 KB and 61 tokens; 2 KB and 80 tokens leave room.
+ *  Long keywords or descriptions can need 3 KB or more: such an element is
+ *  refused whole (HC_ERR_JSON_TOO_LARGE), never cut. */
 typedef struct hc_api_mem {
     char *elem;           /**< element buffer (also holds create/update bodies) */
     size_t elem_size;
