@@ -14,13 +14,14 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hc_test_fixture.h"
+
 #include "healthchecks/hc_api.h"
 #include "healthchecks/hc_ping.h"
 #include "hc_port_mock.h"
 
 #define KEY "hcw_0123456789abcdef0123456789ab"
 #define UUID "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
-#define FIXTURES HC_TEST_FIXTURES "/healthchecks-3.0.1/"
 #define MAX_ITEMS 32
 #define POLL_LIMIT 5000000u
 
@@ -106,26 +107,6 @@ static hc_mock_conn_t answer(const char *raw)
 static hc_mock_conn_t json(const char *status, const char *body)
 {
     return answer(response(status, body, LENGTH));
-}
-
-/* A recorded response, whole (NUL-terminated; the caller frees it). */
-static char *load(const char *name, size_t *len)
-{
-    char path[512];
-    snprintf(path, sizeof path, FIXTURES "%s", name);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long size = ftell(f);
-    assert_true(size > 0);
-    rewind(f);
-    char *all = malloc((size_t)size + 1);
-    assert_non_null(all);
-    assert_int_equal(fread(all, 1, (size_t)size, f), (size_t)size);
-    fclose(f);
-    all[size] = '\0';
-    *len = (size_t)size;
-    return all;
 }
 
 /* The body of a recorded response (points into @p raw). */
@@ -310,7 +291,7 @@ static void test_recorded_lists_decode_identically_however_delivered(void **stat
     for (size_t i = 0; i < sizeof list_cases / sizeof list_cases[0]; i++) {
         const list_case_t *c = &list_cases[i];
         size_t len;
-        char *raw = load(c->file, &len);
+        char *raw = hc_test_fixture(c->file, &len);
         assert_err(run_list(c->ep, raw, WHOLE, &ref), HC_OK);
         assert_int_equal(ref.n, c->total);
         for (mode_t_ m = BYTEWISE; m < N_MODES; m++) {
@@ -328,7 +309,7 @@ static void test_recorded_values(void **state)
     (void)state;
     static kept_t k;
     size_t len;
-    char *raw = load("api_checks_list.http", &len);
+    char *raw = hc_test_fixture("api_checks_list.http", &len);
     assert_err(run_list(EP_CHECKS, raw, BYTEWISE, &k), HC_OK);
     const hc_check_t *c = &k.items[0].check;
     assert_string_equal(c->name, "Backups");
@@ -354,13 +335,13 @@ static void test_recorded_values(void **state)
     assert_true(c->started);
     free(raw);
 
-    raw = load("api_check_flips.http", &len);
+    raw = hc_test_fixture("api_check_flips.http", &len);
     assert_err(run_list(EP_FLIPS, raw, BYTEWISE, &k), HC_OK);
     for (size_t i = 0; i < 7; i++)
         assert_int_equal(k.items[i].flip.up, i % 2 == 0);
     free(raw);
 
-    raw = load("api_badges.http", &len);
+    raw = hc_test_fixture("api_badges.http", &len);
     assert_err(run_list(EP_BADGES, raw, BYTEWISE, &k), HC_OK);
     static const char *const tags[] = { "*", "prod", "cron", "db" };
     for (size_t i = 0; i < 4; i++)
@@ -398,7 +379,7 @@ static void test_array_mode_capacity_and_total(void **state)
     (void)state;
     static kept_t ref;
     size_t len;
-    char *raw = load("api_checks_list.http", &len);
+    char *raw = hc_test_fixture("api_checks_list.http", &len);
     assert_err(run_list(EP_CHECKS, raw, WHOLE, &ref), HC_OK);
 
     for (size_t cap = 1; cap <= 9; cap++) {
@@ -436,7 +417,7 @@ static void test_callback_error_stops_the_call(void **state)
     (void)state;
     static kept_t k;
     size_t len;
-    char *raw = load("api_check_pings.http", &len);
+    char *raw = hc_test_fixture("api_check_pings.http", &len);
     for (unsigned stop = 1; stop <= 18; stop += 17) {
         hc_mock_conn_t s[] = { answer(raw) };
         s[0].max_read = 1;
@@ -474,7 +455,7 @@ static void test_recorded_single_objects(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         size_t len;
-        char *raw = load(cases[i].file, &len);
+        char *raw = hc_test_fixture(cases[i].file, &len);
         hc_check_t ref, got;
         for (mode_t_ m = WHOLE; m < N_MODES; m++) {
             const char *bytes = raw;
@@ -573,7 +554,7 @@ static void test_every_status_mapping(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const error_case_t *c = &cases[i];
         size_t len;
-        char *raw = c->file ? load(c->file, &len) : NULL;
+        char *raw = c->file ? hc_test_fixture(c->file, &len) : NULL;
         hc_mock_conn_t s[3];
         for (unsigned k = 0; k < 3; k++)
             s[k] = answer(raw ? raw : c->raw);
@@ -629,7 +610,7 @@ static void test_status_endpoint(void **state)
 {
     (void)state;
     size_t len;
-    char *ok = load("api_status.http", &len);
+    char *ok = hc_test_fixture("api_status.http", &len);
     hc_mock_conn_t s[] = {
         answer(ok),
         answer("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nNOPE"),
@@ -869,8 +850,8 @@ static void test_ping_body(void **state)
 {
     (void)state;
     size_t len;
-    char *raw = load("api_check_ping_body.http", &len);  /* "slug body" */
-    char *missing = load("api_check_ping_body_missing.http", &len);
+    char *raw = hc_test_fixture("api_check_ping_body.http", &len);  /* "slug body" */
+    char *missing = hc_test_fixture("api_check_ping_body_missing.http", &len);
 
     for (mode_t_ m = WHOLE; m < N_MODES; m++) {
         const char *bytes = raw;
@@ -951,15 +932,15 @@ static void test_poll_never_blocks_every_endpoint(void **state)
 {
     (void)state;
     size_t len;
-    char *list = load("api_checks_list.http", &len);
-    char *one = load("api_check_get.http", &len);
-    char *created = load("api_checks_create.http", &len);
-    char *body = load("api_check_ping_body.http", &len);
-    char *flips = load("api_check_flips.http", &len);
-    char *chans = load("api_channels.http", &len);
-    char *badges = load("api_badges.http", &len);
-    char *pings = load("api_check_pings.http", &len);
-    char *status = load("api_status.http", &len);
+    char *list = hc_test_fixture("api_checks_list.http", &len);
+    char *one = hc_test_fixture("api_check_get.http", &len);
+    char *created = hc_test_fixture("api_checks_create.http", &len);
+    char *body = hc_test_fixture("api_check_ping_body.http", &len);
+    char *flips = hc_test_fixture("api_check_flips.http", &len);
+    char *chans = hc_test_fixture("api_channels.http", &len);
+    char *badges = hc_test_fixture("api_badges.http", &len);
+    char *pings = hc_test_fixture("api_check_pings.http", &len);
+    char *status = hc_test_fixture("api_status.http", &len);
     const char *raws[] = { list, one, created, one, one, one, one, pings, body, flips, chans,
                            badges, status };
     hc_check_t items[8], c;
@@ -1129,7 +1110,7 @@ static void test_busy_leaves_the_running_call_alone(void **state)
     (void)state;
     static kept_t ref, got;
     size_t len;
-    char *raw = load("api_checks_list.http", &len);
+    char *raw = hc_test_fixture("api_checks_list.http", &len);
     assert_err(run_list(EP_CHECKS, raw, WHOLE, &ref), HC_OK);
 
     hc_mock_conn_t s[] = { answer(raw) };
@@ -1294,7 +1275,7 @@ static void test_measure_memory_needed(void **state)
     measure_t all = { 0 };
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
         size_t len;
-        char *raw = load(bodies[i].file, &len);
+        char *raw = hc_test_fixture(bodies[i].file, &len);
         const char *body = body_of(raw);
         measure_t m = { 0 };
         measure_body(body, len - (size_t)(body - raw), bodies[i].key, bodies[i].shape, &m);

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hc_test_fixture.h"
+
 #include "healthchecks/hc_jstream.h"
 
 #define ELEM_BUF 2048
@@ -110,34 +112,6 @@ static hc_err_t run_str(const char *key, hc_jstream_shape_t shape, const char *b
     return run(key, shape, body, strlen(body), WHOLE, 0, ELEM_BUF, r);
 }
 
-/* The body of a recorded response: after the blank line ending the head. */
-static char *load_fixture(const char *name, size_t *len)
-{
-    char path[512];
-    FILE *f;
-    long size;
-    char *all;
-    char *body;
-    snprintf(path, sizeof path, "%s/healthchecks-3.0.1/%s", HC_TEST_FIXTURES, name);
-    f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    size = ftell(f);
-    assert_true(size > 0);
-    rewind(f);
-    all = malloc((size_t)size + 1);
-    assert_non_null(all);
-    assert_int_equal(fread(all, 1, (size_t)size, f), (size_t)size);
-    fclose(f);
-    all[size] = '\0';
-    body = strstr(all, "\r\n\r\n");
-    assert_non_null(body);
-    body += 4;
-    *len = (size_t)(all + size - body);
-    memmove(all, body, *len + 1);
-    return all;
-}
-
 /* The same calls whichever way the body is cut. */
 static void check_all_modes(const char *key, hc_jstream_shape_t shape, const char *body,
                             size_t len, size_t expect_count)
@@ -190,13 +164,13 @@ static void test_fixture_checks(void **state)
 {
     (void)state;
     size_t len;
-    char *body = load_fixture("api_checks_list.http", &len);
+    char *body = hc_test_fixture_body("api_checks_list.http", &len);
     check_all_modes("checks", HC_JSTREAM_ARRAY, body, len, 7);
     free(body);
-    body = load_fixture("api_v1_checks_list.http", &len);
+    body = hc_test_fixture_body("api_v1_checks_list.http", &len);
     check_all_modes("checks", HC_JSTREAM_ARRAY, body, len, 6);
     free(body);
-    body = load_fixture("api_checks_list_empty.http", &len);
+    body = hc_test_fixture_body("api_checks_list_empty.http", &len);
     check_all_modes("checks", HC_JSTREAM_ARRAY, body, len, 0);
     free(body);
 }
@@ -205,13 +179,13 @@ static void test_fixture_pings_flips_channels(void **state)
 {
     (void)state;
     size_t len;
-    char *body = load_fixture("api_check_pings.http", &len);
+    char *body = hc_test_fixture_body("api_check_pings.http", &len);
     check_all_modes("pings", HC_JSTREAM_ARRAY, body, len, 18);
     free(body);
-    body = load_fixture("api_check_flips.http", &len);
+    body = hc_test_fixture_body("api_check_flips.http", &len);
     check_all_modes("flips", HC_JSTREAM_ARRAY_OR_BARE, body, len, 7);
     free(body);
-    body = load_fixture("api_channels.http", &len);
+    body = hc_test_fixture_body("api_channels.http", &len);
     check_all_modes("channels", HC_JSTREAM_ARRAY, body, len, 1);
     free(body);
 }
@@ -220,7 +194,7 @@ static void test_fixture_elements_are_exact(void **state)
 {
     (void)state;
     size_t len;
-    char *body = load_fixture("api_channels.http", &len);
+    char *body = hc_test_fixture_body("api_channels.http", &len);
     record_t r;
     record_init(&r);
     assert_int_equal(run("channels", HC_JSTREAM_ARRAY, body, len, BYTES, 0, ELEM_BUF, &r), HC_OK);
@@ -236,7 +210,7 @@ static void test_fixture_badges_members(void **state)
 {
     (void)state;
     size_t len;
-    char *body = load_fixture("api_badges.http", &len);
+    char *body = hc_test_fixture_body("api_badges.http", &len);
     record_t r;
     check_all_modes("badges", HC_JSTREAM_MEMBERS, body, len, 4);
     record_init(&r);
@@ -423,7 +397,7 @@ static void test_every_truncation_is_an_error(void **state)
 {
     (void)state;
     size_t len;
-    char *body = load_fixture("api_check_pings.http", &len);
+    char *body = hc_test_fixture_body("api_check_pings.http", &len);
     /* cut anywhere before the final closing brace, the result is never
      * complete, however many elements were delivered */
     assert_int_equal(body[len - 1], '}');

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hc_test_fixture.h"
+
 #include "healthchecks/hc_jstream.h"
 #include "healthchecks/hc_objects.h"
 
@@ -22,33 +24,6 @@
 #define T_0526_131513 1795699513 /* 2026-11-26T13:25:13+00:00 */
 
 /* ------------------------------------------------------------ helpers */
-
-static char *load_fixture(const char *name, size_t *len)
-{
-    char path[512];
-    FILE *f;
-    long size;
-    char *all;
-    char *body;
-    snprintf(path, sizeof path, "%s/healthchecks-3.0.1/%s", HC_TEST_FIXTURES, name);
-    f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    size = ftell(f);
-    assert_true(size > 0);
-    rewind(f);
-    all = malloc((size_t)size + 1);
-    assert_non_null(all);
-    assert_int_equal(fread(all, 1, (size_t)size, f), (size_t)size);
-    fclose(f);
-    all[size] = '\0';
-    body = strstr(all, "\r\n\r\n");
-    assert_non_null(body);
-    body += 4;
-    *len = (size_t)(all + size - body);
-    memmove(all, body, *len + 1);
-    return all;
-}
 
 static uint64_t bits(const int *fields, size_t n)
 {
@@ -76,7 +51,7 @@ static hc_err_t check_from_str(const char *text, hc_check_t *c)
 static hc_check_t *check_fixture(const char *name)
 {
     size_t len;
-    char *body = load_fixture(name, &len);
+    char *body = hc_test_fixture_body(name, &len);
     hc_check_t *c = malloc(sizeof *c);
     assert_non_null(c);
     assert_int_equal(check_from(body, len, c), HC_OK);
@@ -140,7 +115,7 @@ static list_t *list_fixture(const char *name, const char *key, hc_jstream_shape_
 {
     static char elem[2048];
     size_t len;
-    char *body = load_fixture(name, &len);
+    char *body = hc_test_fixture_body(name, &len);
     list_t *l = calloc(1, sizeof *l);
     hc_jstream_t js;
     assert_non_null(l);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hc_test_fixture.h"
+
 #include "healthchecks/hc_ping.h"
 #include "hc_port_mock.h"
 
@@ -241,30 +243,19 @@ static void test_slug_needs_ping_key_and_safe_key(void **state)
 
 /* -------------------------------------------------------- memory, rids */
 
-static char *read_fixture(const char *name, size_t *len)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/healthchecks-3.0.1/%s", HC_TEST_FIXTURES, name);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static char buf[16384];
-    *len = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    return buf;
-}
-
 /* A real server's ping response (15 headers) behind a proxy that adds
  * four more: 19 headers, over 600 bytes, none of them stored. */
 static void test_512_byte_work_buffer_takes_real_headers(void **state)
 {
     (void)state;
     size_t len;
-    char *fixture = read_fixture("ping_uuid_success_get.http", &len);
+    char *fixture = hc_test_fixture("ping_uuid_success_get.http", &len);
     char *end_of_head = strstr(fixture, "\r\n\r\n");
     assert_non_null(end_of_head);
     static char resp[2048];
     size_t head = (size_t)(end_of_head - fixture) + 2;
     memcpy(resp, fixture, head);
+    free(fixture);
     strcpy(resp + head,
            "Strict-Transport-Security: max-age=31536000; includeSubDomains; preload\r\n"
            "Via: 1.1 proxy.example.net (squid/5.7)\r\n"
