@@ -34,16 +34,15 @@ static struct timespec ms_to_timespec(uint32_t ms)
     return ts;
 }
 
-/* Wait until the socket is ready for @p events. Polls at least once, even
- * when wait_until has passed, and never gives up before wait_until.
+/* Wait until one of @p pfd is ready. Polls at least once, even when
+ * @p until has passed, and never gives up before it.
  * @return 1 ready (or failed: the next call tells), 0 time is up, -1 poll failed. */
-static int posix_wait(hc_posix_t *p, short events, uint32_t wait_until)
+static int poll_until(hc_posix_t *p, struct pollfd *pfd, nfds_t n, uint32_t until)
 {
     for (;;) {
         uint32_t now = posix_now_ms(NULL);
-        int timeout = hc_time_reached(now, wait_until) ? 0 : (int)(wait_until - now);
-        struct pollfd pfd = {.fd = p->fd, .events = events};
-        int r = poll(&pfd, 1, timeout);
+        int timeout = hc_time_reached(now, until) ? 0 : (int)(until - now);
+        int r = poll(pfd, n, timeout);
         if (r > 0) {
             return 1;
         }
@@ -235,38 +234,75 @@ static int32_t resolve_start(hc_posix_t *p, const char *host, uint16_t port)
 
 /* ---- connecting ---------------------------------------------------------- */
 
-static void connect_failed(hc_posix_t *p, int err)
+/* The latest reason wins; a refusal anywhere is remembered for the result. */
+static void note_failure(hc_posix_t *p, int err)
 {
     p->last_errno = err;
     if (err == ECONNREFUSED) {
         p->refused = true;
     }
-    if (p->fd >= 0) {
-        close(p->fd);
-        p->fd = -1;
+}
+
+/* Take racer @p i out of the race and hand its socket back. */
+static int race_remove(hc_posix_t *p, int i)
+{
+    int fd = p->racing[i];
+    memmove(&p->racing[i], &p->racing[i + 1], (size_t)(p->n_racing - i - 1) * sizeof p->racing[0]);
+    p->n_racing--;
+    return fd;
+}
+
+static void race_close_all(hc_posix_t *p)
+{
+    while (p->n_racing > 0) {
+        close(race_remove(p, 0));
     }
 }
 
-/* Start connecting to @p ai. @return 1 connected, 0 in progress, -1 failed. */
-static int connect_start(hc_posix_t *p, const struct addrinfo *ai)
+static int32_t race_won(hc_posix_t *p, int fd)
 {
-    p->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-    if (p->fd < 0) {
-        connect_failed(p, errno);
-        return -1;
+    race_close_all(p);
+    p->fd = fd;
+    p->phase = PHASE_CONNECTED;
+    return 0;
+}
+
+static bool may_start_next(const hc_posix_t *p, uint32_t now)
+{
+    return p->next_addr != NULL && (p->n_racing == 0 || hc_time_reached(now, p->next_start));
+}
+
+/* Start connecting to the next address. @return true when it connected at once. */
+static bool race_start(hc_posix_t *p, uint32_t now)
+{
+    const struct addrinfo *ai = p->next_addr;
+    p->next_addr = ai->ai_next;
+    p->next_start = now; /* a failure lets the next address start at once */
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) {
+        note_failure(p, errno);
+        return false;
     }
     int one = 1;
     /* Requests go out in one or two writes; Nagle would only delay them. */
-    (void)setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(p->fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-        return 1;
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+        race_won(p, fd);
+        return true;
     }
     /* An interrupted non-blocking connect carries on in the background. */
-    if (errno == EINPROGRESS || errno == EINTR) {
-        return 0;
+    if (errno != EINPROGRESS && errno != EINTR) {
+        note_failure(p, errno);
+        close(fd);
+        return false;
     }
-    connect_failed(p, errno);
-    return -1;
+    if (p->n_racing == HC_POSIX_RACE) {
+        note_failure(p, ETIMEDOUT);
+        close(race_remove(p, 0)); /* the oldest has had its chance */
+    }
+    p->racing[p->n_racing++] = fd;
+    p->next_start = now + p->attempt_delay_ms;
+    return false;
 }
 
 static int socket_error(int fd)
@@ -279,36 +315,64 @@ static int socket_error(int fd)
     return err;
 }
 
-/* Carry on with the pending address, then the next ones. */
+/* Wait for the racers until @p until (one poll at least), then judge each
+ * one that is ready. @return 1 one connected, 0 not yet, -1 poll failed. */
+static int race_poll(hc_posix_t *p, uint32_t until)
+{
+    struct pollfd pfd[HC_POSIX_RACE];
+    const int n = p->n_racing;
+    for (int i = 0; i < n; i++) {
+        pfd[i] = (struct pollfd){.fd = p->racing[i], .events = POLLOUT};
+    }
+    int ready = poll_until(p, pfd, (nfds_t)n, until);
+    if (ready <= 0) {
+        return ready;
+    }
+    /* Backwards, so that removing a racer leaves the earlier indices valid. */
+    for (int i = n - 1; i >= 0; i--) {
+        if (pfd[i].revents == 0) {
+            continue;
+        }
+        int err = socket_error(pfd[i].fd);
+        if (err == 0) {
+            race_won(p, race_remove(p, i));
+            return 1;
+        }
+        note_failure(p, err);
+        close(race_remove(p, i));
+        p->next_start = posix_now_ms(NULL);
+    }
+    return 0;
+}
+
+/* Race the addresses until one connects, all have failed, or wait_until. */
 static int32_t connect_addresses(hc_posix_t *p, uint32_t wait_until)
 {
+    bool polled = false;
     for (;;) {
-        if (p->fd < 0) {
-            struct addrinfo *ai = p->next_addr;
-            if (ai == NULL) {
-                return p->refused ? HC_IO_REFUSED : HC_IO_ERROR;
+        uint32_t now = posix_now_ms(NULL);
+        if (may_start_next(p, now)) {
+            if (race_start(p, now)) {
+                return 0;
             }
-            p->next_addr = ai->ai_next;
-            int started = connect_start(p, ai);
-            if (started < 0) {
-                continue;
-            }
-            if (started > 0) {
-                break;
-            }
+            continue;
         }
-        int ready = posix_wait(p, POLLOUT, wait_until);
-        if (ready == 0) {
+        if (p->n_racing == 0) {
+            return p->refused ? HC_IO_REFUSED : HC_IO_ERROR;
+        }
+        if (polled && hc_time_reached(now, wait_until)) {
             return HC_IO_WOULD_BLOCK;
         }
-        int err = ready < 0 ? p->last_errno : socket_error(p->fd);
-        if (err == 0) {
-            break;
+        uint32_t until = wait_until;
+        if (p->next_addr != NULL && hc_time_reached(until, p->next_start)) {
+            until = p->next_start;
         }
-        connect_failed(p, err);
+        int r = race_poll(p, until);
+        if (r != 0) {
+            return r > 0 ? 0 : HC_IO_ERROR;
+        }
+        polled = true;
     }
-    p->phase = PHASE_CONNECTED;
-    return 0;
 }
 
 static void posix_close(void *ctx)
@@ -318,6 +382,7 @@ static void posix_close(void *ctx)
         close(p->fd); /* not retried on EINTR: Linux has closed it anyway */
         p->fd = -1;
     }
+    race_close_all(p);
     if (p->addrs != NULL) {
         freeaddrinfo(p->addrs);
     }
@@ -367,7 +432,8 @@ static int32_t io_wait(hc_posix_t *p, short events, uint32_t wait_until)
     if (hc_time_reached(posix_now_ms(NULL), wait_until)) {
         return HC_IO_WOULD_BLOCK;
     }
-    int ready = posix_wait(p, events, wait_until);
+    struct pollfd pfd = {.fd = p->fd, .events = events};
+    int ready = poll_until(p, &pfd, 1, wait_until);
     return ready > 0 ? 0 : (ready == 0 ? HC_IO_WOULD_BLOCK : HC_IO_ERROR);
 }
 
@@ -461,6 +527,7 @@ void hc_posix_init(hc_posix_t *p)
     memset(p, 0, sizeof *p);
     p->fd = -1;
     p->dns_timeout_ms = 5000;
+    p->attempt_delay_ms = 250;
     p->phase = PHASE_IDLE;
 }
 

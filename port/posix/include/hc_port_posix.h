@@ -8,11 +8,15 @@
  *   @c dns_timeout_ms (HC_IO_TIMEOUT). Without getaddrinfo_a the lookup
  *   is a plain blocking getaddrinfo, bounded only by the resolver's own
  *   timeouts.
- * - Every returned address is tried in order (IPv6 and IPv4, as the
- *   resolver sorts them) with a non-blocking connect, moving to the next
- *   one when an address fails. A pending connect is not abandoned for the
- *   next address when @c wait_until passes: the driver's connect deadline
- *   bounds the whole attempt.
+ * - Every returned address is tried, in the resolver's order (IPv6 and
+ *   IPv4), by non-blocking connects that race as RFC 8305 ("Happy
+ *   Eyeballs") describes: each address gets @c attempt_delay_ms of head
+ *   start, then the next one is tried as well (at once if one fails), and
+ *   the first to connect wins; the others are closed. So an address that
+ *   silently drops packets (typically a broken IPv6 route) costs the
+ *   delay, not the whole connect deadline. At most HC_POSIX_RACE connects
+ *   are in flight; when the race is full the oldest gives way. The
+ *   driver's connect deadline bounds the whole race.
  * - poll()-based waits that end at @c wait_until, never before it unless
  *   there was progress; EINTR is retried everywhere.
  * - Sockets are SOCK_CLOEXEC and TCP_NODELAY; send uses MSG_NOSIGNAL, so a
@@ -48,6 +52,9 @@
 #include <stdbool.h>
 #include "healthchecks/hc_transport.h"
 
+/** Connects to different addresses of one host kept in flight at once. */
+#define HC_POSIX_RACE 4
+
 /** State of one POSIX connection. Set it up with hc_posix_init(); the
  *  fields marked private are the port's own. */
 typedef struct hc_posix {
@@ -55,6 +62,8 @@ typedef struct hc_posix {
     int last_errno;           /**< errno of the latest failure, for diagnostics */
     int dns_error;            /**< getaddrinfo's error code of the latest failed lookup (EAI_...) */
     uint32_t dns_timeout_ms;  /**< bound on a name lookup (default 5000); set before connecting */
+    uint32_t attempt_delay_ms;/**< head start of each address before the next is tried too
+                                   (default 250, RFC 8305); set before connecting */
 
     int phase;                /**< private: idle, resolving, connecting or connected */
     bool refused;             /**< private: an address of this attempt refused */
@@ -62,9 +71,12 @@ typedef struct hc_posix {
     void *lookup;             /**< private: heap block of the lookup in flight, or NULL */
     void *addrs;              /**< private: struct addrinfo list being tried, or NULL */
     void *next_addr;          /**< private: next struct addrinfo to try */
+    int racing[HC_POSIX_RACE];/**< private: connects in flight, oldest first */
+    int n_racing;             /**< private: how many of @c racing are in use */
+    uint32_t next_start;      /**< private: when the next address joins the race */
 } hc_posix_t;
 
-/** Initialise @p p: no connection, @c dns_timeout_ms 5000. */
+/** Initialise @p p: no connection, @c dns_timeout_ms 5000, @c attempt_delay_ms 250. */
 void hc_posix_init(hc_posix_t *p);
 
 /**
