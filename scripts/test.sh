@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it. Installs missing Debian packages,
-# then: gcc build + tests, clang + ASan/UBSan build + tests (both with
-# -Werror), the cross builds (Cortex-M0+, Cortex-M4F, RV32IMC) with their
+# then: gcc build + tests with coverage floors, clang + ASan/UBSan build +
+# tests (both with -Werror), the cross builds (Cortex-M0+, Cortex-M4F, RV32IMC) with their
 # archive checks, stack report and footprint check, and the size table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,9 +19,8 @@ configure_and_build() {  # dir, cmake args...
     cmake --build "$dir" -j"$jobs"
 }
 
-step "gcc: build and test"
-CC=gcc configure_and_build "$out/gcc" -DCMAKE_BUILD_TYPE=Debug
-ctest --test-dir "$out/gcc" --output-on-failure -j"$jobs"
+step "gcc with coverage: build, test, and the library's line and branch coverage"
+"$root/scripts/coverage.sh" "$out/gcc"
 
 step "clang with AddressSanitizer and UBSan: build and test"
 CC=clang configure_and_build "$out/clang-asan" -DCMAKE_BUILD_TYPE=Debug -DHC_SANITIZE=ON
