@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -534,6 +535,467 @@ static void test_request_line_injection_refused(void **state)
     assert_int_equal(fx.mock.n_connects, 0);
 }
 
+/* ------------------------------------------------- coverage: edges */
+
+/* A transport over the mock whose send and connect can be bent, and which
+ * records the virtual time of every connect call. */
+static struct {
+    unsigned send_closed;       /* sends still to answer HC_IO_CLOSED */
+    bool send_overclaims;       /* send claims 5 bytes more than offered */
+    uint32_t connect_at[32];
+    size_t n_connect_at;
+} bend;
+
+static int32_t bent_send(void *ctx, const uint8_t *buf, size_t len, uint32_t until)
+{
+    if (bend.send_closed) {
+        bend.send_closed--;
+        return HC_IO_CLOSED;
+    }
+    int32_t r = fx.tp.send(ctx, buf, len, until);
+    return r > 0 && bend.send_overclaims ? (int32_t)len + 5 : r;
+}
+
+static int32_t timed_connect(void *ctx, const char *host, uint16_t port, uint32_t until)
+{
+    if (bend.n_connect_at < sizeof bend.connect_at / sizeof bend.connect_at[0])
+        bend.connect_at[bend.n_connect_at++] = fx.mock.now;
+    return fx.tp.connect(ctx, host, port, until);
+}
+
+static hc_transport_t bent;
+
+static void use_bent_transport(void)
+{
+    memset(&bend, 0, sizeof bend);
+    bent = fx.tp;
+    bent.send = bent_send;
+    bent.connect = timed_connect;
+    fx.cfg.transport = &bent;
+    reinit();
+}
+
+static void test_abort_on_idle_client_changes_nothing(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_KEEP) };
+    s[0].keep_open = true;
+    setup_with(s, 1);
+    fx.cfg.keep_alive = true;
+    reinit();
+    hc_client_abort(&fx.client);                    /* before any request */
+    assert_int_equal(hc_client_poll(&fx.client), HC_OK);
+    assert_int_equal(fx.mock.n_closes, 0);
+    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_non_null(fx.mock.cur);                   /* kept alive */
+    hc_client_abort(&fx.client);                    /* idle again: no-op */
+    assert_int_equal(fx.mock.n_closes, 0);
+    assert_non_null(fx.mock.cur);
+    assert_int_equal(hc_client_poll(&fx.client), HC_OK);
+    assert_int_equal(hc_client_wait(&fx.client), HC_OK);
+    assert_int_equal(hc_client_status(&fx.client), 200);
+    /* the kept connection still serves the next request */
+    assert_int_equal(blocking_get("/def"), HC_OK);
+    assert_int_equal(fx.mock.n_connects, 1);
+}
+
+static void test_request_begin_bad_args_and_bad_base_url(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_RESPONSE) };
+    setup_with(s, 1);
+    fx.cfg.api_url = "ftp://x";
+    reinit();
+    hc_buf_t b;
+    assert_int_equal(hc_request_begin(NULL, &b, HC_BASE_PING, "GET"), HC_ERR_ARG);
+    assert_int_equal(hc_request_begin(&fx.client, NULL, HC_BASE_PING, "GET"), HC_ERR_ARG);
+    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_PING, NULL), HC_ERR_ARG);
+    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_API, "GET"), HC_ERR_URL);
+    fx.cfg.api_url = "http://hc.test/api\r\nX: 1";
+    reinit();
+    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_API, "GET"), HC_ERR_UNSAFE_CHAR);
+    assert_int_equal(fx.mock.next, 0);
+    assert_int_equal(fx.mock.capture_len, 0);
+    /* the other base still works */
+    assert_int_equal(blocking_get("/abc"), HC_OK);
+    captured_equals(EXPECTED_GET);
+}
+
+/* Runs one GET on the ping base, then one on the api base, with keep-alive
+ * on; returns the bytes of the second connection. */
+static const char *kept_then_other_base(const char *api_url, const hc_transport_t *tls)
+{
+    static hc_mock_conn_t s[2];
+    s[0] = answer(OK_KEEP);
+    s[0].keep_open = true;
+    s[1] = answer(OK_RESPONSE);
+    setup_with(s, 2);
+    fx.cfg.keep_alive = true;
+    fx.cfg.api_url = api_url;
+    fx.cfg.tls_transport = tls;
+    reinit();
+    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_int_equal(fx.mock.n_closes, 0);
+    assert_non_null(fx.mock.cur);
+    hc_buf_t b;
+    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_API, "GET"), HC_OK);
+    /* the kept connection goes to the wrong place: closed at once */
+    assert_int_equal(fx.mock.n_closes, 1);
+    assert_null(fx.mock.cur);
+    hc_buf_puts(&b, "/checks/");
+    hc_request_t req = { .idempotent = true };
+    assert_int_equal(hc_request_start(&fx.client, &b, &req), HC_OK);
+    assert_int_equal(hc_client_wait(&fx.client), HC_OK);
+    assert_int_equal(hc_client_status(&fx.client), 200);
+    assert_int_equal(fx.mock.n_connects, 2);
+    assert_int_equal(fx.mock.next, 2);
+    assert_int_equal(hc_client_attempts(&fx.client), 1);
+    static const char first[] =
+        "GET /ping/abc HTTP/1.1\r\nHost: hc.test\r\n\r\n";
+    assert_int_equal(fx.mock.capture_conn_start, strlen(first));
+    assert_memory_equal(fx.capture, first, strlen(first));
+    fx.capture[fx.mock.capture_len < sizeof fx.capture ? fx.mock.capture_len
+                                                       : sizeof fx.capture - 1] = '\0';
+    return (const char *)fx.capture + fx.mock.capture_conn_start;
+}
+
+static void test_keep_alive_not_reused_for_another_host_or_port(void **state)
+{
+    (void)state;
+    const char *second = kept_then_other_base("http://other.test/api", NULL);
+    assert_string_equal(fx.mock.last_host, "other.test");
+    assert_int_equal(fx.mock.last_port, 80);
+    assert_string_equal(second, "GET /api/checks/ HTTP/1.1\r\nHost: other.test\r\n"
+                                "\r\n");
+
+    second = kept_then_other_base("http://hc.test:8080/api", NULL);
+    assert_string_equal(fx.mock.last_host, "hc.test");
+    assert_int_equal(fx.mock.last_port, 8080);
+    assert_string_equal(second, "GET /api/checks/ HTTP/1.1\r\nHost: hc.test:8080\r\n"
+                                "\r\n");
+
+    /* same host and port, but over the TLS transport */
+    static hc_transport_t tls;
+    tls = fx.tp;
+    second = kept_then_other_base("https://hc.test:80/api", &tls);
+    assert_string_equal(fx.mock.last_host, "hc.test");
+    assert_int_equal(fx.mock.last_port, 80);
+    assert_string_equal(second, "GET /api/checks/ HTTP/1.1\r\nHost: hc.test:80\r\n"
+                                "\r\n");
+}
+
+/* Begins a request with @p method and target @p path on a ping base with
+ * no path, and returns hc_request_start()'s result. */
+static hc_err_t start_raw(const char *method, const char *path)
+{
+    hc_buf_t b;
+    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_PING, method), HC_OK);
+    hc_buf_puts(&b, path);
+    hc_request_t req = { .idempotent = true };
+    return hc_request_start(&fx.client, &b, &req);
+}
+
+static void test_request_line_method_and_target_checked(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_RESPONSE) };
+    setup_with(s, 1);
+    fx.cfg.ping_url = "http://hc.test";
+    reinit();
+    assert_int_equal(start_raw("GET\r", "/abc"), HC_ERR_UNSAFE_CHAR);
+    assert_int_equal(start_raw("G\x7f" "T", "/abc"), HC_ERR_UNSAFE_CHAR);
+    assert_int_equal(start_raw("GET/", "/abc"), HC_ERR_UNSAFE_CHAR);
+    assert_int_equal(start_raw("GET:", "/abc"), HC_ERR_UNSAFE_CHAR);
+    assert_int_equal(start_raw("", "/abc"), HC_ERR_ARG);
+    assert_int_equal(start_raw("GET", "/a\x7f"), HC_ERR_UNSAFE_CHAR);
+    assert_int_equal(fx.mock.next, 0);
+    assert_int_equal(fx.mock.capture_len, 0);
+    /* refusals leave the client idle and usable */
+    assert_int_equal(start_raw("GET", "/ping/abc"), HC_OK);
+    assert_int_equal(hc_client_wait(&fx.client), HC_OK);
+    captured_equals(EXPECTED_GET);
+}
+
+/* hc_client.h: HC_ERR_UNSAFE_CHAR for "a method that is not a token". */
+static void test_method_with_a_space_refused(void **state)
+{
+    (void)state;
+    setup_with(NULL, 0);
+    fx.cfg.ping_url = "http://hc.test";
+    reinit();
+    assert_int_equal(start_raw("GE T", "/abc"), HC_ERR_UNSAFE_CHAR);
+    assert_int_equal(fx.client.state, 0);  /* idle: nothing will be sent */
+}
+
+/* An empty target would make "GET  HTTP/1.1": no request at all. */
+static void test_empty_target_refused(void **state)
+{
+    (void)state;
+    setup_with(NULL, 0);
+    fx.cfg.ping_url = "http://hc.test";  /* no prefix path */
+    reinit();
+    assert_int_equal(start_raw("GET", ""), HC_ERR_ARG);
+    assert_int_equal(fx.client.state, 0);
+}
+
+static void test_request_start_bad_args_and_busy(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_RESPONSE), answer(OK_RESPONSE) };
+    s[0].connect_ms = 100;
+    setup_with(s, 2);
+    hc_buf_t b;
+    hc_request_t req = { .idempotent = true };
+    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
+    hc_buf_puts(&b, "/abc");
+    assert_int_equal(hc_request_start(NULL, &b, &req), HC_ERR_ARG);
+    assert_int_equal(hc_request_start(&fx.client, NULL, &req), HC_ERR_ARG);
+    assert_int_equal(hc_request_start(&fx.client, &b, NULL), HC_ERR_ARG);
+    hc_request_t no_body = { .body_len = 3 };
+    assert_int_equal(hc_request_start(&fx.client, &b, &no_body), HC_ERR_ARG);
+    assert_int_equal(fx.mock.next, 0);
+
+    assert_int_equal(hc_request_start(&fx.client, &b, &req), HC_OK);
+    assert_int_equal(hc_client_poll(&fx.client), HC_IN_PROGRESS); /* connecting */
+    hc_request_t other = { .body = (const uint8_t *)"xyz", .body_len = 3 };
+    assert_int_equal(hc_request_start(&fx.client, &b, &other), HC_ERR_BUSY);
+    fx.mock.now += 100;
+    hc_err_t r;
+    poll_to_end(&r, 1000);
+    assert_int_equal(r, HC_OK);
+    assert_int_equal(hc_client_status(&fx.client), 200);
+    assert_int_equal(hc_client_attempts(&fx.client), 1);
+    captured_equals(EXPECTED_GET);   /* the first request, untouched */
+}
+
+static void test_head_must_leave_receive_space(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_RESPONSE) };
+    setup_with(s, 1);
+    fx.cfg.work_size = 128;
+    reinit();
+    /* EXPECTED_GET's head with "/abc" is 60 bytes: pad the path so the head
+     * takes 65 bytes (63 left, fewer than 64), then exactly 64. */
+    size_t base = strlen(EXPECTED_GET) - strlen("/abc");
+    char path[64];
+    memset(path, 'a', sizeof path);
+    path[0] = '/';
+    path[65 - base] = '\0';
+    assert_int_equal(start_get(path, true), HC_ERR_BUFFER);
+    assert_int_equal(fx.mock.next, 0);
+    assert_int_equal(fx.mock.capture_len, 0);
+    path[64 - base] = '\0';
+    assert_int_equal(blocking_get(path), HC_OK);
+    assert_int_equal(fx.mock.capture_len, 64);
+    assert_string_equal(hc_client_text(&fx.client), "OK");
+}
+
+/* Checks each gap between attempts lies within [d/2, d] of the doubled
+ * back-off d, capped at @p max. */
+static void gaps_within_backoff(uint32_t first, uint32_t max, size_t gaps)
+{
+    assert_int_equal(bend.n_connect_at, gaps + 1);
+    for (size_t k = 0; k < gaps; k++) {
+        uint64_t d = (uint64_t)first << (k < 16 ? k : 16);
+        if (d > max)
+            d = max;
+        uint32_t gap = bend.connect_at[k + 1] - bend.connect_at[k];
+        assert_in_range(gap, d / 2, d);
+    }
+}
+
+static void test_backoff_capped_at_max(void **state)
+{
+    (void)state;
+    setup_with(NULL, 0);   /* every connect refused */
+    fx.cfg.backoff_ms = 1000;
+    fx.cfg.backoff_max_ms = 1500;
+    fx.cfg.max_attempts = 4;
+    use_bent_transport();
+    assert_int_equal(blocking_get("/abc"), HC_ERR_CONNECT);
+    assert_int_equal(hc_client_attempts(&fx.client), 4);
+    /* [500, 1000], then 2000 and 4000 capped to [750, 1500] */
+    gaps_within_backoff(1000, 1500, 3);
+    assert_in_range(bend.connect_at[2] - bend.connect_at[1], 750, 1500);
+    assert_in_range(bend.connect_at[3] - bend.connect_at[2], 750, 1500);
+}
+
+static void test_backoff_doubling_that_wraps_is_capped(void **state)
+{
+    (void)state;
+    setup_with(NULL, 0);
+    /* 65537 << 16 wraps to 65536, below the cap: it must still be capped */
+    fx.cfg.backoff_ms = 65537;
+    fx.cfg.backoff_max_ms = 1000000;
+    fx.cfg.max_attempts = 18;
+    fx.cfg.deadline_ms = 0x7fffffffu;
+    use_bent_transport();
+    assert_int_equal(blocking_get("/abc"), HC_ERR_CONNECT);
+    assert_int_equal(hc_client_attempts(&fx.client), 18);
+    gaps_within_backoff(65537, 1000000, 17);
+    assert_in_range(bend.connect_at[17] - bend.connect_at[16], 500000, 1000000);
+}
+
+static void test_send_reporting_closed_is_retried(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_RESPONSE), answer(OK_RESPONSE) };
+    setup_with(s, 2);
+    use_bent_transport();
+    bend.send_closed = 1;
+    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_int_equal(hc_client_attempts(&fx.client), 2);
+    assert_int_equal(fx.client.last_error, HC_ERR_CLOSED);
+    captured_equals(EXPECTED_GET);   /* sent once, whole, on the retry */
+
+    hc_mock_conn_t t[] = { answer(OK_RESPONSE), answer(OK_RESPONSE) };
+    setup_with(t, 2);
+    fx.cfg.max_attempts = 2;
+    use_bent_transport();
+    bend.send_closed = 2;
+    assert_int_equal(blocking_get("/abc"), HC_ERR_CLOSED);
+    assert_int_equal(hc_client_attempts(&fx.client), 2);
+    assert_int_equal(fx.mock.capture_len, 0);
+    assert_null(fx.mock.cur);
+}
+
+static void check_connect_fault(int32_t io, hc_err_t expected, uint8_t attempts)
+{
+    hc_mock_conn_t s[] = { { .connect_result = io }, answer(OK_RESPONSE) };
+    setup_with(s, 2);
+    fx.cfg.max_attempts = 1;
+    reinit();
+    assert_int_equal(blocking_get("/abc"), expected);
+    assert_int_equal(fx.mock.capture_len, 0);
+    assert_int_equal(fx.mock.n_connects, 0);
+    /* retried when the error is transient, given a second attempt */
+    setup_with(s, 2);
+    fx.cfg.max_attempts = 2;
+    reinit();
+    hc_err_t second = blocking_get("/abc");
+    assert_int_equal(hc_client_attempts(&fx.client), attempts);
+    if (attempts == 2) {
+        assert_int_equal(second, HC_OK);
+        assert_int_equal(fx.client.last_error, expected);
+        captured_equals(EXPECTED_GET);
+    } else {
+        assert_int_equal(second, expected);
+        assert_int_equal(fx.mock.next, 1);
+    }
+}
+
+static void test_transport_errors_mapped(void **state)
+{
+    (void)state;
+    check_connect_fault(HC_IO_TIMEOUT, HC_ERR_TIMEOUT, 2);
+    check_connect_fault(HC_IO_TLS, HC_ERR_TLS, 2);
+    check_connect_fault(HC_IO_TLS_VERIFY, HC_ERR_TLS_VERIFY, 1);  /* never retried */
+    check_connect_fault(HC_IO_DNS, HC_ERR_DNS, 2);
+
+    /* a receive that times out in the port */
+    hc_mock_conn_t s[] = { answer(OK_RESPONSE) };
+    s[0].fail_after = true;
+    s[0].fail_at = 5;
+    s[0].fail_result = HC_IO_TIMEOUT;
+    setup_with(s, 1);
+    fx.cfg.max_attempts = 1;
+    reinit();
+    assert_int_equal(blocking_get("/abc"), HC_ERR_TIMEOUT);
+    assert_int_equal(hc_client_status(&fx.client), 0);
+    assert_null(fx.mock.cur);
+}
+
+static void test_send_claiming_too_much_is_an_error(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_RESPONSE), answer(OK_RESPONSE) };
+    setup_with(s, 2);
+    fx.cfg.max_attempts = 1;
+    use_bent_transport();
+    bend.send_overclaims = true;
+    assert_int_equal(blocking_get("/abc"), HC_ERR_IO);
+    assert_int_equal(hc_client_status(&fx.client), 0);
+    assert_int_equal(hc_client_body_sent(&fx.client), 0);
+    assert_null(fx.mock.cur);
+    /* an honest transport works on the same client afterwards */
+    bend.send_overclaims = false;
+    size_t before = fx.mock.capture_len;
+    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_int_equal(fx.mock.capture_len - before, strlen(EXPECTED_GET));
+    assert_memory_equal(fx.capture + before, EXPECTED_GET, strlen(EXPECTED_GET));
+}
+
+static void test_poll_and_wait_on_null_or_idle_client(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { { .connect_result = HC_IO_DNS } };
+    setup_with(s, 1);
+    fx.cfg.max_attempts = 1;
+    reinit();
+    assert_int_equal(hc_client_poll(NULL), HC_ERR_ARG);
+    assert_int_equal(hc_client_wait(NULL), HC_ERR_ARG);
+    assert_int_equal(blocking_get("/abc"), HC_ERR_DNS);
+    size_t consumed = fx.mock.next;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(hc_client_poll(&fx.client), HC_ERR_DNS);
+        assert_int_equal(hc_client_wait(&fx.client), HC_ERR_DNS);
+    }
+    assert_int_equal(fx.mock.next, consumed);  /* no new attempt */
+    assert_int_equal(fx.mock.capture_len, 0);
+}
+
+typedef struct collected {
+    char data[512];
+    size_t len;
+    unsigned calls;
+} collected_t;
+
+static hc_err_t collect(void *ctx, const hc_http_response_t *resp,
+                        const uint8_t *data, size_t len)
+{
+    collected_t *c = ctx;
+    assert_in_range(resp->status, 200, 299);
+    assert_true(c->len + len < sizeof c->data);
+    memcpy(c->data + c->len, data, len);
+    c->len += len;
+    c->calls++;
+    return HC_OK;
+}
+
+static void test_long_body_to_sink_and_text_truncated(void **state)
+{
+    (void)state;
+    static char ok[512], missing[512];
+    char body[301];
+    for (size_t i = 0; i < 300; i++)
+        body[i] = (char)('a' + i % 26);
+    body[300] = '\0';
+    snprintf(ok, sizeof ok, "HTTP/1.1 200 OK\r\nContent-Length: 300\r\n\r\n%s", body);
+    snprintf(missing, sizeof missing, "HTTP/1.1 404 Not Found\r\nContent-Length: 300\r\n\r\n%s", body);
+    hc_mock_conn_t s[] = { answer(ok), answer(missing) };
+    s[0].max_read = 7;
+    setup_with(s, 2);
+    collected_t got = { .len = 0 };
+    for (int k = 0; k < 2; k++) {
+        hc_buf_t b;
+        assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
+        hc_buf_puts(&b, "/abc");
+        hc_request_t req = { .idempotent = true, .sink = collect, .sink_ctx = &got };
+        assert_int_equal(hc_request_start(&fx.client, &b, &req), HC_OK);
+        assert_int_equal(hc_client_wait(&fx.client), HC_OK);
+        /* the text keeps the first HC_TEXT_MAX - 1 bytes, and says so */
+        assert_true(hc_client_text_truncated(&fx.client));
+        assert_int_equal(strlen(hc_client_text(&fx.client)), HC_TEXT_MAX - 1);
+        assert_memory_equal(hc_client_text(&fx.client), body, HC_TEXT_MAX - 1);
+        /* the sink has the whole 2xx body, and nothing of the 404 */
+        assert_int_equal(got.len, 300);
+        assert_memory_equal(got.data, body, 300);
+        assert_true(got.calls > 1);
+    }
+    assert_int_equal(hc_client_status(&fx.client), 404);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -567,6 +1029,21 @@ int main(void)
         cmocka_unit_test(test_stray_bytes_after_a_whole_response),
         cmocka_unit_test(test_init_rejects_spans_the_clock_cannot_hold),
         cmocka_unit_test(test_request_line_injection_refused),
+        cmocka_unit_test(test_abort_on_idle_client_changes_nothing),
+        cmocka_unit_test(test_request_begin_bad_args_and_bad_base_url),
+        cmocka_unit_test(test_keep_alive_not_reused_for_another_host_or_port),
+        cmocka_unit_test(test_request_line_method_and_target_checked),
+        cmocka_unit_test(test_method_with_a_space_refused),
+        cmocka_unit_test(test_empty_target_refused),
+        cmocka_unit_test(test_request_start_bad_args_and_busy),
+        cmocka_unit_test(test_head_must_leave_receive_space),
+        cmocka_unit_test(test_backoff_capped_at_max),
+        cmocka_unit_test(test_backoff_doubling_that_wraps_is_capped),
+        cmocka_unit_test(test_send_reporting_closed_is_retried),
+        cmocka_unit_test(test_transport_errors_mapped),
+        cmocka_unit_test(test_send_claiming_too_much_is_an_error),
+        cmocka_unit_test(test_poll_and_wait_on_null_or_idle_client),
+        cmocka_unit_test(test_long_body_to_sink_and_text_truncated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

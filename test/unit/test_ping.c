@@ -342,6 +342,131 @@ static void test_body_sent_counts_only_what_went_out(void **state)
     assert_int_equal(res.body_sent, 0);
 }
 
+/* ------------------------------------------------- coverage: edges */
+
+static void test_is_uuid_null(void **state)
+{
+    (void)state;
+    assert_false(hc_is_uuid(NULL, false));
+    assert_false(hc_is_uuid(NULL, true));
+    assert_true(hc_is_uuid("45C9D87E-C6E4-42C7-BA1E-921CFC827121", false));
+}
+
+static void test_validate_bad_arguments(void **state)
+{
+    (void)state;
+    setup(OK);
+    hc_ping_t good = { .uuid = UUID };
+    assert_int_equal(hc_ping_validate(&client, &good), HC_OK);
+    assert_int_equal(hc_ping_validate(NULL, &good), HC_ERR_ARG);
+    assert_int_equal(hc_ping_validate(&client, NULL), HC_ERR_ARG);
+    hc_ping_t no_body = { .uuid = UUID, .body_len = 4 };
+    assert_int_equal(hc_ping_validate(&client, &no_body), HC_ERR_ARG);
+    hc_ping_t bad_signal = { .uuid = UUID, .signal = (hc_signal_t)(HC_SIGNAL_EXIT + 1) };
+    assert_int_equal(hc_ping_validate(&client, &bad_signal), HC_ERR_ARG);
+    hc_ping_t bad_method = { .uuid = UUID, .method = (hc_method_t)(HC_METHOD_POST + 1) };
+    assert_int_equal(hc_ping_validate(&client, &bad_method), HC_ERR_ARG);
+    assert_int_equal(hc_ping_begin(NULL, &good), HC_ERR_ARG);
+    assert_int_equal(hc_ping_begin(&client, NULL), HC_ERR_ARG);
+    check_refused(no_body, HC_ERR_ARG);
+    check_refused(bad_signal, HC_ERR_ARG);
+    check_refused(bad_method, HC_ERR_ARG);
+    /* slug pings: a ping key with LF or CR (alone) is refused */
+    static const char *const keys[] = { "key\nX: 1", "key\r", "" };
+    static const hc_err_t errs[] = { HC_ERR_UNSAFE_CHAR, HC_ERR_UNSAFE_CHAR, HC_ERR_ARG };
+    for (size_t k = 0; k < 3; k++) {
+        setup(OK);
+        cfg.ping_key = keys[k];
+        assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+        hc_ping_t p = { .slug = "db" };
+        assert_int_equal(hc_ping_validate(&client, &p), errs[k]);
+        hc_ping_result_t res;
+        assert_int_equal(hc_ping_send(&client, &p, &res), errs[k]);
+        assert_false(res.delivered);
+        assert_int_equal(mock.next, 0);
+        assert_int_equal(mock.capture_len, 0);
+    }
+}
+
+static void test_bad_ping_url_refused_before_sending(void **state)
+{
+    (void)state;
+    setup(OK);
+    cfg.ping_url = "ftp://hc.test/ping";
+    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    hc_ping_t p = { .uuid = UUID };
+    assert_int_equal(hc_ping_begin(&client, &p), HC_ERR_URL);
+    hc_ping_result_t res;
+    assert_int_equal(hc_ping_send(&client, &p, &res), HC_ERR_URL);
+    assert_false(res.delivered);
+    assert_int_equal(res.status, 0);
+    assert_string_equal(res.text, "");
+    assert_int_equal(mock.next, 0);
+    assert_int_equal(mock.capture_len, 0);
+    /* the same client, given a good URL, still pings */
+    cfg.ping_url = "http://hc.test/ping";
+    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    assert_int_equal(hc_ping_send(&client, &p, &res), HC_OK);
+    assert_true(res.delivered);
+    assert_string_equal(request_line(), "GET /ping/" UUID " HTTP/1.1");
+}
+
+/* Issue 3: "404, or a body saying not found -> not found; 429, or a body
+ * saying rate limited/rate-limited -> rate limited", whatever the status. */
+static void test_outcome_from_body_of_other_statuses(void **state)
+{
+    (void)state;
+    check_outcome("HTTP/1.1 410 Gone\r\nContent-Length: 15\r\n\r\ncheck not found", HC_ERR_NOT_FOUND, 410);
+    check_outcome("HTTP/1.1 400 Bad Request\r\nContent-Length: 9\r\n\r\nnot found", HC_ERR_NOT_FOUND, 400);
+    check_outcome("HTTP/1.1 400 Bad Request\r\nContent-Length: 12\r\n\r\nrate limited", HC_ERR_RATE_LIMITED, 400);
+    check_outcome("HTTP/1.1 410 Gone\r\nContent-Length: 16\r\n\r\nyou rate-limited", HC_ERR_RATE_LIMITED, 410);
+    check_outcome("HTTP/1.1 410 Gone\r\nContent-Length: 4\r\n\r\ngone", HC_ERR_HTTP_STATUS, 410);
+    check_outcome("HTTP/1.1 200 OK\r\nContent-Length: 17\r\n\r\nOK (rate limited)", HC_ERR_RATE_LIMITED, 200);
+    /* a 2xx body that merely mentions the words is a delivered ping */
+    check_outcome("HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nrate limited", HC_OK, 200);
+}
+
+static void test_nonblocking_ping_failure_reported(void **state)
+{
+    (void)state;
+    setup(OK);
+    script[0] = (hc_mock_conn_t){ .connect_result = HC_IO_DNS };
+    cfg.max_attempts = 1;
+    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    hc_ping_t p = { .uuid = UUID };
+    assert_int_equal(hc_ping_begin(&client, &p), HC_OK);
+    hc_ping_result_t res;
+    hc_err_t r = HC_IN_PROGRESS;
+    for (int i = 0; i < 1000 && r == HC_IN_PROGRESS; i++)
+        r = hc_ping_poll(&client, &res);
+    assert_int_equal(r, HC_ERR_DNS);
+    assert_false(res.delivered);
+    assert_int_equal(res.status, 0);
+    assert_int_equal(hc_ping_poll(&client, NULL), HC_ERR_DNS);  /* repeated */
+    assert_int_equal(mock.capture_len, 0);
+}
+
+static void test_rid_new_bad_arguments(void **state)
+{
+    (void)state;
+    setup(OK);
+    char out[37];
+    memset(out, 'x', sizeof out);
+    assert_int_equal(hc_rid_new(&client, NULL), HC_ERR_ARG);
+    assert_int_equal(hc_rid_new(NULL, out), HC_ERR_ARG);
+    mock.no_random = true;                 /* entropy source fails */
+    assert_int_equal(hc_rid_new(&client, out), HC_ERR_ARG);
+    static hc_transport_t no_random;
+    no_random = tp;
+    no_random.random = NULL;               /* transport without randomness */
+    cfg.transport = &no_random;
+    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    mock.no_random = false;
+    assert_int_equal(hc_rid_new(&client, out), HC_ERR_ARG);
+    assert_int_equal(out[0], 'x');         /* untouched on refusal */
+    assert_int_equal(out[36], 'x');
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +484,12 @@ int main(void)
         cmocka_unit_test(test_nonblocking_ping),
         cmocka_unit_test(test_refused_ping_reports_nothing_of_the_last),
         cmocka_unit_test(test_body_sent_counts_only_what_went_out),
+        cmocka_unit_test(test_is_uuid_null),
+        cmocka_unit_test(test_validate_bad_arguments),
+        cmocka_unit_test(test_bad_ping_url_refused_before_sending),
+        cmocka_unit_test(test_outcome_from_body_of_other_statuses),
+        cmocka_unit_test(test_nonblocking_ping_failure_reported),
+        cmocka_unit_test(test_rid_new_bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -285,6 +285,183 @@ static void test_end_while_start_in_flight(void **state)
     assert_string_equal(request(1, NULL), expect);
 }
 
+/* ------------------------------------------------- coverage: edges */
+
+static void test_begin_bad_arguments(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    hc_trap_config_t tc;
+    hc_trap_config_defaults(&tc);
+    tc.uuid = UUID;
+    tc.ring_size = 32;                       /* a size, but no ring */
+    hc_trap_t t;
+    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_ERR_ARG);
+    assert_int_equal(hc_trap_begin_async(&t, &client, &tc), HC_ERR_ARG);
+    tc = trap_config();
+    assert_int_equal(hc_trap_begin(NULL, &client, &tc), HC_ERR_ARG);
+    assert_int_equal(hc_trap_begin(&t, NULL, &tc), HC_ERR_ARG);
+    assert_int_equal(hc_trap_begin(&t, &client, NULL), HC_ERR_ARG);
+    assert_int_equal(mock.next, 0);
+    assert_int_equal(mock.capture_len, 0);
+    /* the client is untouched: a proper run goes through */
+    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    assert_int_equal(mock.next, 2);
+}
+
+static void test_async_start_refused_by_the_client(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    cfg.ping_url = "ftp://hc.test/ping";
+    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    hc_trap_config_t tc = trap_config();
+    hc_trap_t t;
+    assert_int_equal(hc_trap_begin_async(&t, &client, &tc), HC_ERR_URL);
+    assert_int_equal(t.start_result, HC_ERR_URL);
+    assert_false(t.pending);
+    assert_int_equal(hc_trap_poll(&t), HC_ERR_URL);
+    assert_int_equal(mock.next, 0);
+    assert_int_equal(mock.capture_len, 0);
+
+    /* a client busy with another request refuses the start ping too */
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    script[0].connect_ms = 1000;
+    hc_ping_t other = { .uuid = UUID, .signal = HC_SIGNAL_LOG };
+    assert_int_equal(hc_ping_begin(&client, &other), HC_OK);
+    assert_int_equal(hc_trap_begin_async(&t, &client, &tc), HC_ERR_BUSY);
+    assert_int_equal(t.start_result, HC_ERR_BUSY);
+    assert_int_equal(hc_trap_poll(&t), HC_ERR_BUSY);
+    /* the other request is not disturbed */
+    assert_int_equal(hc_client_wait(&client), HC_OK);
+    assert_int_equal(mock.next, 1);
+    assert_string_equal(request(0, NULL), "GET /ping/" UUID "/log HTTP/1.1");
+}
+
+static void test_body_limit_cuts_the_tail(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    hc_trap_config_t tc = trap_config();
+    tc.use_rid = false;
+    tc.body_limit = 30;                      /* below the 64-byte ring */
+    hc_trap_t t;
+    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    for (int i = 0; i < 10; i++) {           /* 100 bytes */
+        char line[16];
+        snprintf(line, sizeof line, "line %03d!\n", i);
+        log_text(&t, line);
+    }
+    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    const char *body;
+    assert_string_equal(request(1, &body), "POST /ping/" UUID " HTTP/1.1");
+    /* 30 bytes: a 19-byte marker, then the last 11 bytes of output */
+    assert_string_equal(body, "[hc: 89 bytes cut]\n\nline 009!\n");
+    assert_int_equal(strlen(body), 30);
+    assert_int_equal(hc_trap_cut(&t), 100 - 64);
+
+    /* a body_limit above the ring changes nothing */
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    tc.body_limit = 1000;
+    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    log_text(&t, "short\n");
+    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    request(1, &body);
+    assert_string_equal(body, "short\n");
+}
+
+static void test_end_and_poll_refuse_null_or_unbegun(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    hc_trap_t t;
+    memset(&t, 0, sizeof t);                 /* never begun */
+    assert_int_equal(hc_trap_end(NULL, 0), HC_ERR_ARG);
+    assert_int_equal(hc_trap_end(&t, 0), HC_ERR_ARG);
+    assert_int_equal(hc_trap_end_async(NULL, 0), HC_ERR_ARG);
+    assert_int_equal(hc_trap_end_async(&t, 0), HC_ERR_ARG);
+    assert_int_equal(hc_trap_poll(NULL), HC_ERR_ARG);
+    assert_int_equal(hc_trap_poll(&t), HC_ERR_ARG);
+    assert_false(t.pending);
+    assert_int_equal(mock.next, 0);
+    assert_int_equal(mock.capture_len, 0);
+}
+
+static void test_async_end_with_nothing_to_send(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    hc_trap_config_t tc = trap_config();
+    tc.start_ping = false;
+    tc.on_success = HC_TRAP_NOTHING;
+    hc_trap_t t;
+    assert_int_equal(hc_trap_begin_async(&t, &client, &tc), HC_OK);
+    log_text(&t, "quiet\n");
+    assert_int_equal(hc_trap_end_async(&t, 0), HC_OK);
+    assert_false(t.pending);
+    assert_int_equal(hc_trap_poll(&t), HC_OK);
+    assert_int_equal(mock.next, 0);
+    assert_int_equal(mock.capture_len, 0);
+    /* after a failed run the mapping still applies: a /fail goes out */
+    assert_int_equal(hc_trap_end_async(&t, HC_TRAP_EXEC_FAILED), HC_OK);
+    hc_err_t r = HC_IN_PROGRESS;
+    for (int i = 0; i < 1000 && r == HC_IN_PROGRESS; i++)
+        r = hc_trap_poll(&t);
+    assert_int_equal(r, HC_OK);
+    const char *body;
+    char expect[128];
+    snprintf(expect, sizeof expect, "POST /ping/" UUID "/fail?rid=%s HTTP/1.1", t.rid);
+    assert_string_equal(request(0, &body), expect);
+    assert_string_equal(body, "quiet\n");
+}
+
+/* One write longer than the ring keeps only its last ring-full. */
+static void test_write_longer_than_the_ring(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    hc_trap_config_t tc = trap_config();
+    tc.use_rid = false;
+    tc.start_ping = false;
+    hc_trap_t t;
+    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    char out[128] = "abc";
+    for (int i = 0; i < 10; i++)
+        snprintf(out + 3 + 10 * i, sizeof out - 3 - 10 * (size_t)i, "line %03d!\n", i);
+    log_text(&t, "abc");
+    hc_trap_log(&t, out + 3, 100);           /* 100 bytes into a 64-byte ring */
+    assert_int_equal(hc_trap_cut(&t), 103 - 64);
+    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    const char *body;
+    request(0, &body);
+    /* 64 bytes: a 19-byte marker, then the last 45 bytes of output */
+    char expect[128];
+    snprintf(expect, sizeof expect, "[hc: 58 bytes cut]\n%s", out + 103 - 45);
+    assert_string_equal(body, expect);
+    assert_int_equal(strlen(body), 64);
+}
+
+/* Without a ring the output is only counted, and no body is sent. */
+static void test_no_ring_counts_output_only(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    hc_trap_config_t tc = trap_config();
+    tc.use_rid = false;
+    tc.start_ping = false;
+    tc.ring = NULL;
+    tc.ring_size = 0;
+    hc_trap_t t;
+    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    log_text(&t, "not kept\n");
+    assert_int_equal(hc_trap_cut(&t), 9);
+    assert_int_equal(hc_trap_set_ring(&t, ring, sizeof ring), HC_ERR_ARG); /* too late */
+    assert_int_equal(hc_trap_end(&t, 2), HC_OK);
+    assert_string_equal(request(0, NULL), "GET /ping/" UUID "/2 HTTP/1.1");
+    assert_int_equal(mock.next, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +475,13 @@ int main(void)
         cmocka_unit_test(test_bad_target_refused_up_front),
         cmocka_unit_test(test_nonblocking_run),
         cmocka_unit_test(test_end_while_start_in_flight),
+        cmocka_unit_test(test_begin_bad_arguments),
+        cmocka_unit_test(test_async_start_refused_by_the_client),
+        cmocka_unit_test(test_body_limit_cuts_the_tail),
+        cmocka_unit_test(test_end_and_poll_refuse_null_or_unbegun),
+        cmocka_unit_test(test_async_end_with_nothing_to_send),
+        cmocka_unit_test(test_write_longer_than_the_ring),
+        cmocka_unit_test(test_no_ring_counts_output_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -193,7 +193,8 @@ static hc_err_t check_request_line(const hc_buf_t *line)
         if (ch <= ' ' || ch >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}", ch))
             return HC_ERR_UNSAFE_CHAR;
     }
-    if (i == 0 || i == line->len)
+    /* hc_http_begin_head() wrote the space; a target must follow it. */
+    if (i == 0 || i + 1 >= line->len)
         return HC_ERR_ARG;
     while (++i < line->len)
         if (line->data[i] <= ' ' || line->data[i] == 0x7f)
@@ -450,8 +451,7 @@ static hc_err_t step(hc_client_t *c, uint32_t wait_until)
     switch (c->state) {
     case ST_CONNECT: return step_connect(c, until);
     case ST_SEND: return step_send(c, until);
-    case ST_RECV: return step_recv(c, until);
-    default: return c->result;
+    default: return step_recv(c, until); /* callers never step an idle client */
     }
 }
 

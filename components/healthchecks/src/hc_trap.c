@@ -213,7 +213,7 @@ hc_err_t hc_trap_end_async(hc_trap_t *t, int exit_code)
 
 hc_err_t hc_trap_poll(hc_trap_t *t)
 {
-    if (!t)
+    if (!t || !t->client)
         return HC_ERR_ARG;
     if (!t->pending)
         return t->result;
