@@ -191,6 +191,30 @@ static void test_top_level_number_ends_at_finish(void **state)
     assert_false(scan("1e"));
 }
 
+/* The level is left alone on an error, as hc_jscan.h promises, even when
+ * the byte refused is the one stepped again after a number. */
+static void test_error_leaves_level(void **state)
+{
+    (void)state;
+    static const char *const bad[] = { "9[", "[1}", "{\"a\" 1}", "tx", "\"\\q\"", "}" };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        hc_jscan_t sc;
+        hc_jscan_ev_t ev = HC_JSCAN_BYTE;
+        uint8_t level = 0;
+        hc_jscan_init(&sc);
+        for (const char *p = bad[k]; *p && ev != HC_JSCAN_ERROR; p++) {
+            level = 0xEE;
+            ev = hc_jscan_step(&sc, *p, &level);
+            if (ev == HC_JSCAN_END_BEFORE) {
+                level = 0xEE;
+                ev = hc_jscan_step(&sc, *p, &level);
+            }
+        }
+        if (ev != HC_JSCAN_ERROR || level != 0xEE)
+            fail_msg("%s: event %d, level %d", bad[k], (int)ev, (int)level);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_escape_bytes_in_keys_are_key_bytes),
         cmocka_unit_test(test_error_is_sticky),
         cmocka_unit_test(test_top_level_number_ends_at_finish),
+        cmocka_unit_test(test_error_leaves_level),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

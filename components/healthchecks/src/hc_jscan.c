@@ -1,6 +1,8 @@
 /* Byte-at-a-time JSON syntax checker; see hc_jscan.h. */
 #include "healthchecks/hc_jscan.h"
 
+#include <string.h>
+
 enum state {
     ST_VALUE,      /* a value is due (top level, after ':' or an array's ',') */
     ST_ARR_FIRST,  /* after '[': a value or ']' */
@@ -14,14 +16,37 @@ enum state {
     ST_ESC,        /* after a backslash */
     ST_HEX,        /* inside the four hex digits of \u */
     ST_NUM,        /* inside a number; sub is its phase */
-    ST_LIT,        /* inside true/false/null; sub is the position */
+    ST_LIT,        /* inside true/false/null; literal is the position */
     ST_ERR
 };
 
 /* Phases of the number grammar -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)? */
 enum num_phase { N_MINUS, N_ZERO, N_INT, N_DOT, N_FRAC, N_E, N_ESIGN, N_EXP };
 
-static const char *const literals[] = { "true", "false", "null" };
+/* Phases where the number may end. */
+#define N_COMPLETE ((1u << N_ZERO) | (1u << N_INT) | (1u << N_FRAC) | (1u << N_EXP))
+
+/* The bytes that can continue a number, in classes: '0', 1-9, '.', e/E, +/-. */
+enum num_class { C_ZERO, C_DIGIT, C_DOT, C_EXP, C_SIGN, C_COUNT };
+
+#define NO 0xFFu
+/* The next phase for each phase and class: the grammar as a table, which is
+ * smaller than the same transitions written as branches. */
+static const uint8_t number_next[N_EXP + 1][C_COUNT] = {
+    /*            0       1-9     .      e/E   +/-     */
+    [N_MINUS] = { N_ZERO, N_INT,  NO,    NO,   NO      },
+    [N_ZERO]  = { NO,     NO,     N_DOT, N_E,  NO      },
+    [N_INT]   = { N_INT,  N_INT,  N_DOT, N_E,  NO      },
+    [N_DOT]   = { N_FRAC, N_FRAC, NO,    NO,   NO      },
+    [N_FRAC]  = { N_FRAC, N_FRAC, NO,    N_E,  NO      },
+    [N_E]     = { N_EXP,  N_EXP,  NO,    NO,   N_ESIGN },
+    [N_ESIGN] = { N_EXP,  N_EXP,  NO,    NO,   NO      },
+    [N_EXP]   = { N_EXP,  N_EXP,  NO,    NO,   NO      },
+};
+
+/* The three literals back to back; literal is a position in this text, and
+ * a literal is complete where its NUL is. */
+static const char literals[] = "true\0false\0null";
 
 static bool is_ws(char c)
 {
@@ -35,7 +60,7 @@ static bool is_digit(char c)
 
 static bool is_hex(char c)
 {
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    return is_digit(c) || ((unsigned)(c | 0x20) - 'a') < 6u;
 }
 
 void hc_jscan_init(hc_jscan_t *s)
@@ -65,11 +90,10 @@ static void after_value(hc_jscan_t *s)
     s->state = s->depth ? ST_AFTER : ST_DONE;
 }
 
-static hc_jscan_ev_t open_container(hc_jscan_t *s, bool object, uint8_t *level)
+static hc_jscan_ev_t open_container(hc_jscan_t *s, bool object)
 {
     if (s->depth >= HC_JSON_MAX_DEPTH)
         return fail(s);
-    *level = s->depth;
     if (object)
         s->objects |= (uint32_t)1u << s->depth;
     s->depth++;
@@ -77,22 +101,20 @@ static hc_jscan_ev_t open_container(hc_jscan_t *s, bool object, uint8_t *level)
     return HC_JSCAN_BEGIN;
 }
 
-static hc_jscan_ev_t close_container(hc_jscan_t *s, char c, uint8_t *level)
+static hc_jscan_ev_t close_container(hc_jscan_t *s, char c)
 {
     if (s->depth == 0 || top_is_object(s) != (c == '}'))
         return fail(s);
     s->depth--;
     s->objects &= ~((uint32_t)1u << s->depth);
-    *level = s->depth;
     after_value(s);
     return HC_JSCAN_END;
 }
 
-static hc_jscan_ev_t begin_value(hc_jscan_t *s, char c, uint8_t *level)
+static hc_jscan_ev_t begin_value(hc_jscan_t *s, char c)
 {
     if (c == '{' || c == '[')
-        return open_container(s, c == '{', level);
-    *level = s->depth;
+        return open_container(s, c == '{');
     if (c == '"') {
         s->state = ST_STR;
     } else if (c == '-' || is_digit(c)) {
@@ -100,56 +122,61 @@ static hc_jscan_ev_t begin_value(hc_jscan_t *s, char c, uint8_t *level)
         s->sub = c == '-' ? N_MINUS : c == '0' ? N_ZERO : N_INT;
     } else if (c == 't' || c == 'f' || c == 'n') {
         s->state = ST_LIT;
-        s->literal = c == 't' ? 0 : c == 'f' ? 1 : 2;
-        s->sub = 1;
+        s->literal = c == 't' ? 1 : c == 'f' ? 6 : 12; /* the byte after c in literals */
     } else {
         return fail(s);
     }
     return HC_JSCAN_BEGIN;
 }
 
-/* Next number phase for @p c, or -1 when @p c cannot continue the number. */
-static int number_next(uint8_t phase, char c)
+/* The class of a byte within a number, or C_COUNT when it cannot be one. */
+static unsigned number_class(char c)
 {
-    bool digit = is_digit(c);
-    bool exp = c == 'e' || c == 'E';
-    switch (phase) {
-    case N_MINUS: return c == '0' ? N_ZERO : digit ? N_INT : -1;
-    case N_ZERO:  return c == '.' ? N_DOT : exp ? N_E : -1;
-    case N_INT:   return digit ? N_INT : c == '.' ? N_DOT : exp ? N_E : -1;
-    case N_DOT:   return digit ? N_FRAC : -1;
-    case N_FRAC:  return digit ? N_FRAC : exp ? N_E : -1;
-    case N_E:     return (c == '+' || c == '-') ? N_ESIGN : digit ? N_EXP : -1;
-    case N_ESIGN: return digit ? N_EXP : -1;
-    default:      return digit ? N_EXP : -1;
-    }
-}
-
-static bool number_complete(uint8_t phase)
-{
-    return phase == N_ZERO || phase == N_INT || phase == N_FRAC || phase == N_EXP;
-}
-
-static bool literal_complete(const hc_jscan_t *s)
-{
-    return literals[s->literal][s->sub] == '\0';
+    if (c == '0')
+        return C_ZERO;
+    if (is_digit(c))
+        return C_DIGIT;
+    if (c == '.')
+        return C_DOT;
+    if (c == 'e' || c == 'E')
+        return C_EXP;
+    if (c == '+' || c == '-')
+        return C_SIGN;
+    return C_COUNT;
 }
 
 /* A number or literal meets a byte that does not continue it: the scalar
  * ends before the byte when complete, which the caller then steps again. */
-static hc_jscan_ev_t end_scalar(hc_jscan_t *s, bool complete, uint8_t *level)
+static hc_jscan_ev_t end_scalar(hc_jscan_t *s, bool complete)
 {
     if (!complete)
         return fail(s);
-    *level = s->depth;
     after_value(s);
     return HC_JSCAN_END_BEFORE;
 }
 
-static hc_jscan_ev_t string_byte(hc_jscan_t *s, char c, uint8_t *level)
+static hc_jscan_ev_t number_byte(hc_jscan_t *s, char c)
+{
+    unsigned cls = number_class(c);
+    uint8_t next = cls < C_COUNT ? number_next[s->sub][cls] : NO;
+    if (next == NO)
+        return end_scalar(s, (N_COMPLETE >> s->sub) & 1u);
+    s->sub = next;
+    return HC_JSCAN_BYTE;
+}
+
+static hc_jscan_ev_t literal_byte(hc_jscan_t *s, char c)
+{
+    char want = literals[s->literal];
+    if (want == '\0' || c != want)
+        return end_scalar(s, want == '\0');
+    s->literal++;
+    return HC_JSCAN_BYTE;
+}
+
+static hc_jscan_ev_t string_byte(hc_jscan_t *s, char c)
 {
     bool key = s->state == ST_KSTR;
-    *level = s->depth;
     if (c == '"') {
         if (key) {
             s->state = ST_COLON;
@@ -167,14 +194,13 @@ static hc_jscan_ev_t string_byte(hc_jscan_t *s, char c, uint8_t *level)
     return key ? HC_JSCAN_KEY_BYTE : HC_JSCAN_BYTE;
 }
 
-static hc_jscan_ev_t escape_byte(hc_jscan_t *s, char c, uint8_t *level)
+static hc_jscan_ev_t escape_byte(hc_jscan_t *s, char c)
 {
     if (s->state == ST_ESC) {
         if (c == 'u') {
             s->state = ST_HEX;
             s->sub = 4;
-        } else if (c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' ||
-                   c == 'n' || c == 'r' || c == 't') {
+        } else if (c != '\0' && strchr("\"\\/bfnrt", c)) {
             s->state = s->resume;
         } else {
             return fail(s);
@@ -185,25 +211,23 @@ static hc_jscan_ev_t escape_byte(hc_jscan_t *s, char c, uint8_t *level)
         if (--s->sub == 0)
             s->state = s->resume;
     }
-    *level = s->depth;
     return s->resume == ST_KSTR ? HC_JSCAN_KEY_BYTE : HC_JSCAN_BYTE;
 }
 
 /* Whitespace and punctuation between values. */
-static hc_jscan_ev_t between_values(hc_jscan_t *s, char c, uint8_t *level)
+static hc_jscan_ev_t between_values(hc_jscan_t *s, char c)
 {
-    *level = s->depth;
     if (is_ws(c))
         return HC_JSCAN_BYTE;
     switch (s->state) {
     case ST_VALUE:
-        return begin_value(s, c, level);
+        return begin_value(s, c);
     case ST_ARR_FIRST:
-        return c == ']' ? close_container(s, c, level) : begin_value(s, c, level);
+        return c == ']' ? close_container(s, c) : begin_value(s, c);
     case ST_OBJ_FIRST:
     case ST_KEY:
         if (c == '}' && s->state == ST_OBJ_FIRST)
-            return close_container(s, c, level);
+            return close_container(s, c);
         if (c != '"')
             return fail(s);
         s->state = ST_KSTR;
@@ -219,41 +243,43 @@ static hc_jscan_ev_t between_values(hc_jscan_t *s, char c, uint8_t *level)
             return HC_JSCAN_BYTE;
         }
         if (c == ']' || c == '}')
-            return close_container(s, c, level);
+            return close_container(s, c);
         return fail(s);
     default: /* ST_DONE: only whitespace may follow */
         return fail(s);
     }
 }
 
-hc_jscan_ev_t hc_jscan_step(hc_jscan_t *s, char c, uint8_t *level)
+static hc_jscan_ev_t step(hc_jscan_t *s, char c)
 {
     switch (s->state) {
     case ST_ERR:
         return HC_JSCAN_ERROR;
     case ST_STR:
     case ST_KSTR:
-        return string_byte(s, c, level);
+        return string_byte(s, c);
     case ST_ESC:
     case ST_HEX:
-        return escape_byte(s, c, level);
-    case ST_NUM: {
-        int next = number_next(s->sub, c);
-        if (next < 0)
-            return end_scalar(s, number_complete(s->sub), level);
-        s->sub = (uint8_t)next;
-        *level = s->depth;
-        return HC_JSCAN_BYTE;
-    }
+        return escape_byte(s, c);
+    case ST_NUM:
+        return number_byte(s, c);
     case ST_LIT:
-        if (literal_complete(s) || c != literals[s->literal][s->sub])
-            return end_scalar(s, literal_complete(s), level);
-        s->sub++;
-        *level = s->depth;
-        return HC_JSCAN_BYTE;
+        return literal_byte(s, c);
     default:
-        return between_values(s, c, level);
+        return between_values(s, c);
     }
+}
+
+hc_jscan_ev_t hc_jscan_step(hc_jscan_t *s, char c, uint8_t *level)
+{
+    uint8_t before = s->depth;
+    hc_jscan_ev_t ev = step(s, c);
+    /* Every event's level is the depth around it: the depth before an
+     * opening bracket and after a closing one, which is the smaller of the
+     * depths before and after the byte. */
+    if (ev != HC_JSCAN_ERROR)
+        *level = s->depth < before ? s->depth : before;
+    return ev;
 }
 
 bool hc_jscan_finish(hc_jscan_t *s)
@@ -262,8 +288,8 @@ bool hc_jscan_finish(hc_jscan_t *s)
         return false;
     switch (s->state) {
     case ST_DONE: return true;
-    case ST_NUM: return number_complete(s->sub);
-    case ST_LIT: return literal_complete(s);
+    case ST_NUM: return (N_COMPLETE >> s->sub) & 1u;
+    case ST_LIT: return literals[s->literal] == '\0';
     default: return false;
     }
 }

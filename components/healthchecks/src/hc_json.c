@@ -1,20 +1,4 @@
 /* Reading one JSON element; see hc_json.h. */
-
-/* jsmn's implementation, private to this file. JSMN_STRICT is not needed:
- * hc_jscan checks the full grammar before jsmn sees the text, and jsmn's
- * non-strict mode also accepts a number as the whole text. jsmn mixes
- * signed and unsigned positions, which is harmless for texts under INT_MAX
- * (hc_json_parse refuses longer ones). */
-#define JSMN_STATIC
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wsign-conversion"
-#endif
-#include <jsmn.h>
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
-
 #include "healthchecks/hc_json.h"
 #include "healthchecks/hc_jscan.h"
 
@@ -23,52 +7,112 @@
 
 /* ------------------------------------------------------------- tokens */
 
-static bool text_is_json(const char *js, size_t len)
+/* The tokens are built from hc_jscan's events, in the one pass that checks
+ * the grammar, rather than by a second parser (jsmn's own) over text the
+ * checker has already walked. The layout is jsmn's: tokens in document
+ * order; a string spans the bytes between its quotes; a container's size
+ * counts its elements or member names, and a member name's size is 1, its
+ * value being its child. */
+
+/* The innermost token still open (-1: none). When a token begins, that is
+ * the container around it, since a string, number or literal has always
+ * ended before the next token begins; when a token ends, it is that token. */
+static int innermost_open(const jsmntok_t *tok, int n)
 {
-    hc_jscan_t scan;
-    hc_jscan_init(&scan);
-    for (size_t i = 0; i < len; i++) {
-        uint8_t level;
-        hc_jscan_ev_t ev = hc_jscan_step(&scan, js[i], &level);
-        if (ev == HC_JSCAN_END_BEFORE)
-            ev = hc_jscan_step(&scan, js[i], &level);
-        if (ev == HC_JSCAN_ERROR)
-            return false;
+    while (--n >= 0 && tok[n].end >= 0) {
     }
-    return hc_jscan_finish(&scan);
+    return n;
+}
+
+/* Token n begins with byte c at offset at: a value, or a member name. */
+static void token_begins(jsmntok_t *tok, int n, char c, int at, bool member_name)
+{
+    int up = innermost_open(tok, n);
+    jsmntok_t *t = &tok[n];
+    /* A member's value follows its name token directly, and hangs under it. */
+    if (up >= 0 && !member_name && tok[up].type == JSMN_OBJECT)
+        up = n - 1;
+    if (up >= 0)
+        tok[up].size++;
+    t->type = c == '{' ? JSMN_OBJECT : c == '[' ? JSMN_ARRAY
+            : c == '"' ? JSMN_STRING : JSMN_PRIMITIVE;
+    t->start = c == '"' ? at + 1 : at;
+    t->end = -1;
+    t->size = 0;
+#ifdef JSMN_PARENT_LINKS
+    t->parent = up;
+#endif
+}
+
+/* The innermost open token ends at offset end (exclusive). */
+static void token_ends(jsmntok_t *tok, int n, int end)
+{
+    tok[innermost_open(tok, n)].end = end;
+}
+
+/* Builds tokens for one event of the checker; n counts the tokens so far.
+ * @return the new count; max + 1 once a token did not fit. */
+static unsigned on_event(jsmntok_t *tok, unsigned n, unsigned max, hc_jscan_ev_t ev,
+                         char c, size_t at)
+{
+    if (n > max)
+        return n; /* no longer built: the result can only be an error */
+    if (ev == HC_JSCAN_BEGIN || ev == HC_JSCAN_KEY_BEGIN) {
+        if (n < max)
+            token_begins(tok, (int)n, c, (int)at, ev == HC_JSCAN_KEY_BEGIN);
+        return n + 1;
+    }
+    /* A string ends before its closing quote, a number or literal before
+     * the byte after it, a container after its closer. */
+    if (ev == HC_JSCAN_END || ev == HC_JSCAN_KEY_END || ev == HC_JSCAN_END_BEFORE)
+        token_ends(tok, (int)n, (int)at + (ev == HC_JSCAN_END && c != '"'));
+    return n;
 }
 
 hc_err_t hc_json_parse(hc_json_t *doc, const char *js, size_t len,
                        jsmntok_t *tok, unsigned max_tok)
 {
-    jsmn_parser parser;
-    int n;
+    hc_jscan_t scan;
+    unsigned n = 0;
 
     if (!doc || !js || !tok || max_tok == 0 || max_tok > INT_MAX)
         return HC_ERR_ARG;
-    if (len > INT_MAX || !text_is_json(js, len))
+    if (len > INT_MAX)
         return HC_ERR_JSON;
-    jsmn_init(&parser);
-    n = jsmn_parse(&parser, js, len, tok, max_tok);
-    if (n == JSMN_ERROR_NOMEM)
+    hc_jscan_init(&scan);
+    for (size_t i = 0; i < len;) {
+        uint8_t level;
+        hc_jscan_ev_t ev = hc_jscan_step(&scan, js[i], &level);
+        if (ev == HC_JSCAN_ERROR)
+            return HC_ERR_JSON;
+        n = on_event(tok, n, max_tok, ev, js[i], i);
+        if (ev != HC_JSCAN_END_BEFORE) /* else the byte after a scalar goes again */
+            i++;
+    }
+    /* The grammar decides first: a text both wrong and large is HC_ERR_JSON. */
+    if (!hc_jscan_finish(&scan))
+        return HC_ERR_JSON;
+    if (n > max_tok)
         return HC_ERR_JSON_TOO_LARGE;
-    if (n < 1)
-        return HC_ERR_JSON;
+    if (tok[0].end < 0)
+        tok[0].end = (int)len; /* a top-level number or literal ends with the text */
     doc->js = js;
     doc->len = len;
     doc->tok = tok;
-    doc->n = n;
+    doc->n = (int)n;
     return HC_OK;
 }
 
-static bool valid_index(const hc_json_t *doc, int i)
+/* The text of token i (*len bytes) when it exists and is of the given
+ * type (JSMN_UNDEFINED: any), else NULL. */
+static const char *token_text(const hc_json_t *doc, int i, jsmntype_t type, size_t *len)
 {
-    return i >= 0 && i < doc->n;
-}
-
-static const char *tok_text(const hc_json_t *doc, int i, size_t *len)
-{
-    const jsmntok_t *t = &doc->tok[i];
+    const jsmntok_t *t;
+    if (i < 0 || i >= doc->n)
+        return NULL;
+    t = &doc->tok[i];
+    if (type != JSMN_UNDEFINED && t->type != type)
+        return NULL;
     *len = (size_t)(t->end - t->start);
     return doc->js + t->start;
 }
@@ -88,18 +132,16 @@ int hc_json_next(const hc_json_t *doc, int i)
 bool hc_json_eq(const hc_json_t *doc, int i, const char *s)
 {
     size_t len;
-    const char *p;
-    if (!valid_index(doc, i))
-        return false;
-    p = tok_text(doc, i, &len);
-    return strlen(s) == len && memcmp(p, s, len) == 0;
+    const char *p = token_text(doc, i, JSMN_UNDEFINED, &len);
+    return p && strlen(s) == len && memcmp(p, s, len) == 0;
 }
 
 int hc_json_find(const hc_json_t *doc, int obj, const char *key)
 {
     int found = -1;
     int k;
-    if (!valid_index(doc, obj) || doc->tok[obj].type != JSMN_OBJECT)
+    size_t len;
+    if (!token_text(doc, obj, JSMN_OBJECT, &len))
         return -1;
     k = obj + 1;
     for (int m = 0; m < doc->tok[obj].size && k + 1 < doc->n; m++) {
@@ -110,24 +152,27 @@ int hc_json_find(const hc_json_t *doc, int obj, const char *key)
     return found;
 }
 
-static bool is_primitive(const hc_json_t *doc, int i)
+/* The first byte of primitive token i, 0 when i is not a primitive. A
+ * primitive is a number or a literal that hc_jscan checked in full, so its
+ * first byte tells true, false and null apart. */
+static char primitive_kind(const hc_json_t *doc, int i)
 {
-    return valid_index(doc, i) && doc->tok[i].type == JSMN_PRIMITIVE;
+    size_t len;
+    const char *p = token_text(doc, i, JSMN_PRIMITIVE, &len);
+    return p ? *p : '\0';
 }
 
 bool hc_json_is_null(const hc_json_t *doc, int i)
 {
-    return is_primitive(doc, i) && hc_json_eq(doc, i, "null");
+    return primitive_kind(doc, i) == 'n';
 }
 
 hc_err_t hc_json_bool(const hc_json_t *doc, int i, bool *out)
 {
-    if (is_primitive(doc, i) && hc_json_eq(doc, i, "true"))
-        *out = true;
-    else if (is_primitive(doc, i) && hc_json_eq(doc, i, "false"))
-        *out = false;
-    else
+    char kind = primitive_kind(doc, i);
+    if (kind != 't' && kind != 'f')
         return HC_ERR_JSON;
+    *out = kind == 't';
     return HC_OK;
 }
 
@@ -182,26 +227,12 @@ bool hc_json_utf8_check(const char *s, size_t len, size_t *chars)
 
 static size_t utf8_encode(uint32_t cp, unsigned char out[4])
 {
-    if (cp < 0x80u) {
-        out[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800u) {
-        out[0] = (unsigned char)(0xC0u | (cp >> 6));
-        out[1] = (unsigned char)(0x80u | (cp & 0x3Fu));
-        return 2;
-    }
-    if (cp < 0x10000u) {
-        out[0] = (unsigned char)(0xE0u | (cp >> 12));
-        out[1] = (unsigned char)(0x80u | ((cp >> 6) & 0x3Fu));
-        out[2] = (unsigned char)(0x80u | (cp & 0x3Fu));
-        return 3;
-    }
-    out[0] = (unsigned char)(0xF0u | (cp >> 18));
-    out[1] = (unsigned char)(0x80u | ((cp >> 12) & 0x3Fu));
-    out[2] = (unsigned char)(0x80u | ((cp >> 6) & 0x3Fu));
-    out[3] = (unsigned char)(0x80u | (cp & 0x3Fu));
-    return 4;
+    static const unsigned char lead[5] = { 0, 0, 0xC0u, 0xE0u, 0xF0u };
+    size_t n = cp < 0x80u ? 1 : cp < 0x800u ? 2 : cp < 0x10000u ? 3 : 4;
+    for (size_t k = n - 1; k > 0; k--, cp >>= 6)
+        out[k] = (unsigned char)(0x80u | (cp & 0x3Fu));
+    out[0] = (unsigned char)(lead[n] | cp);
+    return n;
 }
 
 /* --------------------------------------------------------------- strings */
@@ -226,13 +257,11 @@ static void put_char(sink_t *o, const unsigned char *bytes, size_t n)
 
 static int hex_value(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    unsigned d = (unsigned)(c - '0');
+    if (d < 10u)
+        return (int)d;
+    d = (unsigned)((c | 0x20) - 'a'); /* folds A-F onto a-f, nothing else */
+    return d < 6u ? (int)d + 10 : -1;
 }
 
 /* The code unit of "\uXXXX" at s (n bytes available), or -1. */
@@ -311,11 +340,8 @@ hc_err_t hc_json_unescape(const char *raw, size_t len, char *out, size_t cap, bo
 hc_err_t hc_json_string(const hc_json_t *doc, int i, char *out, size_t cap, bool *truncated)
 {
     size_t len;
-    const char *raw;
-    if (!valid_index(doc, i) || doc->tok[i].type != JSMN_STRING)
-        return HC_ERR_JSON;
-    raw = tok_text(doc, i, &len);
-    return hc_json_unescape(raw, len, out, cap, truncated);
+    const char *raw = token_text(doc, i, JSMN_STRING, &len);
+    return raw ? hc_json_unescape(raw, len, out, cap, truncated) : HC_ERR_JSON;
 }
 
 /* --------------------------------------------------------------- numbers */
@@ -348,68 +374,55 @@ static void add_digit(number_t *num, int *sig, char c, bool fraction)
         num->exp10--;
 }
 
+/* Splits the primitive token text p (n bytes); false for true, false and
+ * null. hc_json_parse() built every primitive token from text hc_jscan
+ * accepted as a complete number or literal, so a token starting with '-'
+ * or a digit follows the number grammar and needs no second check here. */
 static bool split_number(const char *p, size_t n, number_t *num)
 {
-    size_t i = 0;
+    enum { INTEGER, FRACTION, EXPONENT } part = INTEGER;
     int sig = 0;
     long e = 0;
     bool e_neg = false;
 
     memset(num, 0, sizeof *num);
-    num->integer = true;
-    if (i < n && p[i] == '-') {
-        num->neg = true;
-        i++;
-    }
-    if (i == n || !is_digit(p[i]))
+    num->neg = p[0] == '-';
+    if (!is_digit(p[num->neg]))
         return false;
-    while (i < n && is_digit(p[i]))
-        add_digit(num, &sig, p[i++], false);
-    if (i < n && p[i] == '.') {
-        num->integer = false;
-        if (++i == n || !is_digit(p[i]))
-            return false;
-        while (i < n && is_digit(p[i]))
-            add_digit(num, &sig, p[i++], true);
+    for (size_t i = num->neg; i < n; i++) {
+        char c = p[i];
+        if (c == '.')
+            part = FRACTION;
+        else if (c == 'e' || c == 'E')
+            part = EXPONENT;
+        else if (c == '+' || c == '-')
+            e_neg = c == '-'; /* only an exponent's sign is left */
+        else if (part != EXPONENT)
+            add_digit(num, &sig, c, part == FRACTION);
+        else if (e < 100000) /* far past any int64; stops overflow */
+            e = e * 10 + (c - '0');
     }
-    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
-        num->integer = false;
-        if (++i < n && (p[i] == '+' || p[i] == '-'))
-            e_neg = p[i++] == '-';
-        if (i == n || !is_digit(p[i]))
-            return false;
-        while (i < n && is_digit(p[i])) {
-            if (e < 100000) /* far past any int64; stops overflow */
-                e = e * 10 + (p[i] - '0');
-            i++;
-        }
-    }
+    num->integer = part == INTEGER;
     num->exp10 += e_neg ? -e : e;
-    return i == n;
+    return true;
 }
 
-/* Scale mant by 10^shift into a magnitude, rounding half up; false on
- * overflow past limit. */
+/* Scale mant (< 10^19) by 10^shift into a magnitude, rounding half up;
+ * false on overflow past limit. Going down, whole digits are dropped and
+ * only the last one rounds: floor((floor(m / 10^(k-1)) + 5) / 10) is m / 10^k
+ * rounded half up. */
 static bool scale_magnitude(uint64_t mant, long shift, uint64_t limit, uint64_t *out)
 {
-    if (mant == 0) {
-        *out = 0;
-        return true;
-    }
-    if (shift >= 0) {
-        for (long k = 0; k < shift; k++) {
-            if (mant > limit / 10u)
-                return false;
-            mant *= 10u;
-        }
-    } else if (shift < -19) {
-        mant = 0; /* mant < 10^19, so below one half */
-    } else {
-        uint64_t pow = 1;
-        for (long k = 0; k < -shift; k++)
-            pow *= 10u;
-        uint64_t rem = mant % pow;
-        mant = mant / pow + (rem >= pow - rem ? 1u : 0u);
+    if (shift < -20)
+        shift = -20; /* 20 places down leaves 0 from any mant */
+    for (; shift < -1; shift++)
+        mant /= 10u;
+    if (shift == -1)
+        mant = (mant + 5u) / 10u;
+    for (; shift > 0 && mant != 0; shift--) {
+        if (mant > limit / 10u)
+            return false;
+        mant *= 10u;
     }
     if (mant > limit)
         return false;
@@ -439,11 +452,8 @@ static hc_err_t number_to_int(const number_t *num, long shift, int64_t min, int6
 static bool number_token(const hc_json_t *doc, int i, number_t *num)
 {
     size_t len;
-    const char *p;
-    if (!is_primitive(doc, i))
-        return false;
-    p = tok_text(doc, i, &len);
-    return split_number(p, len, num);
+    const char *p = token_text(doc, i, JSMN_PRIMITIVE, &len);
+    return p && split_number(p, len, num);
 }
 
 hc_err_t hc_json_int(const hc_json_t *doc, int i, int64_t min, int64_t max, int64_t *out)
@@ -465,16 +475,22 @@ hc_err_t hc_json_fixed(const hc_json_t *doc, int i, unsigned decimals,
 
 /* ------------------------------------------------------------------ time */
 
-/* n decimal digits at s, or -1. */
-static int digits(const char *s, size_t n)
+/* Matches s (at least strlen(pattern) bytes) against pattern, where '9'
+ * stands for a digit, 'T' for either case of it, and any other byte for
+ * itself; each run of digits becomes the next number in f. One walk over a
+ * picture of the format replaces a check and a conversion per field. */
+static bool match_fields(const char *s, const char *pattern, int *f)
 {
-    int v = 0;
-    for (size_t k = 0; k < n; k++) {
-        if (!is_digit(s[k]))
-            return -1;
-        v = v * 10 + (s[k] - '0');
+    *f = 0;
+    for (; *pattern; s++, pattern++) {
+        if (*pattern == '9' && is_digit(*s))
+            *f = *f * 10 + (*s - '0');
+        else if (*s == *pattern || (*pattern == 'T' && *s == 't'))
+            *++f = 0;
+        else
+            return false;
     }
-    return v;
+    return true;
 }
 
 static bool is_leap(int y)
@@ -488,54 +504,42 @@ static int days_in_month(int y, int m)
     return days[m - 1] + (m == 2 && is_leap(y) ? 1 : 0);
 }
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
- * (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int y, int m, int d)
+/* Days from 1970-01-01 to y-m-d (year 0..9999) in the proleptic Gregorian
+ * calendar, after H. Hinnant's days_from_civil: years counted from March
+ * put the leap day last. Adding 400 years (146097 days) keeps the year
+ * positive for January and February of year 0, so plain divisions floor
+ * and no era split is needed; 32 bits are plenty. */
+static int32_t days_from_civil(int y, int m, int d)
 {
-    /* 32-bit is plenty for years 0..9999 (and spares a 64-bit division). */
-    int32_t yy = y - (m <= 2 ? 1 : 0);
-    int32_t era = (yy >= 0 ? yy : yy - 399) / 400;
-    int32_t yoe = yy - era * 400;
+    int32_t yy = y + 400 - (m <= 2 ? 1 : 0);
     int32_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    int32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (int64_t)era * 146097 + doe - 719468;
+    return yy * 365 + yy / 4 - yy / 100 + yy / 400 + doy - 719468 - 146097;
 }
 
 /* "Z", "+HH:MM" or "-HH:MM" at s (exactly n bytes) into seconds east of UTC. */
 static bool parse_offset(const char *s, size_t n, int *offset)
 {
-    int h;
-    int m;
+    int hm[2];
     if (n == 1 && (s[0] == 'Z' || s[0] == 'z')) {
         *offset = 0;
         return true;
     }
-    if (n != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':')
+    if (n != 6 || (s[0] != '+' && s[0] != '-') || !match_fields(s + 1, "99:99", hm) ||
+        hm[0] > 23 || hm[1] > 59)
         return false;
-    h = digits(s + 1, 2);
-    m = digits(s + 4, 2);
-    if (h < 0 || h > 23 || m < 0 || m > 59)
-        return false;
-    *offset = (h * 3600 + m * 60) * (s[0] == '-' ? -1 : 1);
+    *offset = (hm[0] * 3600 + hm[1] * 60) * (s[0] == '-' ? -1 : 1);
     return true;
 }
 
 hc_err_t hc_json_parse_time(const char *s, size_t len, int64_t *out)
 {
-    int y, mo, d, h, mi, sec, offset;
+    int f[6]; /* year, month, day, hour, minute, second */
+    int offset;
     size_t i = 19;
 
-    if (!s || len < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
-        s[13] != ':' || s[16] != ':')
-        return HC_ERR_JSON;
-    y = digits(s, 4);
-    mo = digits(s + 5, 2);
-    d = digits(s + 8, 2);
-    h = digits(s + 11, 2);
-    mi = digits(s + 14, 2);
-    sec = digits(s + 17, 2);
-    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
-        h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+    if (!s || len < 20 || !match_fields(s, "9999-99-99T99:99:99", f) || f[1] < 1 ||
+        f[1] > 12 || f[2] < 1 || f[2] > days_in_month(f[0], f[1]) || f[3] > 23 ||
+        f[4] > 59 || f[5] > 60)
         return HC_ERR_JSON;
     if (s[i] == '.') {
         size_t first = ++i;
@@ -546,16 +550,14 @@ hc_err_t hc_json_parse_time(const char *s, size_t len, int64_t *out)
     }
     if (!parse_offset(s + i, len - i, &offset))
         return HC_ERR_JSON;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
+    *out = (int64_t)days_from_civil(f[0], f[1], f[2]) * 86400 +
+           (f[3] * 3600 + f[4] * 60 + f[5] - offset);
     return HC_OK;
 }
 
 hc_err_t hc_json_time(const hc_json_t *doc, int i, int64_t *out)
 {
     size_t len;
-    const char *p;
-    if (!valid_index(doc, i) || doc->tok[i].type != JSMN_STRING)
-        return HC_ERR_JSON;
-    p = tok_text(doc, i, &len);
-    return hc_json_parse_time(p, len, out);
+    const char *p = token_text(doc, i, JSMN_STRING, &len);
+    return p ? hc_json_parse_time(p, len, out) : HC_ERR_JSON;
 }

@@ -46,8 +46,8 @@ typedef struct hc_jscan {
     uint8_t depth;     /**< containers open */
     uint8_t state;
     uint8_t resume;    /**< string state to return to after an escape */
-    uint8_t sub;       /**< hex digits left, number phase, or literal position */
-    uint8_t literal;   /**< which of true/false/null is being read */
+    uint8_t sub;       /**< hex digits left, or number phase */
+    uint8_t literal;   /**< position in the true/false/null being read */
 } hc_jscan_t;
 
 /** Start checking a new text. */

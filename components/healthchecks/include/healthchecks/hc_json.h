@@ -1,7 +1,7 @@
 /**
  * @file hc_json.h
- * @brief Reading one JSON element: tokenizing it with jsmn into the
- *        caller's token array, finding members, and decoding values into
+ * @brief Reading one JSON element: tokenizing it into the caller's array
+ *        of jsmn tokens, finding members, and decoding values into
  *        fixed-size C types.
  *
  * No value is ever silently altered: a string that does not fit is cut on
@@ -9,9 +9,12 @@
  * type, a wrong type, a bad escape or an unpaired UTF-16 surrogate is
  * HC_ERR_JSON.
  *
- * jsmn comes from the system (Debian libjsmn-dev) or, on ESP-IDF, from the
- * espressif/jsmn component; its implementation is compiled privately into
- * hc_json.c, so an application may use its own copy of jsmn alongside.
+ * The tokens are jsmn's (jsmntok_t from the system's <jsmn.h>: Debian
+ * libjsmn-dev or, on ESP-IDF, the espressif/jsmn component) in jsmn's
+ * layout, but hc_json_parse() fills them itself from the one pass of the
+ * syntax checker (hc_jscan) rather than running jsmn's parser too; no jsmn
+ * code is compiled into the library, so an application may use its own
+ * copy of jsmn alongside.
  */
 #ifndef HC_JSON_H
 #define HC_JSON_H
@@ -22,8 +25,8 @@
 #include "healthchecks/hc_config.h"
 #include "healthchecks/hc_error.h"
 
-/* Only jsmn's declarations are wanted here (its implementation lives in
- * hc_json.c); keep a caller's own JSMN_HEADER setting as it was. */
+/* Only jsmn's declarations are wanted here (the tokens' type); keep a
+ * caller's own JSMN_HEADER setting as it was. */
 #ifdef JSMN_HEADER
 #include <jsmn.h>
 #else
@@ -42,8 +45,12 @@ typedef struct hc_json {
 
 /**
  * Check and tokenize one JSON value (the whole text, surrounding
- * whitespace allowed). The syntax is checked in full (hc_jscan) before jsmn
- * tokenizes it, so every token of the result is well-formed.
+ * whitespace allowed). The syntax is checked in full (hc_jscan) in the same
+ * pass that builds the tokens, so every token of the result is well-formed.
+ * The tokens are what jsmn_parse() would give for the same text: in
+ * document order, strings without their quotes, a container's size its
+ * element or member count, a member name's size 1 (its value is its
+ * child), and the parent field set when jsmn has JSMN_PARENT_LINKS.
  * @param tok     caller array of @p max_tok tokens; must outlive @p doc.
  * @return HC_OK; HC_ERR_JSON (not exactly one valid JSON value, nesting
  *         deeper than HC_JSON_MAX_DEPTH, or longer than INT_MAX);
