@@ -686,6 +686,18 @@ static void test_badge_tags(void **state)
     assert_int_equal(hc_decode_badge(&b, "\\ud800", 6, &doc, 0), HC_ERR_JSON);
 }
 
+/* A tag that cannot be decoded is reported before a bad object: the tag
+ * comes first. */
+static void test_badge_tag_error_first(void **state)
+{
+    (void)state;
+    hc_badge_t b;
+    assert_int_equal(hc_decode_badge(&b, NULL, 3, NULL, 0), HC_ERR_ARG);
+    assert_int_equal(hc_decode_badge(&b, "\\ud800", 6, NULL, 0), HC_ERR_JSON);
+    assert_int_equal(hc_decode_badge(&b, "ok", 2, NULL, 0), HC_ERR_JSON);
+    assert_int_equal(hc_decode_badge(&b, NULL, 0, NULL, 0), HC_ERR_JSON);
+}
+
 /* ------------------------------------------------------------ measurements */
 
 /* The buffers the recorded bodies need: every check fits TOKENS tokens
@@ -728,6 +740,7 @@ int main(void)
         cmocka_unit_test(test_channels),
         cmocka_unit_test(test_badges),
         cmocka_unit_test(test_badge_tags),
+        cmocka_unit_test(test_badge_tag_error_first),
         cmocka_unit_test(test_element_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -139,6 +139,38 @@ static void test_write_errors(void **state)
     assert_int_equal(hc_check_spec_write(&b, &s), HC_ERR_BUFFER);
 }
 
+/* Each HC_SPEC_* bit alone sends its own field and nothing else. */
+static void test_write_each_bit_alone(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {
+        "name", "slug", "tags", "desc", "timeout", "grace", "schedule", "tz", "manual_resume",
+        "methods", "channels", "unique", "subject", "subject_fail", "start_kw", "success_kw",
+        "failure_kw", "filter_subject", "filter_body", "filter_http_body", "filter_default_fail",
+    };
+    assert_int_equal(sizeof keys / sizeof *keys, 21);
+    assert_int_equal(HC_SPEC_FILTER_DEFAULT_FAIL, 1 << 20);
+    for (unsigned i = 0; i < 21; i++) {
+        char mem[64];
+        char want[40];
+        hc_buf_t b;
+        hc_check_spec_t s;
+        memset(&s, 0, sizeof s);
+        s.set = 1u << i;
+        s.name = s.slug = s.tags = s.desc = s.schedule = s.tz = s.methods = s.channels = "";
+        s.subject = s.subject_fail = s.start_kw = s.success_kw = s.failure_kw = "";
+        s.timeout = s.grace = 60;
+        hc_buf_init(&b, mem, sizeof mem);
+        assert_int_equal(hc_check_spec_validate(&s), HC_OK);
+        assert_int_equal(hc_check_spec_write(&b, &s), HC_OK);
+        snprintf(want, sizeof want, "{\"%s\":", keys[i]);
+        assert_true(b.len > strlen(want));
+        assert_memory_equal(mem, want, strlen(want));
+        assert_null(memchr(mem, ',', b.len));   /* one member only */
+        assert_int_equal(mem[b.len - 1], '}');
+    }
+}
+
 /* -------------------------------------------------------------- validation */
 
 /* A string of n copies of the UTF-8 character c. */
@@ -286,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_write_only_set_fields),
         cmocka_unit_test(test_write_escapes),
         cmocka_unit_test(test_write_errors),
+        cmocka_unit_test(test_write_each_bit_alone),
         cmocka_unit_test(test_validate_lengths_in_characters),
         cmocka_unit_test(test_validate_slug),
         cmocka_unit_test(test_validate_methods),

@@ -137,9 +137,10 @@ static hc_err_t refuse(hc_api_t *api, hc_err_t err)
     return err;
 }
 
-/* Writes "METHOD /prefix/vN/" and resets the per-call state. The call
- * counts as refused until start() succeeds. */
-static hc_err_t begin(hc_api_t *api, hc_buf_t *b, const char *method, uint8_t kind)
+/* Writes "METHOD /prefix/vN/" and, given an id, "checks/<id>"; resets the
+ * per-call state. The call counts as refused until start() succeeds. */
+static hc_err_t begin(hc_api_t *api, hc_buf_t *b, const char *method, uint8_t kind,
+                      const char *id)
 {
     if (!api)
         return HC_ERR_ARG;
@@ -149,6 +150,10 @@ static hc_err_t begin(hc_api_t *api, hc_buf_t *b, const char *method, uint8_t ki
     hc_buf_puts(b, "/v");
     hc_buf_put_u32(b, api->client->cfg.api_version);
     hc_buf_putc(b, '/');
+    if (id) {
+        hc_buf_puts(b, "checks/");
+        hc_buf_put_pct(b, id, strlen(id));
+    }
     api->kind = kind;
     api->created = false;
     api->body_len = 0;
@@ -158,13 +163,6 @@ static hc_err_t begin(hc_api_t *api, hc_buf_t *b, const char *method, uint8_t ki
     api->error[0] = '\0';
     api->result = HC_ERR_ARG;
     return HC_OK;
-}
-
-static void put_check_path(hc_buf_t *b, const char *id, const char *tail)
-{
-    hc_buf_puts(b, "checks/");
-    hc_buf_put_pct(b, id, strlen(id));
-    hc_buf_puts(b, tail);
 }
 
 /* Start the request with the sink its kind needs. */
@@ -203,82 +201,126 @@ static hc_err_t start(hc_api_t *api, hc_buf_t *b, bool idempotent,
     return err;
 }
 
-static hc_err_t start_list(hc_api_t *api, hc_buf_t *b, hc_list_t *out, const char *key,
-                           hc_jstream_shape_t shape)
+/* The lists, in kind order from K_CHECKS: the member that holds the
+ * elements, which is also the last segment of the list's path, and the
+ * body's shape (a uint8_t keeps the table small). */
+static const struct list_desc {
+    const char *key;
+    uint8_t shape;
+} lists[] = {
+    { "checks", HC_JSTREAM_ARRAY },
+    { "pings", HC_JSTREAM_ARRAY },
+    { "flips", HC_JSTREAM_ARRAY_OR_BARE },
+    { "channels", HC_JSTREAM_ARRAY },
+    { "badges", HC_JSTREAM_MEMBERS },
+};
+
+/* GET [checks/<id>/]<key>/ of the list of this kind; begin() otherwise. */
+static hc_err_t begin_list(hc_api_t *api, hc_buf_t *b, uint8_t kind, const char *id)
 {
+    hc_err_t err = begin(api, b, "GET", kind, id);
+    if (err != HC_OK)
+        return err;
+    if (id)
+        hc_buf_putc(b, '/');
+    hc_buf_puts(b, lists[kind - K_CHECKS].key);
+    hc_buf_putc(b, '/');
+    return HC_OK;
+}
+
+static hc_err_t start_list(hc_api_t *api, hc_buf_t *b, hc_list_t *out)
+{
+    const struct list_desc *d = &lists[api->kind - K_CHECKS];
     if (!out || !out->items || !out->capacity)
         return refuse(api, HC_ERR_ARG);
     out->count = 0;
     out->total = 0;
     api->list = out;
-    hc_err_t err = hc_jstream_init(&api->stream, key, shape, api->mem.elem,
-                                   api->mem.elem_size, on_element, api);
+    hc_err_t err = hc_jstream_init(&api->stream, d->key, (hc_jstream_shape_t)d->shape,
+                                   api->mem.elem, api->mem.elem_size, on_element, api);
     if (err != HC_OK)
         return refuse(api, err);
     return start(api, b, true, NULL, 0);
 }
 
+/* Appends "?name" for the first query parameter and "&name" for the
+ * others (name ends with '='). */
+static void put_param(hc_buf_t *b, char *sep, const char *name)
+{
+    hc_buf_putc(b, *sep);
+    hc_buf_puts(b, name);
+    *sep = '&';
+}
+
 hc_err_t hc_api_list_checks(hc_api_t *api, const hc_check_query_t *query, hc_list_t *out)
 {
     hc_buf_t b;
-    hc_err_t err = begin(api, &b, "GET", K_CHECKS);
+    char sep = '?';
+    hc_err_t err = begin_list(api, &b, K_CHECKS, NULL);
     if (err != HC_OK)
         return err;
-    hc_buf_puts(&b, "checks/");
-    char sep = '?';
     for (size_t i = 0; query && i < query->n_tags; i++) {
         if (!query->tags[i])
             return refuse(api, HC_ERR_ARG);
-        hc_buf_putc(&b, sep);
-        hc_buf_puts(&b, "tag=");
+        put_param(&b, &sep, "tag=");
         hc_buf_put_pct(&b, query->tags[i], strlen(query->tags[i]));
-        sep = '&';
     }
     if (query && query->slug) {
-        hc_buf_putc(&b, sep);
-        hc_buf_puts(&b, "slug=");
+        put_param(&b, &sep, "slug=");
         hc_buf_put_pct(&b, query->slug, strlen(query->slug));
     }
-    return start_list(api, &b, out, "checks", HC_JSTREAM_ARRAY);
+    return start_list(api, &b, out);
 }
 
-/* The single-check calls: GET, pause, resume, delete. */
-static hc_err_t check_call(hc_api_t *api, const char *method, const char *id, bool unique_key_ok,
-                           const char *tail, bool idempotent, hc_check_t *out)
+/* The calls on one check that send no body of their own. */
+enum check_op { OP_GET, OP_PAUSE, OP_RESUME, OP_DELETE };
+
+static const struct check_op_desc {
+    const char *method;
+    const char *tail;      /* after "checks/<id>" */
+    bool unique_key_ok;    /* the id may be a read-only unique key */
+    bool idempotent;
+    bool empty_body;       /* a POST without a body still says Content-Length: 0 */
+} check_ops[] = {
+    [OP_GET] = { "GET", "", true, true, false },
+    [OP_PAUSE] = { "POST", "/pause", false, true, true },
+    [OP_RESUME] = { "POST", "/resume", false, false, true },
+    [OP_DELETE] = { "DELETE", "", false, false, false },
+};
+
+static hc_err_t check_call(hc_api_t *api, const char *id, hc_check_t *out, enum check_op op)
 {
-    hc_err_t err = check_id(id, unique_key_ok);
+    const struct check_op_desc *d = &check_ops[op];
+    hc_err_t err = check_id(id, d->unique_key_ok);
     if (err != HC_OK)
         return refuse(api, err);
     hc_buf_t b;
-    err = begin(api, &b, method, K_CHECK);
+    err = begin(api, &b, d->method, K_CHECK, id);
     if (err != HC_OK)
         return err;
     api->object = out;
-    put_check_path(&b, id, tail);
-    /* POST without a body still says Content-Length: 0. */
-    return start(api, &b, idempotent, strcmp(method, "POST") ? NULL : (const uint8_t *)"", 0);
+    hc_buf_puts(&b, d->tail);
+    return start(api, &b, d->idempotent, d->empty_body ? (const uint8_t *)"" : NULL, 0);
 }
 
 hc_err_t hc_api_get_check(hc_api_t *api, const char *id, hc_check_t *out)
 {
-    if (!out)
-        return refuse(api, HC_ERR_ARG);
-    return check_call(api, "GET", id, true, "", true, out);
+    return out ? check_call(api, id, out, OP_GET) : refuse(api, HC_ERR_ARG);
 }
 
 hc_err_t hc_api_pause_check(hc_api_t *api, const char *uuid, hc_check_t *out)
 {
-    return check_call(api, "POST", uuid, false, "/pause", true, out);
+    return check_call(api, uuid, out, OP_PAUSE);
 }
 
 hc_err_t hc_api_resume_check(hc_api_t *api, const char *uuid, hc_check_t *out)
 {
-    return check_call(api, "POST", uuid, false, "/resume", false, out);
+    return check_call(api, uuid, out, OP_RESUME);
 }
 
 hc_err_t hc_api_delete_check(hc_api_t *api, const char *uuid, hc_check_t *out)
 {
-    return check_call(api, "DELETE", uuid, false, "", false, out);
+    return check_call(api, uuid, out, OP_DELETE);
 }
 
 /* Create and update: the JSON body goes into the element buffer, which the
@@ -296,19 +338,17 @@ static hc_err_t write_call(hc_api_t *api, const char *uuid, const hc_check_spec_
     if (err != HC_OK)
         return refuse(api, err);
     hc_buf_t b;
-    err = begin(api, &b, "POST", K_CHECK);
+    err = begin(api, &b, "POST", K_CHECK, uuid);
     if (err != HC_OK)
         return err;
+    if (!uuid)
+        hc_buf_puts(&b, "checks/");
     hc_buf_t json;
     hc_buf_init(&json, api->mem.elem, api->mem.elem_size);
     err = hc_check_spec_write(&json, spec);
     if (err != HC_OK)
         return refuse(api, err);
     api->object = out;
-    if (uuid)
-        put_check_path(&b, uuid, "");
-    else
-        hc_buf_puts(&b, "checks/");
     return start(api, &b, false, json.data, json.len);
 }
 
@@ -328,11 +368,10 @@ hc_err_t hc_api_list_pings(hc_api_t *api, const char *uuid, hc_list_t *out)
     hc_err_t err = check_id(uuid, false);
     hc_buf_t b;
     if (err == HC_OK)
-        err = begin(api, &b, "GET", K_PINGS);
+        err = begin_list(api, &b, K_PINGS, uuid);
     if (err != HC_OK)
         return refuse(api, err);
-    put_check_path(&b, uuid, "/pings/");
-    return start_list(api, &b, out, "pings", HC_JSTREAM_ARRAY);
+    return start_list(api, &b, out);
 }
 
 hc_err_t hc_api_get_ping_body(hc_api_t *api, const char *uuid, uint32_t n, hc_bytes_t *out)
@@ -342,12 +381,12 @@ hc_err_t hc_api_get_ping_body(hc_api_t *api, const char *uuid, uint32_t n, hc_by
         err = HC_ERR_ARG;
     hc_buf_t b;
     if (err == HC_OK)
-        err = begin(api, &b, "GET", K_BYTES);
+        err = begin(api, &b, "GET", K_BYTES, uuid);
     if (err != HC_OK)
         return refuse(api, err);
     out->len = 0;
     api->bytes = out;
-    put_check_path(&b, uuid, "/pings/");
+    hc_buf_puts(&b, "/pings/");
     hc_buf_put_u32(&b, n);
     hc_buf_puts(&b, "/body");
     return start(api, &b, true, NULL, 0);
@@ -367,20 +406,18 @@ static hc_err_t check_flip_query(const hc_flip_query_t *q)
 static void put_flip_query(hc_buf_t *b, const hc_flip_query_t *q)
 {
     char sep = '?';
-    if (q && q->has_seconds) {
-        hc_buf_puts(b, "?seconds=");
+    if (!q)
+        return;
+    if (q->has_seconds) {
+        put_param(b, &sep, "seconds=");
         hc_buf_put_u32(b, q->seconds);
-        sep = '&';
     }
-    if (q && q->has_start) {
-        hc_buf_putc(b, sep);
-        hc_buf_puts(b, "start=");
+    if (q->has_start) {
+        put_param(b, &sep, "start=");
         hc_buf_put_i64(b, q->start);
-        sep = '&';
     }
-    if (q && q->has_end) {
-        hc_buf_putc(b, sep);
-        hc_buf_puts(b, "end=");
+    if (q->has_end) {
+        put_param(b, &sep, "end=");
         hc_buf_put_i64(b, q->end);
     }
 }
@@ -393,38 +430,31 @@ hc_err_t hc_api_list_flips(hc_api_t *api, const char *id, const hc_flip_query_t 
         err = check_flip_query(query);
     hc_buf_t b;
     if (err == HC_OK)
-        err = begin(api, &b, "GET", K_FLIPS);
+        err = begin_list(api, &b, K_FLIPS, id);
     if (err != HC_OK)
         return refuse(api, err);
-    put_check_path(&b, id, "/flips/");
     put_flip_query(&b, query);
-    return start_list(api, &b, out, "flips", HC_JSTREAM_ARRAY_OR_BARE);
+    return start_list(api, &b, out);
 }
 
 hc_err_t hc_api_list_channels(hc_api_t *api, hc_list_t *out)
 {
     hc_buf_t b;
-    hc_err_t err = begin(api, &b, "GET", K_CHANNELS);
-    if (err != HC_OK)
-        return err;
-    hc_buf_puts(&b, "channels/");
-    return start_list(api, &b, out, "channels", HC_JSTREAM_ARRAY);
+    hc_err_t err = begin_list(api, &b, K_CHANNELS, NULL);
+    return err != HC_OK ? err : start_list(api, &b, out);
 }
 
 hc_err_t hc_api_list_badges(hc_api_t *api, hc_list_t *out)
 {
     hc_buf_t b;
-    hc_err_t err = begin(api, &b, "GET", K_BADGES);
-    if (err != HC_OK)
-        return err;
-    hc_buf_puts(&b, "badges/");
-    return start_list(api, &b, out, "badges", HC_JSTREAM_MEMBERS);
+    hc_err_t err = begin_list(api, &b, K_BADGES, NULL);
+    return err != HC_OK ? err : start_list(api, &b, out);
 }
 
 hc_err_t hc_api_status(hc_api_t *api)
 {
     hc_buf_t b;
-    hc_err_t err = begin(api, &b, "GET", K_STATUS);
+    hc_err_t err = begin(api, &b, "GET", K_STATUS, NULL);
     if (err != HC_OK)
         return err;
     hc_buf_puts(&b, "status/");

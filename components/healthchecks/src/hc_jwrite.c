@@ -6,28 +6,23 @@
 void hc_jwrite_quoted(hc_buf_t *out, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t run = 0; /* bytes at s[i - run .. i) that need no escape */
+    size_t i = 0;
 
     hc_buf_putc(out, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20u && c != '"' && c != '\\') {
-            run++;
-            continue;
-        }
-        if (run)
-            hc_buf_put(out, s + i - run, run);
-        run = 0;
-        if (c < 0x20u) {
-            char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15u] };
-            hc_buf_put(out, esc, sizeof esc);
-        } else {
-            char esc[2] = { '\\', (char)c };
-            hc_buf_put(out, esc, sizeof esc);
+    while (i < n) {
+        /* The bytes up to the next one that needs an escape go as they are. */
+        size_t run = i;
+        while (i < n && (unsigned char)s[i] >= 0x20u && s[i] != '"' && s[i] != '\\')
+            i++;
+        hc_buf_put(out, s + run, i - run);
+        if (i < n) {
+            unsigned char c = (unsigned char)s[i++];
+            /* '"' and '\\' keep their character after the backslash; a
+             * control character becomes \u00XX. */
+            char esc[6] = { '\\', c < 0x20u ? 'u' : (char)c, '0', '0', hex[c >> 4], hex[c & 15u] };
+            hc_buf_put(out, esc, c < 0x20u ? sizeof esc : 2);
         }
     }
-    if (run)
-        hc_buf_put(out, s + n - run, run);
     hc_buf_putc(out, '"');
 }
 

@@ -1,8 +1,11 @@
 /* Management API objects; see hc_objects.h. */
 #include "healthchecks/hc_objects.h"
 #include "healthchecks/hc_jwrite.h"
+#include "healthchecks/hc_ping.h"
 
 #include <string.h>
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
 
 /* ------------------------------------------------------------- decoding */
 
@@ -46,20 +49,22 @@ static uint64_t bit_of(unsigned f)
     return (uint64_t)1u << f;
 }
 
-static const char *const status_names[] = { "new", "up", "grace", "down", "paused", "started" };
-static const char *const ping_type_names[] = { "success", "start", "fail", "log", "ign" };
+/* The names of a string enum's values from 1 on, one after the other,
+ * each NUL-terminated; the empty name ends them. */
+static const char status_names[] = "new\0up\0grace\0down\0paused\0started\0";
+static const char ping_type_names[] = "success\0start\0fail\0log\0ign\0";
 
-/* A string enum as 1 + its index in names, or 0 when unknown. */
-static hc_err_t decode_enum(const hc_json_t *doc, int v, const char *const *names, size_t n,
-                            int *out)
+/* A string enum as its value (1 + its place in names), or 0 when unknown. */
+static hc_err_t decode_enum(const hc_json_t *doc, int v, const char *names, int *out)
 {
     char text[12];
     bool cut;
     hc_err_t err = hc_json_string(doc, v, text, sizeof text, &cut);
+    int e = 1;
     *out = 0;
-    for (size_t i = 0; err == HC_OK && !cut && i < n; i++) {
-        if (strcmp(text, names[i]) == 0)
-            *out = (int)i + 1;
+    for (; err == HC_OK && !cut && *names; names += strlen(names) + 1, e++) {
+        if (strcmp(text, names) == 0)
+            *out = e;
     }
     return err;
 }
@@ -119,12 +124,11 @@ static hc_err_t decode_value(const hc_json_t *doc, int v, const field_t *f, void
     case K_TIME:
         return hc_json_time(doc, v, (int64_t *)p);
     case K_STATUS:
-        err = decode_enum(doc, v, status_names, sizeof status_names / sizeof *status_names, &e);
+        err = decode_enum(doc, v, status_names, &e);
         *(hc_check_status_t *)p = (hc_check_status_t)e;
         return err;
     default: /* K_PING_TYPE */
-        err = decode_enum(doc, v, ping_type_names,
-                          sizeof ping_type_names / sizeof *ping_type_names, &e);
+        err = decode_enum(doc, v, ping_type_names, &e);
         *(hc_ping_type_t *)p = (hc_ping_type_t)e;
         return err;
     }
@@ -139,11 +143,14 @@ static const field_t *find_field(const hc_json_t *doc, int key, const field_t *f
     return NULL;
 }
 
-/* Decode the members of the object at token obj that the table knows. */
+/* Zero the struct at base (size bytes) and m, then decode the members of
+ * the object at token obj that the table knows. */
 static hc_err_t decode_object(const hc_json_t *doc, int obj, const field_t *fields, size_t n,
-                              void *base, masks_t *m)
+                              void *base, size_t size, masks_t *m)
 {
     int k;
+    memset(base, 0, size);
+    memset(m, 0, sizeof *m);
     if (!doc || obj < 0 || obj >= doc->n || doc->tok[obj].type != JSMN_OBJECT)
         return HC_ERR_JSON;
     k = obj + 1;
@@ -161,8 +168,6 @@ static hc_err_t decode_object(const hc_json_t *doc, int obj, const field_t *fiel
     }
     return HC_OK;
 }
-
-#define COUNT(a) (sizeof(a) / sizeof *(a))
 
 /* ------------------------------------------------------------------ check */
 
@@ -202,18 +207,6 @@ static const field_t check_fields[] = {
     FIELD(hc_check_t, tz, K_STR, HC_CHECK_F_TZ),
 };
 
-static bool is_uuid(const char *s)
-{
-    for (int i = 0; i < 36; i++) {
-        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        char c = s[i];
-        bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-        if (dash ? c != '-' : !hex)
-            return false;
-    }
-    return s[36] == '\0';
-}
-
 /* Servers before v3.5 send no uuid; the ping URL ends with it. */
 static void uuid_from_ping_url(hc_check_t *c, masks_t *m)
 {
@@ -223,7 +216,7 @@ static void uuid_from_ping_url(hc_check_t *c, masks_t *m)
         (m->truncated & bit_of(HC_CHECK_F_PING_URL)))
         return;
     tail = strrchr(c->ping_url, '/');
-    if (!tail || !is_uuid(tail + 1))
+    if (!tail || !hc_is_uuid(tail + 1, false))
         return;
     if (hc_json_unescape(tail + 1, 36, c->uuid, sizeof c->uuid, &cut) != HC_OK)
         return;
@@ -234,10 +227,8 @@ static void uuid_from_ping_url(hc_check_t *c, masks_t *m)
 
 hc_err_t hc_decode_check(hc_check_t *out, const hc_json_t *doc, int obj)
 {
-    masks_t m = { 0, 0, 0 };
-    hc_err_t err;
-    memset(out, 0, sizeof *out);
-    err = decode_object(doc, obj, check_fields, COUNT(check_fields), out, &m);
+    masks_t m;
+    hc_err_t err = decode_object(doc, obj, check_fields, COUNT(check_fields), out, sizeof *out, &m);
     if (err == HC_OK)
         uuid_from_ping_url(out, &m);
     out->present = m.present;
@@ -263,10 +254,8 @@ static const field_t ping_fields[] = {
 
 hc_err_t hc_decode_ping(hc_ping_info_t *out, const hc_json_t *doc, int obj)
 {
-    masks_t m = { 0, 0, 0 };
-    hc_err_t err;
-    memset(out, 0, sizeof *out);
-    err = decode_object(doc, obj, ping_fields, COUNT(ping_fields), out, &m);
+    masks_t m;
+    hc_err_t err = decode_object(doc, obj, ping_fields, COUNT(ping_fields), out, sizeof *out, &m);
     out->present = (uint16_t)m.present;
     out->nulls = (uint16_t)m.nulls;
     out->truncated = (uint16_t)m.truncated;
@@ -282,10 +271,8 @@ static const field_t flip_fields[] = {
 
 hc_err_t hc_decode_flip(hc_flip_t *out, const hc_json_t *doc, int obj)
 {
-    masks_t m = { 0, 0, 0 };
-    hc_err_t err;
-    memset(out, 0, sizeof *out);
-    err = decode_object(doc, obj, flip_fields, COUNT(flip_fields), out, &m);
+    masks_t m;
+    hc_err_t err = decode_object(doc, obj, flip_fields, COUNT(flip_fields), out, sizeof *out, &m);
     out->present = (uint8_t)m.present;
     out->nulls = (uint8_t)m.nulls;
     return err;
@@ -301,10 +288,8 @@ static const field_t channel_fields[] = {
 
 hc_err_t hc_decode_channel(hc_channel_t *out, const hc_json_t *doc, int obj)
 {
-    masks_t m = { 0, 0, 0 };
-    hc_err_t err;
-    memset(out, 0, sizeof *out);
-    err = decode_object(doc, obj, channel_fields, COUNT(channel_fields), out, &m);
+    masks_t m;
+    hc_err_t err = decode_object(doc, obj, channel_fields, COUNT(channel_fields), out, sizeof *out, &m);
     out->present = (uint8_t)m.present;
     out->nulls = (uint8_t)m.nulls;
     out->truncated = (uint8_t)m.truncated;
@@ -325,67 +310,75 @@ static const field_t badge_fields[] = {
 hc_err_t hc_decode_badge(hc_badge_t *out, const char *tag_raw, size_t tag_len,
                          const hc_json_t *doc, int obj)
 {
-    masks_t m = { bit_of(HC_BADGE_F_TAG), 0, 0 };
+    masks_t m;
     bool cut = false;
-    hc_err_t err;
-    memset(out, 0, sizeof *out);
-    err = hc_json_unescape(tag_raw, tag_len, out->tag, sizeof out->tag, &cut);
+    /* Decoding the members zeroes the tag (it is no member), so the tag
+     * comes second; its error still takes precedence, as the tag's name
+     * comes before the object. */
+    hc_err_t err = decode_object(doc, obj, badge_fields, COUNT(badge_fields), out, sizeof *out, &m);
+    hc_err_t tag_err = hc_json_unescape(tag_raw, tag_len, out->tag, sizeof out->tag, &cut);
+    m.present |= bit_of(HC_BADGE_F_TAG);
     if (cut)
         m.truncated |= bit_of(HC_BADGE_F_TAG);
-    if (err == HC_OK)
-        err = decode_object(doc, obj, badge_fields, COUNT(badge_fields), out, &m);
     out->present = (uint8_t)m.present;
     out->nulls = (uint8_t)m.nulls;
     out->truncated = (uint8_t)m.truncated;
-    return err;
+    return tag_err != HC_OK ? tag_err : err;
 }
 
 /* -------------------------------------------------------- create / update */
 
-enum spec_kind { S_STR, S_SECONDS, S_BOOL, S_UNIQUE };
-enum spec_rule { R_ANY, R_SLUG, R_METHODS };
+/* How a request field is checked and written. The three string kinds
+ * differ only in what validation allows. */
+enum spec_kind { S_STR, S_SLUG, S_METHODS, S_SECONDS, S_BOOL, S_UNIQUE };
 
-/* One request field: its name, bit, value and the server's limits. */
+/* One request field: its name, where its value is and the server's limit.
+ * Its HC_SPEC_* bit is 1 << its index in spec_fields. */
 typedef struct spec_field {
     const char *key;
-    uint32_t bit;
     uint16_t off;
     uint8_t kind;
     uint8_t max_chars;   /* 0: no limit */
-    uint8_t rule;
 } spec_field_t;
 
-#define SPEC(member, bit, kind, max, rule) \
-    { #member, bit, (uint16_t)offsetof(hc_check_spec_t, member), kind, max, rule }
+#define SPEC(member, kind, max) { #member, (uint16_t)offsetof(hc_check_spec_t, member), kind, max }
 
-/* In the API document's order, which is the order they are written. */
+/* In the API document's order, which is the order they are written and
+ * the order of the HC_SPEC_* bits. */
 static const spec_field_t spec_fields[] = {
-    SPEC(name, HC_SPEC_NAME, S_STR, 100, R_ANY),
-    SPEC(slug, HC_SPEC_SLUG, S_STR, 100, R_SLUG),
-    SPEC(tags, HC_SPEC_TAGS, S_STR, 0, R_ANY),
-    SPEC(desc, HC_SPEC_DESC, S_STR, 0, R_ANY),
-    SPEC(timeout, HC_SPEC_TIMEOUT, S_SECONDS, 0, R_ANY),
-    SPEC(grace, HC_SPEC_GRACE, S_SECONDS, 0, R_ANY),
-    SPEC(schedule, HC_SPEC_SCHEDULE, S_STR, 100, R_ANY),
-    SPEC(tz, HC_SPEC_TZ, S_STR, 0, R_ANY),
-    SPEC(manual_resume, HC_SPEC_MANUAL_RESUME, S_BOOL, 0, R_ANY),
-    SPEC(methods, HC_SPEC_METHODS, S_STR, 0, R_METHODS),
-    SPEC(channels, HC_SPEC_CHANNELS, S_STR, 0, R_ANY),
-    SPEC(unique, HC_SPEC_UNIQUE, S_UNIQUE, 0, R_ANY),
-    SPEC(subject, HC_SPEC_SUBJECT, S_STR, 200, R_ANY),
-    SPEC(subject_fail, HC_SPEC_SUBJECT_FAIL, S_STR, 200, R_ANY),
-    SPEC(start_kw, HC_SPEC_START_KW, S_STR, 200, R_ANY),
-    SPEC(success_kw, HC_SPEC_SUCCESS_KW, S_STR, 200, R_ANY),
-    SPEC(failure_kw, HC_SPEC_FAILURE_KW, S_STR, 200, R_ANY),
-    SPEC(filter_subject, HC_SPEC_FILTER_SUBJECT, S_BOOL, 0, R_ANY),
-    SPEC(filter_body, HC_SPEC_FILTER_BODY, S_BOOL, 0, R_ANY),
-    SPEC(filter_http_body, HC_SPEC_FILTER_HTTP_BODY, S_BOOL, 0, R_ANY),
-    SPEC(filter_default_fail, HC_SPEC_FILTER_DEFAULT_FAIL, S_BOOL, 0, R_ANY),
+    SPEC(name, S_STR, 100),
+    SPEC(slug, S_SLUG, 100),
+    SPEC(tags, S_STR, 0),
+    SPEC(desc, S_STR, 0),
+    SPEC(timeout, S_SECONDS, 0),
+    SPEC(grace, S_SECONDS, 0),
+    SPEC(schedule, S_STR, 100),
+    SPEC(tz, S_STR, 0),
+    SPEC(manual_resume, S_BOOL, 0),
+    SPEC(methods, S_METHODS, 0),
+    SPEC(channels, S_STR, 0),
+    SPEC(unique, S_UNIQUE, 0),
+    SPEC(subject, S_STR, 200),
+    SPEC(subject_fail, S_STR, 200),
+    SPEC(start_kw, S_STR, 200),
+    SPEC(success_kw, S_STR, 200),
+    SPEC(failure_kw, S_STR, 200),
+    SPEC(filter_subject, S_BOOL, 0),
+    SPEC(filter_body, S_BOOL, 0),
+    SPEC(filter_http_body, S_BOOL, 0),
+    SPEC(filter_default_fail, S_BOOL, 0),
 };
+
+/* One entry per HC_SPEC_* bit: the last bit is the last entry's. */
+typedef char hc_spec_bits_match_table[
+    (uint32_t)HC_SPEC_FILTER_DEFAULT_FAIL == 1u << (COUNT(spec_fields) - 1) ? 1 : -1];
 
 #define SPEC_ALL_BITS ((uint32_t)HC_SPEC_FILTER_DEFAULT_FAIL * 2u - 1u)
 #define SECONDS_MIN 60u
 #define SECONDS_MAX 31536000u
+
+/* The fields a create may name in "unique". */
+#define UNIQUE_OK (HC_SPEC_NAME | HC_SPEC_SLUG | HC_SPEC_TAGS | HC_SPEC_TIMEOUT | HC_SPEC_GRACE)
 
 static const void *spec_member(const hc_check_spec_t *s, const spec_field_t *f)
 {
@@ -408,18 +401,22 @@ static bool slug_ok(const char *s)
 
 static bool is_unique_name(const char *s)
 {
-    static const char *const names[] = { "name", "slug", "tags", "timeout", "grace" };
-    for (size_t i = 0; i < COUNT(names); i++) {
-        if (strcmp(s, names[i]) == 0)
+    for (size_t i = 0; i < COUNT(spec_fields); i++) {
+        if ((((uint32_t)UNIQUE_OK >> i) & 1u) && strcmp(s, spec_fields[i].key) == 0)
             return true;
     }
     return false;
 }
 
+static bool is_string(const spec_field_t *f)
+{
+    return f->kind <= S_METHODS;
+}
+
 /* The field's value can be written: no NULL string or item. */
 static bool spec_writable(const hc_check_spec_t *s, const spec_field_t *f)
 {
-    if (f->kind == S_STR)
+    if (is_string(f))
         return spec_str(s, f) != NULL;
     if (f->kind == S_UNIQUE) {
         if (s->n_unique && !s->unique)
@@ -439,42 +436,42 @@ static hc_err_t validate_string(const char *v, const spec_field_t *f)
         return HC_ERR_ARG;
     if (f->max_chars && chars > f->max_chars)
         return HC_ERR_TOO_LONG;
-    if (f->rule == R_SLUG && !slug_ok(v))
+    if (f->kind == S_SLUG && !slug_ok(v))
         return HC_ERR_ARG;
-    if (f->rule == R_METHODS && strcmp(v, "") != 0 && strcmp(v, "POST") != 0)
+    if (f->kind == S_METHODS && strcmp(v, "") != 0 && strcmp(v, "POST") != 0)
         return HC_ERR_ARG;
     return HC_OK;
 }
 
-static hc_err_t validate_field(const hc_check_spec_t *s, const spec_field_t *f)
+/* Check one set field: only that it can be written, or (full) also what
+ * the server would reject. */
+static hc_err_t check_field(const hc_check_spec_t *s, const spec_field_t *f, bool full)
 {
-    uint32_t seconds;
     if (!spec_writable(s, f))
         return HC_ERR_ARG;
-    switch (f->kind) {
-    case S_STR:
+    if (!full)
+        return HC_OK;
+    if (is_string(f))
         return validate_string(spec_str(s, f), f);
-    case S_SECONDS:
-        seconds = *(const uint32_t *)spec_member(s, f);
+    if (f->kind == S_SECONDS) {
+        uint32_t seconds = *(const uint32_t *)spec_member(s, f);
         return seconds < SECONDS_MIN || seconds > SECONDS_MAX ? HC_ERR_RANGE : HC_OK;
-    case S_UNIQUE:
+    }
+    if (f->kind == S_UNIQUE) {
         for (size_t i = 0; i < s->n_unique; i++) {
             if (!is_unique_name(s->unique[i]))
                 return HC_ERR_ARG;
         }
-        return HC_OK;
-    default:
-        return HC_OK;
     }
+    return HC_OK;
 }
 
-hc_err_t hc_check_spec_validate(const hc_check_spec_t *spec)
+/* check_field() over the set fields, in order: the first failure decides. */
+static hc_err_t check_set_fields(const hc_check_spec_t *spec, bool full)
 {
-    if (!spec || (spec->set & ~SPEC_ALL_BITS))
-        return HC_ERR_ARG;
     for (size_t i = 0; i < COUNT(spec_fields); i++) {
-        if (spec->set & spec_fields[i].bit) {
-            hc_err_t err = validate_field(spec, &spec_fields[i]);
+        if ((spec->set >> i) & 1u) {
+            hc_err_t err = check_field(spec, &spec_fields[i], full);
             if (err != HC_OK)
                 return err;
         }
@@ -482,12 +479,20 @@ hc_err_t hc_check_spec_validate(const hc_check_spec_t *spec)
     return HC_OK;
 }
 
+hc_err_t hc_check_spec_validate(const hc_check_spec_t *spec)
+{
+    if (!spec || (spec->set & ~SPEC_ALL_BITS))
+        return HC_ERR_ARG;
+    return check_set_fields(spec, true);
+}
+
 static void write_field(hc_jwrite_t *w, const hc_check_spec_t *s, const spec_field_t *f)
 {
-    switch (f->kind) {
-    case S_STR:
+    if (is_string(f)) {
         hc_jwrite_string(w, f->key, spec_str(s, f));
-        break;
+        return;
+    }
+    switch (f->kind) {
     case S_SECONDS:
         hc_jwrite_int(w, f->key, *(const uint32_t *)spec_member(s, f));
         break;
@@ -505,13 +510,11 @@ hc_err_t hc_check_spec_write(hc_buf_t *out, const hc_check_spec_t *spec)
     hc_jwrite_t w;
     if (!out || !spec)
         return HC_ERR_ARG;
-    for (size_t i = 0; i < COUNT(spec_fields); i++) {
-        if ((spec->set & spec_fields[i].bit) && !spec_writable(spec, &spec_fields[i]))
-            return HC_ERR_ARG;
-    }
+    if (check_set_fields(spec, false) != HC_OK)
+        return HC_ERR_ARG;
     hc_jwrite_begin(&w, out);
     for (size_t i = 0; i < COUNT(spec_fields); i++) {
-        if (spec->set & spec_fields[i].bit)
+        if ((spec->set >> i) & 1u)
             write_field(&w, spec, &spec_fields[i]);
     }
     hc_jwrite_end(&w);
