@@ -24,8 +24,9 @@ enum tls_state {
     TLS_BROKEN        /* a fatal error after the handshake; only close() helps */
 };
 
-/* Bounds the post-handshake messages (TLS 1.3 tickets) one recv() skips. */
-#define TLS_MAX_SKIPPED_MESSAGES 8
+/* Bounds the mbedtls_ssl_read() calls of one recv(): each TLS 1.3 ticket
+ * the server sends after the handshake takes two (3.x), before the data. */
+#define TLS_MAX_READ_STEPS 16
 
 static const char drbg_personalization[] = "healthchecks mbedtls port";
 
@@ -187,7 +188,7 @@ static int configure(hc_mbedtls_t *t, const hc_mbedtls_config_t *cfg)
         return ret;
 #endif
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS) && \
-    defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED)
+    defined(MBEDTLS_SSL_CLI_C) && defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED)
     /* TLS 1.3 tickets arrive after the handshake; 3.6 drops them unless asked. */
     mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
         &t->conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
@@ -285,6 +286,36 @@ static void keep_session(hc_mbedtls_t *t)
     t->has_saved = true;
 }
 
+/* TLS 1.3 (3.x): a session is a ticket, which the server sends after the
+ * handshake. Until one comes there is nothing to keep, and offering a
+ * ticketless session would only pin the next ClientHello to TLS 1.3. */
+static bool session_comes_later(const hc_mbedtls_t *t)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    return mbedtls_ssl_get_version_number(&t->ssl) == MBEDTLS_SSL_VERSION_TLS1_3;
+#else
+    (void)t;
+    return false;
+#endif
+}
+
+/* mbedTLS 3.x reports each TLS 1.3 ticket it took in with this code, from
+ * mbedtls_ssl_read() or mbedtls_ssl_write(); the call is then to be
+ * repeated. True if @p ret was that (and the ticket is now kept). */
+static bool took_ticket(hc_mbedtls_t *t, int ret)
+{
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+    if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+        keep_session(t);
+        return true;
+    }
+#else
+    (void)t;
+    (void)ret;
+#endif
+    return false;
+}
+
 static void note_server(hc_mbedtls_t *t, const char *host, uint16_t port)
 {
     size_t host_len = strlen(host);
@@ -375,7 +406,10 @@ static int32_t tls_connect(void *ctx, const char *host, uint16_t port, uint32_t 
     if (ret != 0)
         return handshake_failure(t, ret);
     note_server(t, host, port);
-    keep_session(t);
+    if (session_comes_later(t))
+        hc_mbedtls_forget_session(t); /* may be another server's */
+    else
+        keep_session(t);
     t->state = TLS_OPEN;
     return 0;
 }
@@ -407,6 +441,8 @@ static int32_t tls_send(void *ctx, const uint8_t *buf, size_t len, uint32_t wait
     t->wait_until = wait_until;
     t->inner_err = 0;
     int ret = mbedtls_ssl_write(&t->ssl, buf, n);
+    if (took_ticket(t, ret))
+        ret = mbedtls_ssl_write(&t->ssl, buf, n); /* the ticket left it at OVER */
     if (ret > 0) {
         t->pending_write = 0;
         return (int32_t)ret;
@@ -425,10 +461,14 @@ static int32_t tls_recv(void *ctx, uint8_t *buf, size_t len, uint32_t wait_until
         return t->state == TLS_IDLE ? HC_IO_CLOSED : HC_IO_ERROR;
     t->wait_until = wait_until;
     t->inner_err = 0;
-    for (int skipped = 0; skipped < TLS_MAX_SKIPPED_MESSAGES; skipped++) {
+    for (int step = 0; step < TLS_MAX_READ_STEPS; step++) {
         int ret = mbedtls_ssl_read(&t->ssl, buf, len);
         if (ret > 0)
             return (int32_t)ret;
+        /* 3.x answers a TLS 1.3 ticket with WANT_READ and holds it back
+         * for the next call: nothing is waiting on the transport. */
+        if (ret == MBEDTLS_ERR_SSL_WANT_READ && mbedtls_ssl_check_pending(&t->ssl))
+            continue;
         if (wants_io(ret))
             return HC_IO_WOULD_BLOCK;
         if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
@@ -439,13 +479,8 @@ static int32_t tls_recv(void *ctx, uint8_t *buf, size_t len, uint32_t wait_until
          * stream, so this must not end a close-delimited body. */
         if (ret == 0 || ret == MBEDTLS_ERR_SSL_CONN_EOF)
             return HC_IO_ERROR;
-#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
-        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
-            /* TLS 1.3: the resumable session exists only now. */
-            keep_session(t);
+        if (took_ticket(t, ret))
             continue;
-        }
-#endif
         return session_failure(t, ret);
     }
     return HC_IO_WOULD_BLOCK;
@@ -500,6 +535,7 @@ hc_transport_t hc_mbedtls_transport(hc_mbedtls_t *t)
 
 /* ---- diagnostics ---- */
 
+#if !defined(MBEDTLS_X509_REMOVE_INFO)
 /* mbedTLS lists verification reasons one per line, each after the prefix
  * " "; make "reason; reason". */
 static void join_lines(char *s)
@@ -511,6 +547,7 @@ static void join_lines(char *s)
         *nl = ';';
     memmove(s, s + 1, len); /* drop the first prefix, keep the NUL */
 }
+#endif
 
 void hc_mbedtls_describe(const hc_mbedtls_t *t, char *buf, size_t len)
 {
