@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-    build-essential cmake clang python3 ca-certificates openssl
+    build-essential cmake clang libclang-rt-14-dev python3 ca-certificates openssl
     libcmocka-dev libjsmn-dev libmbedtls-dev liblwip-dev
     gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
     gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf libnewlib-dev

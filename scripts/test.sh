@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it. Installs missing Debian packages,
 # then: gcc build + tests with coverage floors, clang + ASan/UBSan build +
-# tests (both with -Werror), the cross builds (Cortex-M0+, Cortex-M4F, RV32IMC) with their
-# archive checks, stack report and footprint check, and the size table.
+# tests (both with -Werror), a timed libFuzzer run of the fuzz targets,
+# the cross builds (Cortex-M0+, Cortex-M4F, RV32IMC) with their archive
+# checks, stack report and footprint check, and the size table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -25,6 +26,9 @@ step "gcc with coverage: build, test, and the library's line and branch coverage
 step "clang with AddressSanitizer and UBSan: build and test"
 CC=clang configure_and_build "$out/clang-asan" -DCMAKE_BUILD_TYPE=Debug -DHC_SANITIZE=ON
 ctest --test-dir "$out/clang-asan" --output-on-failure -j"$jobs"
+
+step "fuzzing: libFuzzer with ASan + UBSan, ${HC_FUZZ_SECONDS:-20} s per target from the seed corpus"
+"$root/test/fuzz/run-fuzzers.sh" "$out/fuzz"
 
 # Footprint ceilings (.text bytes, Cortex-M4F -Os) guarding against growth:
 # the sizes measured when they were set, plus about 5 %. Issue 8 asks for
