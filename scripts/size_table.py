@@ -32,7 +32,7 @@ ROLE = {
     "hc_error": "error texts", "hc_buf": "bounded buffer writer", "hc_url": "URL parser",
     "hc_http": "HTTP/1.1 engine", "hc_client": "client drivers", "hc_ping": "Pinging API",
     "hc_trap": "run wrapper", "hc_jscan": "JSON scanner", "hc_jstream": "JSON list splitter",
-    "hc_json": "JSON values + jsmn", "hc_jwrite": "JSON writer", "hc_objects": "API objects",
+    "hc_json": "JSON tokens and values", "hc_jwrite": "JSON writer", "hc_objects": "API objects",
     "hc_api": "Management API",
 }
 ROOT = pathlib.Path(__file__).resolve().parent.parent
