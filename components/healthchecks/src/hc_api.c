@@ -93,16 +93,19 @@ static hc_err_t on_element(void *ctx, const char *name, size_t name_len,
     return HC_OK;
 }
 
-/* A single-object body is collected whole in the element buffer. */
+/* A single-object body is collected whole in the element buffer. One that
+ * does not fit is still read to its end, so the call's status (the server
+ * did act) is known and the connection stays usable; finish() reports it. */
 static hc_err_t collect_body(void *ctx, const hc_http_response_t *resp,
                              const uint8_t *data, size_t len)
 {
     (void)resp;
     hc_api_t *api = ctx;
-    if (len > api->mem.elem_size - api->body_len)
-        return HC_ERR_JSON_TOO_LARGE;
-    memcpy(api->mem.elem + api->body_len, data, len);
-    api->body_len += len;
+    api->body_too_large |= len > api->mem.elem_size - api->body_len;
+    if (!api->body_too_large) {
+        memcpy(api->mem.elem + api->body_len, data, len);
+        api->body_len += len;
+    }
     return HC_OK;
 }
 
@@ -157,6 +160,7 @@ static hc_err_t begin(hc_api_t *api, hc_buf_t *b, const char *method, uint8_t ki
     api->kind = kind;
     api->created = false;
     api->body_len = 0;
+    api->body_too_large = false;
     api->list = NULL;
     api->object = NULL;
     api->bytes = NULL;
@@ -182,7 +186,8 @@ static hc_err_t start(hc_api_t *api, hc_buf_t *b, bool idempotent,
     }
     switch (api->kind) {
     case K_CHECK:
-        req.sink = collect_body;
+        if (api->object) /* else the echoed check is not wanted */
+            req.sink = collect_body;
         break;
     case K_BYTES:
         /* Not req.max_body: the engine would apply it to error pages too,
@@ -487,8 +492,12 @@ static void keep_error_text(hc_api_t *api)
 static hc_err_t decode_object(hc_api_t *api)
 {
     hc_json_t doc;
+    if (!api->object)
+        return HC_OK;
+    if (api->body_too_large)
+        return HC_ERR_JSON_TOO_LARGE;
     hc_err_t err = hc_json_parse(&doc, api->mem.elem, api->body_len, api->mem.tok, api->mem.n_tok);
-    if (err != HC_OK || !api->object)
+    if (err != HC_OK)
         return err;
     return hc_decode_check(api->object, &doc, 0);
 }

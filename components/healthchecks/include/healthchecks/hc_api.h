@@ -34,7 +34,10 @@
 /** Memory for decoding: one element's bytes and its tokens. A realistic v3
  *  check needs about 1.1 KB and 61 tokens; 2 KB and 80 tokens leave room.
  *  Long keywords or descriptions can need 3 KB or more: such an element is
- *  refused whole (HC_ERR_JSON_TOO_LARGE), never cut. */
+ *  refused whole (HC_ERR_JSON_TOO_LARGE), never cut. A call on one check
+ *  (create, update, pause, resume, delete) that gets that error was still
+ *  carried out: hc_client_status() says 2xx, and only the server's echo of
+ *  the check was dropped. With @c out NULL the echo is not read at all. */
 typedef struct hc_api_mem {
     char *elem;           /**< element buffer (also holds create/update bodies) */
     size_t elem_size;
@@ -92,6 +95,7 @@ typedef struct hc_api {
     uint8_t kind;             /**< what the response decodes into */
     bool created;             /**< the latest create answered 201 */
     size_t body_len;          /**< single-object bodies collected in mem.elem */
+    bool body_too_large;      /**< ... and one did not fit: the rest was dropped */
     hc_list_t *list;
     void *object;             /**< single-object output, or NULL */
     hc_bytes_t *bytes;
