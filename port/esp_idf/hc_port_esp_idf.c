@@ -15,13 +15,13 @@
 
 static const char *TAG = "healthchecks";
 
-static uint32_t esp_now_ms(void *ctx)
+static uint32_t idf_now_ms(void *ctx)
 {
     (void)ctx;
     return (uint32_t)(esp_timer_get_time() / 1000);
 }
 
-static void esp_sleep_ms(void *ctx, uint32_t ms)
+static void idf_sleep_ms(void *ctx, uint32_t ms)
 {
     (void)ctx;
     /* Rounded up to whole ticks: the blocking driver re-reads the clock,
@@ -30,7 +30,7 @@ static void esp_sleep_ms(void *ctx, uint32_t ms)
     vTaskDelay((TickType_t)ticks);
 }
 
-static int esp_random_bytes(void *ctx, uint8_t *buf, size_t len)
+static int idf_random_bytes(void *ctx, uint8_t *buf, size_t len)
 {
     (void)ctx;
     esp_fill_random(buf, len);
@@ -41,9 +41,9 @@ hc_transport_t hc_esp_transport(hc_lwip_sock_t *s)
 {
     hc_lwip_sock_init(s);
     hc_transport_t t = hc_lwip_sock_transport(s);
-    t.now_ms = esp_now_ms;
-    t.sleep_ms = esp_sleep_ms;
-    t.random = esp_random_bytes;
+    t.now_ms = idf_now_ms;
+    t.sleep_ms = idf_sleep_ms;
+    t.random = idf_random_bytes;
     return t;
 }
 
@@ -95,6 +95,14 @@ hc_err_t hc_esp_init(hc_esp_t *e, hc_config_t *cfg, const hc_mbedtls_config_t *t
     if (!tls) {
         hc_esp_tls_defaults(&defaults);
         tls = &defaults;
+    }
+    /* hc_mbedtls_init() runs ca_attach after it has set ca / ca_file as the
+     * CA chain, and esp_crt_bundle_attach() replaces that chain (with its
+     * placeholder certificate, or a CA callback that mbedTLS then uses
+     * instead): the explicit CAs would be parsed and never consulted. */
+    if (tls->ca_attach && (tls->ca || tls->ca_file)) {
+        ESP_LOGE(TAG, "ca_attach (the certificate bundle) replaces ca / ca_file: set one or the other");
+        return HC_ERR_ARG;
     }
     if (tls->insecure_skip_verify)
         ESP_LOGW(TAG, "TLS certificate verification is OFF: keys can be read on the network path");

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "esp_bit_defs.h"
 #include "esp_event.h"
 #include "esp_log.h"
 #include "esp_netif.h"

@@ -13,6 +13,19 @@
  *   (CONFIG_HC_TLS_CA_BUNDLE, needing CONFIG_MBEDTLS_CERTIFICATE_BUNDLE).
  *   Certificates are checked against the wall clock: set the time (SNTP)
  *   before the first https:// request, or every chain is "not yet valid".
+ * - Trust is either the bundle or your own CAs, never both through
+ *   hc_mbedtls_config_t: esp_crt_bundle_attach() installs its verify
+ *   callback and replaces the configuration's CA chain with an empty
+ *   placeholder (or, where the bundle's cross-signed verification is
+ *   enabled, sets a CA callback, which mbedTLS then uses in place of any
+ *   chain), so a chain set from @c ca / @c ca_file would never be
+ *   consulted; hc_esp_init() therefore refuses the combination. With the
+ *   bundle, a server's chain passes when its topmost certificate is signed
+ *   by a bundle root; the host name and validity dates are still checked.
+ *   To trust a private CA as well, add it to the bundle (menuconfig:
+ *   mbedTLS > Certificate Bundle > Add custom certificates to the default
+ *   bundle); to trust only your CAs, set @c ca / @c ca_len and leave
+ *   @c ca_attach NULL.
  * - Memory: mbedTLS allocates its record buffers and handshake state from
  *   the heap (see hc_port_mbedtls.h); the core library still allocates
  *   nothing.
@@ -72,10 +85,11 @@ void hc_esp_config_defaults(hc_config_t *cfg);
 
 /**
  * Zero @p tls, then set the trust source chosen in menuconfig: ESP-IDF's
- * certificate bundle (CONFIG_HC_TLS_CA_BUNDLE) and, only if
+ * certificate bundle as @c ca_attach (CONFIG_HC_TLS_CA_BUNDLE) and, only if
  * CONFIG_HC_TLS_INSECURE_SKIP_VERIFY is set, no verification at all. With
- * neither, the caller must set @c ca / @c ca_len, or hc_mbedtls_init()
- * refuses with HC_ERR_ARG.
+ * neither, the caller must set @c ca / @c ca_len, or hc_esp_init() refuses
+ * with HC_ERR_ARG. To use your own CAs instead of the bundle, set @c ca /
+ * @c ca_len and clear @c ca_attach (the two do not combine; see above).
  */
 void hc_esp_tls_defaults(hc_mbedtls_config_t *tls);
 
@@ -83,7 +97,8 @@ void hc_esp_tls_defaults(hc_mbedtls_config_t *tls);
  * Set up @p e and point @p cfg->transport and @p cfg->tls_transport at it.
  * @p e must stay where it is and outlive the client.
  * @param tls trust settings for https://, or NULL for hc_esp_tls_defaults().
- * @return HC_OK; HC_ERR_ARG (NULL @p e or @p cfg, no trust source);
+ * @return HC_OK; HC_ERR_ARG (NULL @p e or @p cfg, no trust source,
+ *         @c ca_attach together with @c ca or @c ca_file);
  *         HC_ERR_TLS (mbedTLS refused the settings or ran out of memory).
  *         On error nothing needs releasing.
  */
