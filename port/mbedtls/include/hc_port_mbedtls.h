@@ -65,7 +65,9 @@ typedef struct hc_mbedtls_config {
     /** A PEM or DER file of CA certificates (hosts; needs MBEDTLS_FS_IO). */
     const char *ca_file;
     /** Called with the mbedtls_ssl_config * to attach trust some other way,
-     *  e.g. ESP-IDF's esp_crt_bundle_attach. Returns 0 on success. */
+     *  e.g. ESP-IDF's esp_crt_bundle_attach. Returns 0 on success. It runs
+     *  after @c ca / @c ca_file are set, and esp_crt_bundle_attach replaces
+     *  that chain: use the bundle or your own CAs, not both. */
     int (*ca_attach)(void *mbedtls_ssl_conf);
     /** INSECURE: accept any certificate for any name (and ignore the trust
      *  sources above). Anyone on the path can then read and change the
