@@ -8,7 +8,7 @@ packages=(
     libcmocka-dev libjsmn-dev libmbedtls-dev liblwip-dev
     gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
     gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf libnewlib-dev
-    python3-yaml pkgconf gcovr
+    python3-yaml pkgconf gcovr valgrind
     stunnel4
     iproute2
 )

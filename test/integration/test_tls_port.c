@@ -666,7 +666,7 @@ static int silent_listener(uint16_t *port)
 static void test_handshake_never_waits_past_wait_until(void **state)
 {
     (void)state;
-    uint16_t port;
+    uint16_t port = 0;
     int lfd = silent_listener(&port);
     assert_true(lfd >= 0);
     fix_open_trusting(&fx);

@@ -1,0 +1,57 @@
+/* See bench.h. */
+#include "bench.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hc_bench_measure(void (*fn)(void *ctx), void *ctx)
+{
+    fn(ctx);
+}
+
+void hc_bench_require(int ok, const char *file, int line, const char *what)
+{
+    if (ok)
+        return;
+    fprintf(stderr, "%s:%d: benchmark check failed: %s\n", file, line, what);
+    exit(1);
+}
+
+size_t hc_bench_count(int argc, char **argv, int index, size_t fallback)
+{
+    if (argc <= index)
+        return fallback;
+    char *end;
+    unsigned long long n = strtoull(argv[index], &end, 10);
+    if (*end || end == argv[index] || n == 0 || n > 100000000ull) {
+        fprintf(stderr, "bad count '%s' (1..100000000)\n", argv[index]);
+        exit(2);
+    }
+    return (size_t)n;
+}
+
+char *hc_bench_fixture(const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", HC_BENCH_FIXTURES, name);
+    FILE *f = fopen(path, "rb");
+    HC_BENCH_REQUIRE(f != NULL);
+    HC_BENCH_REQUIRE(fseek(f, 0, SEEK_END) == 0);
+    long size = ftell(f);
+    HC_BENCH_REQUIRE(size > 0);
+    rewind(f);
+    char *data = malloc((size_t)size + 1);
+    HC_BENCH_REQUIRE(data != NULL);
+    HC_BENCH_REQUIRE(fread(data, 1, (size_t)size, f) == (size_t)size);
+    fclose(f);
+    data[size] = '\0';
+    *len = (size_t)size;
+    return data;
+}
+
+void hc_bench_report(const char *scenario, size_t ops, const char *unit)
+{
+    printf("ops %zu %s\n", ops, unit);
+    printf("%s: %zu %s measured, all checked\n", scenario, ops, unit);
+}
