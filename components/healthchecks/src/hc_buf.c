@@ -45,25 +45,45 @@ void hc_buf_put_u32(hc_buf_t *b, uint32_t v)
     hc_buf_put(b, digits + sizeof digits - n, n);
 }
 
+/* Divides the 64-bit value hi:lo by 10 in place and returns the remainder.
+ * Long division in 32- and 16-bit steps: a plain 64-bit '/' would link
+ * libgcc's __aeabi_uldivmod (several hundred bytes) into 32-bit firmware.
+ * Each partial dividend is below 10 << 16, so nothing overflows; each
+ * remainder comes from its quotient, so a core without a divide
+ * instruction makes one library call per step. */
+static uint32_t div10(uint32_t *hi, uint32_t *lo)
+{
+    uint32_t q_hi = *hi / 10u;
+    uint32_t mid = (*hi - q_hi * 10u) << 16 | *lo >> 16;
+    uint32_t q_mid = mid / 10u;
+    uint32_t low = (mid - q_mid * 10u) << 16 | (*lo & 0xffffu);
+    uint32_t q_low = low / 10u;
+    *hi = q_hi;
+    *lo = q_mid << 16 | q_low;
+    return low - q_low * 10u;
+}
+
 void hc_buf_put_i64(hc_buf_t *b, int64_t v)
 {
     char digits[20];
     size_t n = 0;
     /* Work on the magnitude as unsigned so INT64_MIN is representable. */
     uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    uint32_t hi = (uint32_t)(m >> 32), lo = (uint32_t)m;
     do {
-        digits[sizeof digits - 1 - n++] = (char)('0' + m % 10u);
-        m /= 10u;
-    } while (m);
+        digits[sizeof digits - 1 - n++] = (char)('0' + div10(&hi, &lo));
+    } while (hi | lo);
     if (v < 0)
         hc_buf_putc(b, '-');
     hc_buf_put(b, digits + sizeof digits - n, n);
 }
 
+/* c | 0x20 folds ASCII upper case onto lower case and maps no other byte
+ * onto a letter. */
 static bool is_unreserved(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    return (unsigned)((c | 0x20u) - 'a') < 26u || (unsigned)(c - '0') < 10u ||
+           c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 void hc_buf_put_pct(hc_buf_t *b, const char *s, size_t n)
@@ -71,11 +91,11 @@ void hc_buf_put_pct(hc_buf_t *b, const char *s, size_t n)
     static const char hex[] = "0123456789ABCDEF";
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (is_unreserved(c)) {
-            hc_buf_putc(b, (char)c);
-        } else {
-            char esc[3] = { '%', hex[c >> 4], hex[c & 15u] };
+        char esc[3] = { '%', hex[c >> 4], hex[c & 15u] };
+        /* One append either way: the byte itself, or its escape. */
+        if (is_unreserved(c))
+            hc_buf_put(b, s + i, 1);
+        else
             hc_buf_put(b, esc, sizeof esc);
-        }
     }
 }

@@ -5,6 +5,7 @@
  * non-blocking driver passes "now" so nothing ever waits.
  */
 #include "healthchecks/hc_client.h"
+#include "hc_token.h"
 
 #include <string.h>
 
@@ -190,7 +191,7 @@ static hc_err_t check_request_line(const hc_buf_t *line)
     size_t i = 0;
     while (i < line->len && line->data[i] != ' ') {
         uint8_t ch = line->data[i++];
-        if (ch <= ' ' || ch >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}", ch))
+        if (!hc_is_tchar(ch))
             return HC_ERR_UNSAFE_CHAR;
     }
     /* hc_http_begin_head() wrote the space; a target must follow it. */
@@ -271,24 +272,28 @@ static bool retryable_status(uint16_t status)
     return status == 408 || status == 429 || (status >= 500 && status < 600);
 }
 
-/* Schedule the next attempt if one is allowed and its back-off ends before
- * the overall deadline; otherwise end the request with @p result. */
-static hc_err_t retry_or_finish(hc_client_t *c, hc_err_t result)
+/* Schedule the next attempt if the failure is @p retryable, one is allowed
+ * and its back-off ends before the overall deadline; otherwise end the
+ * request with @p result. (Taking the retryable test here keeps a single
+ * copy of finish() for every way an attempt can end the request.) */
+static hc_err_t retry_or_finish(hc_client_t *c, hc_err_t result, bool retryable)
 {
-    uint32_t now = now_ms(c);
-    bool may_resend = (c->req.idempotent || !c->sent_any) && !c->sink_fed;
+    bool may_resend = retryable && (c->req.idempotent || !c->sent_any) && !c->sink_fed;
     if (c->attempt >= c->cfg.max_attempts || !may_resend)
         return finish(c, result);
+    uint32_t now = now_ms(c);
 
     unsigned shift = c->attempt - 1u < 16u ? c->attempt - 1u : 16u;
     uint32_t delay = c->cfg.backoff_ms << shift;
     if (delay > c->cfg.backoff_max_ms || delay >> shift != c->cfg.backoff_ms)
         delay = c->cfg.backoff_max_ms;
-    /* Jitter within [delay/2, delay] so a fleet restarted together spreads out. */
+    /* Jitter within [delay/2, delay] so a fleet restarted together spreads
+     * out. With half 0 the modulo is by 1: no jitter, and no random bytes. */
+    uint32_t half = delay / 2u;
     uint32_t r = 0;
-    if (c->tp->random && delay >= 2u)
+    if (c->tp->random && half)
         (void)c->tp->random(c->tp->ctx, (uint8_t *)&r, sizeof r);
-    delay = delay / 2u + (delay >= 2u ? r % (delay / 2u + 1u) : 0u);
+    delay = half + r % (half + 1u);
 
     uint32_t deadline = c->t_start + c->cfg.deadline_ms;
     if (hc_time_reached(now + delay, deadline))
@@ -304,7 +309,7 @@ static hc_err_t attempt_failed(hc_client_t *c, hc_err_t err)
 {
     c->last_error = err;
     close_connection(c);
-    return retryable_error(err) ? retry_or_finish(c, err) : finish(c, err);
+    return retry_or_finish(c, err, retryable_error(err));
 }
 
 static hc_err_t response_complete(hc_client_t *c)
@@ -317,11 +322,9 @@ static hc_err_t response_complete(hc_client_t *c)
     }
     if (!(c->cfg.keep_alive && resp->keep_alive))
         close_connection(c);
-    if (retryable_status(resp->status)) {
+    if (retryable_status(resp->status))
         c->last_error = hc_status_error(resp->status);
-        return retry_or_finish(c, HC_OK);
-    }
-    return finish(c, HC_OK);
+    return retry_or_finish(c, HC_OK, retryable_status(resp->status));
 }
 
 /* A kept-alive connection the server has meanwhile closed fails before any

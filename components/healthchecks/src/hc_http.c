@@ -5,6 +5,7 @@
  * copy for body bytes, so any split of the input gives the same result. */
 #include "healthchecks/hc_http.h"
 #include "healthchecks/hc_url.h"
+#include "hc_token.h"
 
 #include <string.h>
 
@@ -36,7 +37,8 @@ static bool is_ctl(int c)
     return (c < 0x20 && c != '\t') || c == 0x7f;
 }
 
-static bool is_tchar(int c)
+/* Shared with the client through hc_token.h. */
+bool hc_is_tchar(int c)
 {
     return c > 0x20 && c < 0x7f && !strchr("\"(),/:;<=>?@[\\]{}", c);
 }
@@ -83,7 +85,7 @@ static hc_err_t check_name(const char *s)
     if (!*s)
         return HC_ERR_UNSAFE_CHAR;
     for (; *s; s++)
-        if (!is_tchar((unsigned char)*s))
+        if (!hc_is_tchar((unsigned char)*s))
             return HC_ERR_UNSAFE_CHAR;
     return HC_OK;
 }
@@ -112,14 +114,15 @@ hc_err_t hc_http_finish_head(hc_buf_t *out, const hc_http_head_t *h)
     put_header(out, "User-Agent", h->user_agent, &first);
     put_header(out, "X-Api-Key", h->api_key, &first);
     put_header(out, "Content-Type", h->content_type, &first);
+    /* Fixed names and values go out as one string each: nothing to check. */
     if (h->has_body) {
         if ((uint32_t)h->content_length != h->content_length)
             fail_head(out, HC_ERR_RANGE, &first);
-        put_name(out, "Content-Length");
+        hc_buf_puts(out, "\r\nContent-Length: ");
         hc_buf_put_u32(out, (uint32_t)h->content_length);
     }
     if (!h->keep_alive)
-        put_header(out, "Connection", "close", &first);
+        hc_buf_puts(out, "\r\nConnection: close");
     for (size_t i = 0; i < h->n_extra; i++) {
         fail_head(out, check_name(h->extra[i].name), &first);
         put_header(out, h->extra[i].name, h->extra[i].value, &first);
@@ -265,13 +268,19 @@ static uint8_t match_field(hc_http_t *h)
     return F_OTHER;
 }
 
-/* Copies the value, cut to the field; true if it was cut. */
-static bool copy_value(const hc_http_t *h, char *dst, size_t cap)
+/* Copies the value into Content-Type or Location, cut to the field, and
+ * flags a cut. One copy serves both headers. */
+static void copy_value(hc_http_t *h)
 {
+    hc_http_response_t *r = &h->resp;
+    bool type = h->field == F_TYPE;
+    char *dst = type ? r->content_type : r->location;
+    size_t cap = type ? sizeof r->content_type : sizeof r->location;
     size_t n = h->val_len < cap ? h->val_len : cap - 1;
     memcpy(dst, h->val, n);
     dst[n] = '\0';
-    return h->val_over || n < h->val_len;
+    *(type ? &r->content_type_truncated : &r->location_truncated) =
+        h->val_over || n < h->val_len;
 }
 
 /* Takes in a wanted value, or one element of a Content-Length,
@@ -283,6 +292,7 @@ static hc_err_t value_done(hc_http_t *h)
     const char *v = h->val;
     const char *end;
     uint32_t n;
+    bool number;
 
     while (h->val_len && is_ows(v[h->val_len - 1]))
         h->val_len--;
@@ -294,9 +304,11 @@ static hc_err_t value_done(hc_http_t *h)
         if (!h->val_len)
             return HC_OK; /* the list rule allows empty elements */
     }
+    /* Parsed once for the two numeric headers; the others ignore it. */
+    number = parse_num(v, end, 10, &n) == end;
     switch (h->field) {
     case F_LENGTH:
-        if (parse_num(v, end, 10, &n) != end || (r->has_content_length && n != r->content_length))
+        if (!number || (r->has_content_length && n != r->content_length))
             return HC_ERR_HTTP_CONTENT_LENGTH;
         r->has_content_length = true;
         r->content_length = n;
@@ -309,13 +321,11 @@ static hc_err_t value_done(hc_http_t *h)
         h->conn_keep |= !strcmp(v, "keep-alive");
         break;
     case F_TYPE:
-        r->content_type_truncated = copy_value(h, r->content_type, sizeof r->content_type);
-        break;
     case F_LOCATION:
-        r->location_truncated = copy_value(h, r->location, sizeof r->location);
+        copy_value(h);
         break;
     case F_LIMIT:
-        if (!h->val_over && parse_num(v, end, 10, &n) == end) {
+        if (number && !h->val_over) {
             r->has_ping_body_limit = true;
             r->ping_body_limit = n;
         }
@@ -436,7 +446,7 @@ static hc_err_t line_byte(hc_http_t *h, int c)
             h->val_over = false;
             return HC_OK;
         }
-        if (!is_tchar(c))
+        if (!hc_is_tchar(c))
             return HC_ERR_HTTP_HEADER;
         c |= 0x20; /* names are compared in lowercase */
         break;
@@ -450,8 +460,8 @@ static hc_err_t line_byte(hc_http_t *h, int c)
                 h->val_over = false;
                 return e;
             }
-            if (!is_ows(c))
-                c |= 0x20; /* list elements are compared in lowercase */
+            if (c != '\t')
+                c |= 0x20; /* list elements are compared in lowercase (' ' stays) */
         }
         break;
     case S_CHUNK_END:

@@ -13,14 +13,18 @@ static bool is_hex(char ch, bool lowercase_only)
 
 bool hc_is_uuid(const char *s, bool lowercase_only)
 {
+    /* Five groups of hex digits, joined by '-'. */
+    static const uint8_t group_len[] = { 8, 4, 4, 4, 12 };
     if (!s)
         return false;
-    for (size_t i = 0; i < 36; i++) {
-        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? s[i] != '-' : !is_hex(s[i], lowercase_only))
+    for (size_t g = 0; g < sizeof group_len; g++) {
+        if (g && *s++ != '-')
             return false;
+        for (size_t n = 0; n < group_len[g]; n++)
+            if (!is_hex(*s++, lowercase_only))
+                return false;
     }
-    return s[36] == '\0';
+    return *s == '\0';
 }
 
 static hc_err_t check_slug(const char *s)
@@ -92,8 +96,10 @@ static void put_target(hc_buf_t *b, const hc_client_t *c, const hc_ping_t *p)
         hc_buf_put_u32(b, p->exit_status);
     char sep = '?';
     if (p->rid) {
+        /* hc_ping_validate() accepted it as a UUID: hex digits and '-',
+         * which percent-encoding would leave as they are. */
         hc_buf_puts(b, "?rid=");
-        hc_buf_put_pct(b, p->rid, strlen(p->rid));
+        hc_buf_puts(b, p->rid);
         sep = '&';
     }
     if (p->create) {
@@ -160,28 +166,28 @@ static void fill_refusal(hc_ping_result_t *out)
     }
 }
 
-static void fill_result(const hc_client_t *c, hc_err_t err, hc_ping_result_t *out)
+/* The ping's outcome once the request ended with @p err, also written to
+ * @p out; shared by both drivers so each carries one call, not two. */
+static hc_err_t conclude(const hc_client_t *c, hc_err_t err, hc_ping_result_t *out)
 {
-    if (!out)
-        return;
-    memset(out, 0, sizeof *out);
-    out->status = hc_client_status(c);
-    out->delivered = err == HC_OK;
-    out->created = err == HC_OK && out->status == 201;
-    out->body_sent = hc_client_body_sent(c);
-    out->has_body_limit = hc_client_ping_body_limit(c, &out->body_limit);
-    out->text = hc_client_text(c);
+    if (err == HC_OK)
+        err = ping_outcome(c);
+    if (out) {
+        memset(out, 0, sizeof *out);
+        out->status = hc_client_status(c);
+        out->delivered = err == HC_OK;
+        out->created = err == HC_OK && out->status == 201;
+        out->body_sent = hc_client_body_sent(c);
+        out->has_body_limit = hc_client_ping_body_limit(c, &out->body_limit);
+        out->text = hc_client_text(c);
+    }
+    return err;
 }
 
 hc_err_t hc_ping_poll(hc_client_t *c, hc_ping_result_t *out)
 {
     hc_err_t err = hc_client_poll(c);
-    if (err == HC_IN_PROGRESS)
-        return err;
-    if (err == HC_OK)
-        err = ping_outcome(c);
-    fill_result(c, err, out);
-    return err;
+    return err == HC_IN_PROGRESS ? err : conclude(c, err, out);
 }
 
 hc_err_t hc_ping_send(hc_client_t *c, const hc_ping_t *p, hc_ping_result_t *out)
@@ -191,11 +197,7 @@ hc_err_t hc_ping_send(hc_client_t *c, const hc_ping_t *p, hc_ping_result_t *out)
         fill_refusal(out);
         return err;
     }
-    err = hc_client_wait(c);
-    if (err == HC_OK)
-        err = ping_outcome(c);
-    fill_result(c, err, out);
-    return err;
+    return conclude(c, hc_client_wait(c), out);
 }
 
 hc_err_t hc_rid_new(const hc_client_t *c, char out[37])

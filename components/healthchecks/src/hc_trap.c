@@ -40,16 +40,21 @@ hc_err_t hc_trap_begin(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg
     return err;
 }
 
+/* Starts t->ping for hc_trap_poll(); both *_async calls share it. */
+static hc_err_t begin_ping(hc_trap_t *t)
+{
+    hc_err_t err = hc_ping_begin(t->client, &t->ping);
+    t->pending = err == HC_OK;
+    t->result = t->pending ? HC_IN_PROGRESS : err;
+    return err;
+}
+
 hc_err_t hc_trap_begin_async(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg)
 {
     hc_err_t err = prepare(t, c, cfg);
     if (err == HC_OK && cfg->start_ping) {
-        t->start_result = HC_IN_PROGRESS;
-        err = hc_ping_begin(c, &t->ping);
-        t->pending = err == HC_OK;
-        t->result = t->pending ? HC_IN_PROGRESS : err;
-        if (err != HC_OK)
-            t->start_result = err;
+        err = begin_ping(t);
+        t->start_result = t->result;
     }
     return err;
 }
@@ -77,7 +82,10 @@ void hc_trap_log(hc_trap_t *t, const void *data, size_t len)
     size_t first = size - t->head < len ? size - t->head : len;
     memcpy(t->cfg.ring + t->head, p, first);
     memcpy(t->cfg.ring, p + first, len - first);
-    t->head = (t->head + len) % size;
+    /* head < size and len <= size, so one subtraction wraps it (no
+     * division, which a core without a divide instruction calls out for). */
+    size_t next = t->head + len;
+    t->head = next >= size ? next - size : next;
     t->len = t->len + len > size ? size : t->len + len;
 }
 
@@ -117,18 +125,24 @@ static size_t body_cap(const hc_trap_t *t)
     return cap;
 }
 
-static size_t digits(uint64_t v)
-{
-    size_t n = 1;
-    while (v >= 10u) {
-        v /= 10u;
-        n++;
-    }
-    return n;
-}
-
 #define MARK_HEAD "[hc: "
 #define MARK_TAIL " bytes cut]\n"
+/* Room for the longest marker: an int64_t takes at most 20 characters. */
+#define MARK_MAX (sizeof MARK_HEAD - 1 + 20 + sizeof MARK_TAIL - 1)
+
+/* Writes the marker for @p cut dropped bytes into @p mem (@p cap bytes) and
+ * returns its length. Measuring a marker is writing it to scratch memory:
+ * that counts its digits without a 64-bit division, which would link a
+ * libgcc routine of several hundred bytes into 32-bit firmware. */
+static size_t put_marker(void *mem, size_t cap, uint64_t cut)
+{
+    hc_buf_t b;
+    hc_buf_init(&b, mem, cap);
+    hc_buf_puts(&b, MARK_HEAD);
+    hc_buf_put_i64(&b, (int64_t)cut);
+    hc_buf_puts(&b, MARK_TAIL);
+    return b.len;
+}
 
 /* Point the ping's body at the tail of the output, at most body_cap()
  * bytes, led by a marker when anything was dropped. */
@@ -143,18 +157,14 @@ static void attach_tail(hc_trap_t *t)
     }
     /* The marker takes room from the kept bytes, which changes the count
      * it reports; two rounds settle the digit count. */
-    size_t fixed = sizeof MARK_HEAD - 1 + sizeof MARK_TAIL - 1;
-    size_t mark = fixed + 1;
+    char scratch[MARK_MAX];
+    size_t mark = sizeof MARK_HEAD - 1 + 1 + sizeof MARK_TAIL - 1;
     for (int round = 0; round < 2; round++)
-        mark = fixed + digits(t->total - (cap > mark ? cap - mark : 0));
+        mark = put_marker(scratch, sizeof scratch, t->total - (cap > mark ? cap - mark : 0));
     size_t keep = cap > mark ? cap - mark : cap;
     uint8_t *body = t->cfg.ring + t->len - keep;
     if (keep < cap) {
-        hc_buf_t b;
-        hc_buf_init(&b, body - mark, mark);
-        hc_buf_puts(&b, MARK_HEAD);
-        hc_buf_put_i64(&b, (int64_t)(t->total - keep));
-        hc_buf_puts(&b, MARK_TAIL);
+        put_marker(body - mark, mark, t->total - keep);
         body -= mark;
         keep = cap;
     }
@@ -205,10 +215,7 @@ hc_err_t hc_trap_end_async(hc_trap_t *t, int exit_code)
         return HC_ERR_BUSY;
     if (!prepare_end(t, exit_code))
         return t->result = HC_OK;
-    hc_err_t err = hc_ping_begin(t->client, &t->ping);
-    t->pending = err == HC_OK;
-    t->result = t->pending ? HC_IN_PROGRESS : err;
-    return err;
+    return begin_ping(t);
 }
 
 hc_err_t hc_trap_poll(hc_trap_t *t)
