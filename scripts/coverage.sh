@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 [ $# -ge 1 ] || { sed -n '2,7p' "$0" >&2; exit 2; }
 out=$1; shift
-lines=${HC_COVERAGE_LINES:-97} branches=${HC_COVERAGE_BRANCHES:-91}
+lines=${HC_COVERAGE_LINES:-98} branches=${HC_COVERAGE_BRANCHES:-95}
 while [ $# -gt 0 ]; do
     case $1 in
         --lines) lines=$2; shift 2 ;;
