@@ -58,6 +58,42 @@ static int poll_until(hc_posix_t *p, struct pollfd *pfd, nfds_t n, uint32_t unti
 
 /* ---- name resolution ---------------------------------------------------- */
 
+/* Reorders @p list so the address families alternate, the first one
+ * first (RFC 8305, section 4): resolvers list every IPv6 address before
+ * any IPv4 one, and a host whose IPv6 route is broken would otherwise wait
+ * out each IPv6 address's head start before reaching IPv4. */
+static struct addrinfo *interleave_families(struct addrinfo *list)
+{
+    if (list == NULL) {
+        return NULL;
+    }
+    struct addrinfo *same = NULL, **same_tail = &same;
+    struct addrinfo *other = NULL, **other_tail = &other;
+    int first = list->ai_family;
+    for (struct addrinfo *a = list; a != NULL; a = a->ai_next) {
+        if (a->ai_family == first) {
+            *same_tail = a;
+            same_tail = &a->ai_next;
+        } else {
+            *other_tail = a;
+            other_tail = &a->ai_next;
+        }
+    }
+    *same_tail = NULL;
+    *other_tail = NULL;
+    struct addrinfo *head = NULL, **tail = &head;
+    bool take_same = true;
+    while (same != NULL || other != NULL) {
+        struct addrinfo **from = (take_same && same != NULL) || other == NULL ? &same : &other;
+        *tail = *from;
+        *from = (*from)->ai_next;
+        tail = &(*tail)->ai_next;
+        take_same = from == &other;
+    }
+    *tail = NULL;
+    return head;
+}
+
 /* Takes @p res (a lookup's result) as the address list to try. */
 static int32_t resolve_done(hc_posix_t *p, int gai_err, struct addrinfo *res)
 {
@@ -68,8 +104,8 @@ static int32_t resolve_done(hc_posix_t *p, int gai_err, struct addrinfo *res)
         }
         return HC_IO_DNS;
     }
-    p->addrs = res;
-    p->next_addr = res;
+    p->addrs = interleave_families(res);
+    p->next_addr = p->addrs;
     p->phase = PHASE_CONNECTING;
     return 0;
 }
@@ -259,12 +295,11 @@ static void race_close_all(hc_posix_t *p)
     }
 }
 
-static int32_t race_won(hc_posix_t *p, int fd)
+static void race_won(hc_posix_t *p, int fd)
 {
     race_close_all(p);
     p->fd = fd;
     p->phase = PHASE_CONNECTED;
-    return 0;
 }
 
 static bool may_start_next(const hc_posix_t *p, uint32_t now)
@@ -301,7 +336,9 @@ static bool race_start(hc_posix_t *p, uint32_t now)
         close(race_remove(p, 0)); /* the oldest has had its chance */
     }
     p->racing[p->n_racing++] = fd;
-    p->next_start = now + p->attempt_delay_ms;
+    /* RFC 8305 keeps at least 10 ms between starts, so a zero delay cannot
+     * evict racers before they have had any chance. */
+    p->next_start = now + (p->attempt_delay_ms > 10u ? p->attempt_delay_ms : 10u);
     return false;
 }
 
@@ -328,19 +365,25 @@ static int race_poll(hc_posix_t *p, uint32_t until)
     if (ready <= 0) {
         return ready;
     }
-    /* Backwards, so that removing a racer leaves the earlier indices valid. */
-    for (int i = n - 1; i >= 0; i--) {
-        if (pfd[i].revents == 0) {
-            continue;
-        }
-        int err = socket_error(pfd[i].fd);
-        if (err == 0) {
+    /* SO_ERROR is cleared by reading it: read each ready racer's once. */
+    int err[HC_POSIX_RACE];
+    for (int i = 0; i < n; i++) {
+        err[i] = pfd[i].revents != 0 ? socket_error(pfd[i].fd) : -1;
+    }
+    /* The first (most preferred) address that connected wins. */
+    for (int i = 0; i < n; i++) {
+        if (err[i] == 0) {
             race_won(p, race_remove(p, i));
             return 1;
         }
-        note_failure(p, err);
-        close(race_remove(p, i));
-        p->next_start = posix_now_ms(NULL);
+    }
+    /* The failed ones leave the race, backwards so earlier indices hold. */
+    for (int i = n - 1; i >= 0; i--) {
+        if (err[i] > 0) {
+            note_failure(p, err[i]);
+            close(race_remove(p, i));
+            p->next_start = posix_now_ms(NULL);
+        }
     }
     return 0;
 }

@@ -213,11 +213,11 @@ static const struct list_desc {
     const char *key;
     uint8_t shape;
 } lists[] = {
-    { "checks", HC_JSTREAM_ARRAY },
-    { "pings", HC_JSTREAM_ARRAY },
-    { "flips", HC_JSTREAM_ARRAY_OR_BARE },
-    { "channels", HC_JSTREAM_ARRAY },
-    { "badges", HC_JSTREAM_MEMBERS },
+    [K_CHECKS - K_CHECKS] = { "checks", HC_JSTREAM_ARRAY },
+    [K_PINGS - K_CHECKS] = { "pings", HC_JSTREAM_ARRAY },
+    [K_FLIPS - K_CHECKS] = { "flips", HC_JSTREAM_ARRAY_OR_BARE },
+    [K_CHANNELS - K_CHECKS] = { "channels", HC_JSTREAM_ARRAY },
+    [K_BADGES - K_CHECKS] = { "badges", HC_JSTREAM_MEMBERS },
 };
 
 /* GET [checks/<id>/]<key>/ of the list of this kind; begin() otherwise. */

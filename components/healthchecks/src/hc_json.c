@@ -14,20 +14,21 @@
  * counts its elements or member names, and a member name's size is 1, its
  * value being its child. */
 
-/* The innermost token still open (-1: none). When a token begins, that is
- * the container around it, since a string, number or literal has always
- * ended before the next token begins; when a token ends, it is that token. */
-static int innermost_open(const jsmntok_t *tok, int n)
-{
-    while (--n >= 0 && tok[n].end >= 0) {
-    }
-    return n;
-}
+/* Tokens being built: the count so far, and the container token open at
+ * each level (the scanner's event levels), so finding a token's container
+ * costs one lookup, not a walk back over its earlier siblings. */
+typedef struct {
+    jsmntok_t *tok;
+    unsigned n, max;
+    int open[HC_JSON_MAX_DEPTH];
+} builder_t;
 
-/* Token n begins with byte c at offset at: a value, or a member name. */
-static void token_begins(jsmntok_t *tok, int n, char c, int at, bool member_name)
+/* Token n begins with byte c at offset at, inside container up (-1: none):
+ * a value, or a member name. */
+static void token_begins(builder_t *b, int up, char c, int at, bool member_name)
 {
-    int up = innermost_open(tok, n);
+    jsmntok_t *tok = b->tok;
+    int n = (int)b->n;
     jsmntok_t *t = &tok[n];
     /* A member's value follows its name token directly, and hangs under it. */
     if (up >= 0 && !member_name && tok[up].type == JSMN_OBJECT)
@@ -44,36 +45,37 @@ static void token_begins(jsmntok_t *tok, int n, char c, int at, bool member_name
 #endif
 }
 
-/* The innermost open token ends at offset end (exclusive). */
-static void token_ends(jsmntok_t *tok, int n, int end)
+/* Builds tokens for one event of the checker at @p level; past max tokens
+ * only counts (max + 1 means one did not fit). */
+static void on_event(builder_t *b, hc_jscan_ev_t ev, uint8_t level, char c, size_t at)
 {
-    tok[innermost_open(tok, n)].end = end;
-}
-
-/* Builds tokens for one event of the checker; n counts the tokens so far.
- * @return the new count; max + 1 once a token did not fit. */
-static unsigned on_event(jsmntok_t *tok, unsigned n, unsigned max, hc_jscan_ev_t ev,
-                         char c, size_t at)
-{
-    if (n > max)
-        return n; /* no longer built: the result can only be an error */
+    bool container = c == '{' || c == '[' || c == '}' || c == ']';
+    if (b->n > b->max)
+        return; /* no longer built: the result can only be an error */
     if (ev == HC_JSCAN_BEGIN || ev == HC_JSCAN_KEY_BEGIN) {
-        if (n < max)
-            token_begins(tok, (int)n, c, (int)at, ev == HC_JSCAN_KEY_BEGIN);
-        return n + 1;
+        if (b->n < b->max) {
+            token_begins(b, level ? b->open[level - 1] : -1, c, (int)at,
+                         ev == HC_JSCAN_KEY_BEGIN);
+            if (container)
+                b->open[level] = (int)b->n;
+        }
+        b->n++;
+        return;
     }
-    /* A string ends before its closing quote, a number or literal before
-     * the byte after it, a container after its closer. */
-    if (ev == HC_JSCAN_END || ev == HC_JSCAN_KEY_END || ev == HC_JSCAN_END_BEFORE)
-        token_ends(tok, (int)n, (int)at + (ev == HC_JSCAN_END && c != '"'));
-    return n;
+    /* A container ends after its closer; a string before its closing
+     * quote, a number or literal before the byte after it: both are the
+     * latest token, since nothing begins inside them. */
+    if (ev == HC_JSCAN_END && container)
+        b->tok[b->open[level]].end = (int)at + 1;
+    else if (ev == HC_JSCAN_END || ev == HC_JSCAN_KEY_END || ev == HC_JSCAN_END_BEFORE)
+        b->tok[b->n - 1].end = (int)at;
 }
 
 hc_err_t hc_json_parse(hc_json_t *doc, const char *js, size_t len,
                        jsmntok_t *tok, unsigned max_tok)
 {
     hc_jscan_t scan;
-    unsigned n = 0;
+    builder_t b = { .tok = tok, .max = max_tok };
 
     if (!doc || !js || !tok || max_tok == 0 || max_tok > INT_MAX)
         return HC_ERR_ARG;
@@ -85,21 +87,21 @@ hc_err_t hc_json_parse(hc_json_t *doc, const char *js, size_t len,
         hc_jscan_ev_t ev = hc_jscan_step(&scan, js[i], &level);
         if (ev == HC_JSCAN_ERROR)
             return HC_ERR_JSON;
-        n = on_event(tok, n, max_tok, ev, js[i], i);
+        on_event(&b, ev, level, js[i], i);
         if (ev != HC_JSCAN_END_BEFORE) /* else the byte after a scalar goes again */
             i++;
     }
     /* The grammar decides first: a text both wrong and large is HC_ERR_JSON. */
     if (!hc_jscan_finish(&scan))
         return HC_ERR_JSON;
-    if (n > max_tok)
+    if (b.n > max_tok)
         return HC_ERR_JSON_TOO_LARGE;
     if (tok[0].end < 0)
         tok[0].end = (int)len; /* a top-level number or literal ends with the text */
     doc->js = js;
     doc->len = len;
     doc->tok = tok;
-    doc->n = (int)n;
+    doc->n = (int)b.n;
     return HC_OK;
 }
 

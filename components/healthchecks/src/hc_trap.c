@@ -28,7 +28,7 @@ static hc_err_t prepare(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cf
         t->ping.rid = t->rid;
     /* A bad target fails now, before the job runs, not after it. */
     hc_err_t err = hc_ping_validate(c, &t->ping);
-    t->start_result = err;
+    t->start_result = t->result = err; /* what hc_trap_poll() reports of a refused start */
     return err;
 }
 

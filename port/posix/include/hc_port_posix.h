@@ -8,11 +8,12 @@
  *   @c dns_timeout_ms (HC_IO_TIMEOUT). Without getaddrinfo_a the lookup
  *   is a plain blocking getaddrinfo, bounded only by the resolver's own
  *   timeouts.
- * - Every returned address is tried, in the resolver's order (IPv6 and
- *   IPv4), by non-blocking connects that race as RFC 8305 ("Happy
- *   Eyeballs") describes: each address gets @c attempt_delay_ms of head
- *   start, then the next one is tried as well (at once if one fails), and
- *   the first to connect wins; the others are closed. So an address that
+ * - Every returned address is tried, in the resolver's order with the
+ *   families alternating (IPv6, IPv4, IPv6, ...), by non-blocking connects
+ *   that race as RFC 8305 ("Happy Eyeballs") describes: each address gets
+ *   @c attempt_delay_ms of head start (at least 10 ms), then the next one
+ *   is tried as well (at once if one fails), and the first to connect
+ *   wins; the others are closed. So an address that
  *   silently drops packets (typically a broken IPv6 route) costs the
  *   delay, not the whole connect deadline. At most HC_POSIX_RACE connects
  *   are in flight; when the race is full the oldest gives way. The

@@ -37,7 +37,8 @@
  *  refused whole (HC_ERR_JSON_TOO_LARGE), never cut. A call on one check
  *  (create, update, pause, resume, delete) that gets that error was still
  *  carried out: hc_client_status() says 2xx, and only the server's echo of
- *  the check was dropped. With @c out NULL the echo is not read at all. */
+ *  the check was dropped. With @c out NULL the echo is read past (the
+ *  connection stays usable) but neither kept nor decoded. */
 typedef struct hc_api_mem {
     char *elem;           /**< element buffer (also holds create/update bodies) */
     size_t elem_size;

@@ -35,7 +35,11 @@
 #undef JSMN_HEADER
 #endif
 
-/** A tokenized element: the text and its tokens (token 0 is the root). */
+/** A tokenized element: the text and its tokens (token 0 is the root).
+ *  Fill it with hc_json_parse() only: the value functions below rely on
+ *  its grammar check (a number or literal token is known to be well-formed)
+ *  and would misread tokens from a laxer tokenizer, jsmn's non-strict mode
+ *  included. */
 typedef struct hc_json {
     const char *js;          /**< the text, not copied; must outlive this */
     size_t len;

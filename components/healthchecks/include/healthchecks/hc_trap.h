@@ -112,7 +112,8 @@ hc_err_t hc_trap_end_async(hc_trap_t *t, int exit_code);
 
 /** Advance the ping started by an *_async call; never blocks.
  *  @return HC_IN_PROGRESS, or that ping's result (repeated on later calls);
- *  HC_ERR_ARG for NULL or a trap never begun. */
+ *  the refusal of an *_async call that did not start; HC_ERR_ARG for
+ *  NULL or a zeroed trap that was never begun. */
 hc_err_t hc_trap_poll(hc_trap_t *t);
 
 /** Bytes of output dropped from the head so far (appended minus kept). */
