@@ -3,7 +3,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+
+#include "hc_fixture.h"
 
 void hc_bench_measure(void (*fn)(void *ctx), void *ctx)
 {
@@ -33,20 +34,8 @@ size_t hc_bench_count(int argc, char **argv, int index, size_t fallback)
 
 char *hc_bench_fixture(const char *name, size_t *len)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", HC_BENCH_FIXTURES, name);
-    FILE *f = fopen(path, "rb");
-    HC_BENCH_REQUIRE(f != NULL);
-    HC_BENCH_REQUIRE(fseek(f, 0, SEEK_END) == 0);
-    long size = ftell(f);
-    HC_BENCH_REQUIRE(size > 0);
-    rewind(f);
-    char *data = malloc((size_t)size + 1);
+    char *data = hc_fixture_load(name, len);
     HC_BENCH_REQUIRE(data != NULL);
-    HC_BENCH_REQUIRE(fread(data, 1, (size_t)size, f) == (size_t)size);
-    fclose(f);
-    data[size] = '\0';
-    *len = (size_t)size;
     return data;
 }
 

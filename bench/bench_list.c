@@ -12,7 +12,8 @@
 
 #include "bench.h"
 #include "healthchecks/hc_api.h"
-#include "hc_port_mock.h"
+#include "hc_fixture.h"
+#include "hc_mock_client.h"
 
 #define ELEMENTS 1000u
 #define KEY "hcw_0123456789abcdef0123456789ab"
@@ -74,14 +75,14 @@ static char *build_response(size_t *len)
 {
     size_t raw_len, elem_len = 0;
     char *raw = hc_bench_fixture("api_checks_list.http", &raw_len);
-    const char *body = strstr(raw, "\r\n\r\n");
+    const char *body = hc_fixture_body(raw);
     HC_BENCH_REQUIRE(body != NULL);
-    const char *elem = first_element(body + 4, &elem_len);
+    const char *elem = first_element(body, &elem_len);
     size_t cap = (size_t)(body - raw) + 64 + ELEMENTS * (elem_len + 2) + 32;
     char *r = malloc(cap);
     HC_BENCH_REQUIRE(r != NULL);
     size_t n = 0;
-    for (const char *line = raw; line < body;) {
+    for (const char *line = raw; line < body - 2;) {  /* the head's lines, not the blank one */
         const char *eol = strstr(line, "\r\n");
         if (strncmp(line, "Content-Length:", 15) != 0) {
             memcpy(r + n, line, (size_t)(eol + 2 - line));
@@ -116,29 +117,22 @@ int main(int argc, char **argv)
         script[i].response = (const uint8_t *)response;
         script[i].response_len = len;
     }
-    static hc_mock_t mock;
+    static hc_test_mock_client_t mc;
     static uint8_t work[1024];
     static char elem[2048];
     static jsmntok_t tok[80];
-    hc_mock_init(&mock, script, run.lists, NULL, 0);
-    hc_transport_t tp = hc_mock_transport(&mock);
-    hc_config_t cfg;
-    hc_config_defaults(&cfg);
-    cfg.api_url = "http://hc.test/api";
-    cfg.api_key = KEY;
-    cfg.transport = &tp;
-    cfg.work = work;
-    cfg.work_size = sizeof work;
-    static hc_client_t client;
-    HC_BENCH_REQUIRE(hc_client_init(&client, &cfg) == HC_OK);
+    const hc_test_mock_spec_t spec = { .script = script, .n_script = run.lists, .work = work,
+                                       .work_size = sizeof work, .api_url = "http://hc.test/api",
+                                       .api_key = KEY };
+    HC_BENCH_REQUIRE(hc_test_mock_client(&mc, &spec) == HC_OK);
     hc_api_mem_t mem = { elem, sizeof elem, tok, 80 };
-    HC_BENCH_REQUIRE(hc_api_init(&run.api, &client, &mem) == HC_OK);
+    HC_BENCH_REQUIRE(hc_api_init(&run.api, &mc.client, &mem) == HC_OK);
 
     hc_bench_measure(list_checks, &run);
 
     HC_BENCH_REQUIRE(run.complete == run.lists);
     HC_BENCH_REQUIRE(run.elements == run.lists * ELEMENTS);
-    HC_BENCH_REQUIRE(mock.n_connects == run.lists && mock.resp_pos == len);
+    HC_BENCH_REQUIRE(mc.mock.n_connects == run.lists && mc.mock.resp_pos == len);
     HC_BENCH_REQUIRE(strcmp(run.slot.name, "Backups") == 0 && run.slot.truncated == 0);
     HC_BENCH_REQUIRE(strcmp(run.slot.tags, "prod db") == 0 && run.slot.last_ping > 0);
     hc_bench_report("hc_api_list_checks", run.elements, "elements");

@@ -12,13 +12,13 @@
 
 #include "bench.h"
 #include "healthchecks/hc_ping.h"
-#include "hc_port_mock.h"
+#include "hc_mock_client.h"
 
 #define UUID "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
 #define POLLS_PER_PING 10000u  /* a bound on the non-blocking loop */
 
 typedef struct run {
-    hc_client_t client;
+    hc_test_mock_client_t mc;
     size_t pings;
     bool poll;
     size_t delivered;  /* pings that ended HC_OK, delivered, 200 "OK" */
@@ -48,8 +48,8 @@ static void send_pings(void *ctx)
     const hc_ping_t ping = { .signal = HC_SIGNAL_SUCCESS, .uuid = UUID };
     for (size_t i = 0; i < run->pings; i++) {
         hc_ping_result_t result;
-        hc_err_t err = run->poll ? ping_nonblocking(&run->client, &ping, &result)
-                                 : hc_ping_send(&run->client, &ping, &result);
+        hc_err_t err = run->poll ? ping_nonblocking(&run->mc.client, &ping, &result)
+                                 : hc_ping_send(&run->mc.client, &ping, &result);
         run->delivered += good(err, &result);
     }
 }
@@ -72,25 +72,18 @@ int main(int argc, char **argv)
         script[i].response_len = len;
         script[i].max_read = bytewise ? 1 : 0;
     }
-    static hc_mock_t mock;
     static uint8_t work[512];
-    hc_mock_init(&mock, script, run.pings, NULL, 0);
-    hc_transport_t tp = hc_mock_transport(&mock);
-    hc_config_t cfg;
-    hc_config_defaults(&cfg);
-    cfg.ping_url = "http://hc.test/ping";
-    cfg.transport = &tp;
-    cfg.work = work;
-    cfg.work_size = sizeof work;
-    HC_BENCH_REQUIRE(hc_client_init(&run.client, &cfg) == HC_OK);
+    const hc_test_mock_spec_t spec = { .script = script, .n_script = run.pings, .work = work,
+                                       .work_size = sizeof work, .ping_url = "http://hc.test/ping" };
+    HC_BENCH_REQUIRE(hc_test_mock_client(&run.mc, &spec) == HC_OK);
 
     hc_bench_measure(send_pings, &run);
 
     HC_BENCH_REQUIRE(run.delivered == run.pings);
-    HC_BENCH_REQUIRE(mock.n_connects == run.pings && mock.next == run.pings);
-    HC_BENCH_REQUIRE(mock.resp_pos == len);  /* the last response read whole */
-    HC_BENCH_REQUIRE(strcmp(mock.last_host, "hc.test") == 0);
-    HC_BENCH_REQUIRE(run.client.has_ping_body_limit && run.client.ping_body_limit == 10000);
+    HC_BENCH_REQUIRE(run.mc.mock.n_connects == run.pings && run.mc.mock.next == run.pings);
+    HC_BENCH_REQUIRE(run.mc.mock.resp_pos == len);  /* the last response read whole */
+    HC_BENCH_REQUIRE(strcmp(run.mc.mock.last_host, "hc.test") == 0);
+    HC_BENCH_REQUIRE(run.mc.client.has_ping_body_limit && run.mc.client.ping_body_limit == 10000);
     hc_bench_report(mode, run.pings, "pings");
     free(script);
     free(response);

@@ -7,7 +7,7 @@
 
 #include "bench.h"
 #include "healthchecks/hc_trap.h"
-#include "hc_port_mock.h"
+#include "hc_mock_client.h"
 
 #define UUID "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
 #define RING_SIZE 4096u
@@ -32,25 +32,18 @@ int main(int argc, char **argv)
 {
     static run_t run;
     run.lines = hc_bench_count(argc, argv, 1, 100000);
-    static hc_mock_t mock;
+    static hc_test_mock_client_t mc;
     static uint8_t work[512], ring[RING_SIZE];
-    hc_mock_init(&mock, NULL, 0, NULL, 0);
-    hc_transport_t tp = hc_mock_transport(&mock);
-    hc_config_t cfg;
-    hc_config_defaults(&cfg);
-    cfg.ping_url = "http://hc.test/ping";
-    cfg.transport = &tp;
-    cfg.work = work;
-    cfg.work_size = sizeof work;
-    static hc_client_t client;
-    HC_BENCH_REQUIRE(hc_client_init(&client, &cfg) == HC_OK);
+    const hc_test_mock_spec_t spec = { .work = work, .work_size = sizeof work,
+                                       .ping_url = "http://hc.test/ping" };
+    HC_BENCH_REQUIRE(hc_test_mock_client(&mc, &spec) == HC_OK);
     hc_trap_config_t tcfg;
     hc_trap_config_defaults(&tcfg);
     tcfg.uuid = UUID;
     tcfg.start_ping = false;  /* only the logging is measured */
     tcfg.ring = ring;
     tcfg.ring_size = sizeof ring;
-    HC_BENCH_REQUIRE(hc_trap_begin(&run.trap, &client, &tcfg) == HC_OK);
+    HC_BENCH_REQUIRE(hc_trap_begin(&run.trap, &mc.client, &tcfg) == HC_OK);
 
     hc_bench_measure(log_lines, &run);
 
@@ -62,7 +55,7 @@ int main(int argc, char **argv)
         size_t at = (run.trap.head + RING_SIZE - back) % RING_SIZE;
         HC_BENCH_REQUIRE(ring[at] == (uint8_t)line[LINE_LEN - 1 - (back - 1) % LINE_LEN]);
     }
-    HC_BENCH_REQUIRE(mock.next == 0);  /* nothing was sent */
+    HC_BENCH_REQUIRE(mc.mock.next == 0);  /* nothing was sent */
     hc_bench_report("hc_trap_log", (size_t)total, "bytes");
     return 0;
 }

@@ -2,8 +2,10 @@
  * the targets with this main, and CTest replays the seed corpus and the
  * saved regressions through them. Each argument is a file or a directory
  * (its regular files, in name order; hidden files and *.md are skipped).
- * A property violation aborts; exit status 1 means an argument could not
- * be read or no input was found at all. */
+ * A missing path is an error, but for a regressions/<target> folder, which
+ * Git keeps only once something was found. A property violation aborts;
+ * exit status 1 means an argument could not be read, a folder holds more
+ * than MAX_FILES inputs, or no input was found at all. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <stdio.h>
@@ -51,6 +53,30 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The names of the inputs in the open folder @p d (named @p dir), sorted,
+ * into @p names (MAX_FILES entries); their number, or -1 when there are
+ * more than MAX_FILES. */
+static int list_inputs(DIR *d, const char *dir, char **names)
+{
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (skipped(e->d_name))
+            continue;
+        if (n == MAX_FILES) {
+            fprintf(stderr, "%s: more than %d inputs (raise MAX_FILES)\n", dir, MAX_FILES);
+            for (size_t i = 0; i < n; i++)
+                free(names[i]);
+            return -1;
+        }
+        names[n] = strdup(e->d_name);
+        FUZZ_CHECK(names[n] != NULL);
+        n++;
+    }
+    qsort(names, n, sizeof *names, by_name);
+    return (int)n;
+}
+
 /* Number of inputs run, or -1. */
 static int run_dir(const char *dir)
 {
@@ -61,15 +87,10 @@ static int run_dir(const char *dir)
     }
     char **names = calloc(MAX_FILES, sizeof *names);
     FUZZ_CHECK(names != NULL);
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL && n < MAX_FILES)
-        if (!skipped(e->d_name))
-            names[n++] = strdup(e->d_name);
+    int n = list_inputs(d, dir, names);
     closedir(d);
-    qsort(names, n, sizeof *names, by_name);
-    int count = 0;
-    for (size_t i = 0; i < n; i++) {
+    int count = n < 0 ? -1 : 0;
+    for (int i = 0; i < n; i++) {
         size_t len = strlen(dir) + strlen(names[i]) + 2;
         char *path = malloc(len);
         FUZZ_CHECK(path != NULL);
@@ -89,17 +110,28 @@ static int run_dir(const char *dir)
     return count;
 }
 
+/* A regressions/<target> folder: Git keeps none until something was found,
+ * so a missing one is an empty corpus. Any other missing path is a
+ * mistake (a typo would otherwise replay nothing and pass). */
+static int optional_path(const char *path)
+{
+    const char *parent = strstr(path, "/regressions/");
+    return parent && !strchr(parent + strlen("/regressions/"), '/');
+}
+
 int main(int argc, char **argv)
 {
     int total = 0;
     for (int i = 1; i < argc; i++) {
         struct stat st;
         int r;
-        /* A missing path is an empty corpus: Git keeps no empty folder,
-         * and regressions/<target>/ exists only once something was found. */
-        if (stat(argv[i], &st) != 0)
+        if (stat(argv[i], &st) != 0) {
+            if (!optional_path(argv[i])) {
+                perror(argv[i]);
+                return 1;
+            }
             r = 0;
-        else if (S_ISDIR(st.st_mode))
+        } else if (S_ISDIR(st.st_mode))
             r = run_dir(argv[i]);
         else
             r = run_file(argv[i]);

@@ -16,7 +16,6 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$root/build/fuzz}
 seconds=${HC_FUZZ_SECONDS:-20}
 jobs=${HC_FUZZ_JOBS:-$(nproc)}
-targets=(fuzz_http_response fuzz_url fuzz_json_list fuzz_client)
 
 if [ -z "${HC_FUZZ_NO_BUILD:-}" ]; then
     CC=clang cmake -S "$root" -B "$out" -DHC_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -24,6 +23,14 @@ if [ -z "${HC_FUZZ_NO_BUILD:-}" ]; then
         echo "libFuzzer does not link with clang here (Debian: libclang-rt-14-dev)" >&2
         exit 1
     fi
+fi
+# The targets and their seed folders, one line each, as test/fuzz/CMakeLists.txt
+# (HC_FUZZ_TARGETS) wrote them at configure time.
+seeds_txt=$out/test/fuzz/seeds.txt
+[ -f "$seeds_txt" ] || { echo "$seeds_txt not found: configure $out first" >&2; exit 1; }
+mapfile -t targets < <(awk '{ print $1 }' "$seeds_txt")
+[ "${#targets[@]}" -gt 0 ] || { echo "$seeds_txt lists no target" >&2; exit 1; }
+if [ -z "${HC_FUZZ_NO_BUILD:-}" ]; then
     cmake --build "$out" -j"$(nproc)" --target "${targets[@]}"
 fi
 
@@ -44,7 +51,7 @@ run_one() {  # target
     local t=$1 dir=$work/$1
     mkdir -p "$dir/corpus" "$dir/artifacts"
     local seeds
-    seeds=$(awk -v t="$t" '$1 == t { $1 = ""; print }' "$out/test/fuzz/seeds.txt")
+    seeds=$(awk -v t="$t" '$1 == t { $1 = ""; print }' "$seeds_txt")
     for s in $seeds; do
         [ -d "$s" ] || continue
         find "$s" -maxdepth 1 -type f ! -name '.*' ! -name '*.md' -exec cp {} "$dir/corpus/" \;
@@ -60,8 +67,11 @@ pids=()
 for t in "${targets[@]}"; do
     run_one "$t" &
     pids+=($!)
-    # Hold the number of fuzzers running at once to $jobs.
-    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 0.2; done
+    # Hold the number of fuzzers running at once to $jobs. wait -n only
+    # waits here: each one's status is read below, by its pid.
+    if [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; then
+        wait -n || true
+    fi
 done
 
 failed=0

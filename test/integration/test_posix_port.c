@@ -21,111 +21,39 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hc_port_posix.h"
+#include "hc_test_sockets.h"
 
 #define FAR_MS 5000u
 
-typedef struct {
-    hc_posix_t p;
-    hc_transport_t t;
-    int listener;
-    int peer;
-    uint16_t port;
-} fixture_t;
-
-static uint32_t now(fixture_t *f)
-{
-    return f->t.now_ms(f->t.ctx);
-}
-
-/* A listening socket on the loopback address of @p family, or -1 when the
- * host has none (no IPv6). */
-static int listen_loopback(int family, int backlog, uint16_t *port)
-{
-    struct sockaddr_storage ss;
-    socklen_t len;
-    memset(&ss, 0, sizeof ss);
-    if (family == AF_INET6) {
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-        a->sin6_family = AF_INET6;
-        a->sin6_addr = in6addr_loopback;
-        len = sizeof *a;
-    } else {
-        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-        a->sin_family = AF_INET;
-        a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        len = sizeof *a;
-    }
-    int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return -1;
-    }
-    if (bind(fd, (struct sockaddr *)&ss, len) != 0 || (backlog >= 0 && listen(fd, backlog) != 0)) {
-        close(fd);
-        return -1;
-    }
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&ss, &len), 0);
-    *port = ntohs(family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                     : ((struct sockaddr_in *)&ss)->sin_port);
-    return fd;
-}
-
-static int accept_peer(int listener)
-{
-    struct pollfd pfd = {.fd = listener, .events = POLLIN};
-    assert_int_equal(poll(&pfd, 1, 5000), 1);
-    int fd = accept(listener, NULL, NULL);
-    assert_true(fd >= 0);
-    return fd;
-}
-
-static void setup_port(fixture_t *f)
-{
-    memset(f, 0, sizeof *f);
-    hc_posix_init(&f->p);
-    f->t = hc_posix_transport(&f->p);
-    f->listener = -1;
-    f->peer = -1;
-}
-
 static int setup_v4(void **state)
 {
-    static fixture_t f;
-    setup_port(&f);
-    f.listener = listen_loopback(AF_INET, 16, &f.port);
-    assert_true(f.listener >= 0);
+    static hc_test_posix_t f;
+    hc_test_posix_setup(&f, 16);
     *state = &f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture_t *f = *state;
-    f->t.close(f->t.ctx);
-    if (f->peer >= 0) {
-        close(f->peer);
-    }
-    if (f->listener >= 0) {
-        close(f->listener);
-    }
+    hc_test_posix_close(*state);
     return 0;
 }
 
 /* Connected to the fixture's listener on 127.0.0.1, with the peer accepted. */
-static void connect_v4(fixture_t *f)
+static void connect_v4(hc_test_posix_t *f)
 {
-    assert_int_equal(f->t.connect(f->t.ctx, "127.0.0.1", f->port, now(f) + FAR_MS), 0);
-    f->peer = accept_peer(f->listener);
+    assert_int_equal(f->t.connect(f->t.ctx, "127.0.0.1", f->port, hc_test_now(f) + FAR_MS), 0);
+    f->peer = hc_test_accept(f->listener);
 }
 
-static void peer_send(fixture_t *f, const char *s)
+static void peer_send(hc_test_posix_t *f, const char *s)
 {
     assert_int_equal(send(f->peer, s, strlen(s), MSG_NOSIGNAL), (ssize_t)strlen(s));
 }
 
 static void test_connect_ipv4_blocking(void **state)
 {
-    fixture_t *f = *state;
+    hc_test_posix_t *f = *state;
     connect_v4(f);
     assert_true(f->p.fd >= 0);
     int nodelay = 0;
@@ -134,26 +62,26 @@ static void test_connect_ipv4_blocking(void **state)
     assert_true(nodelay != 0);
     assert_true(fcntl(f->p.fd, F_GETFD) & FD_CLOEXEC);
     /* already connected: connect again reports success */
-    assert_int_equal(f->t.connect(f->t.ctx, "127.0.0.1", f->port, now(f)), 0);
+    assert_int_equal(f->t.connect(f->t.ctx, "127.0.0.1", f->port, hc_test_now(f)), 0);
     char in[8] = {0};
-    assert_int_equal(f->t.send(f->t.ctx, (const uint8_t *)"ping", 4, now(f) + FAR_MS), 4);
+    assert_int_equal(f->t.send(f->t.ctx, (const uint8_t *)"ping", 4, hc_test_now(f) + FAR_MS), 4);
     assert_int_equal(recv(f->peer, in, sizeof in, 0), 4);
     assert_memory_equal(in, "ping", 4);
 }
 
 static void test_connect_ipv6(void **state)
 {
-    fixture_t *f = *state;
+    hc_test_posix_t *f = *state;
     uint16_t port;
-    int l6 = listen_loopback(AF_INET6, 16, &port);
+    int l6 = hc_test_listen_loopback(AF_INET6, 16, &port);
     if (l6 < 0) {
         skip(); /* no IPv6 loopback on this host */
     }
-    int r = f->t.connect(f->t.ctx, "::1", port, now(f) + FAR_MS);
-    int peer = r == 0 ? accept_peer(l6) : -1;
+    int r = f->t.connect(f->t.ctx, "::1", port, hc_test_now(f) + FAR_MS);
+    int peer = r == 0 ? hc_test_accept(l6) : -1;
     close(l6);
     assert_int_equal(r, 0);
-    assert_int_equal(f->t.send(f->t.ctx, (const uint8_t *)"v6", 2, now(f) + FAR_MS), 2);
+    assert_int_equal(f->t.send(f->t.ctx, (const uint8_t *)"v6", 2, hc_test_now(f) + FAR_MS), 2);
     char in[4];
     assert_int_equal(recv(peer, in, sizeof in, 0), 2);
     close(peer);
@@ -163,70 +91,70 @@ static void test_connect_ipv6(void **state)
  * the queue has room and the SYN is retried (about a second). */
 static void test_connect_nonblocking_pending(void **state)
 {
-    fixture_t *f = *state;
+    hc_test_posix_t *f = *state;
     uint16_t port;
-    int l = listen_loopback(AF_INET, 0, &port);
+    int l = hc_test_listen_loopback(AF_INET, 0, &port);
     assert_true(l >= 0);
     int squatter = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     assert_int_equal(connect(squatter, (struct sockaddr *)&a, sizeof a), 0);
 
-    assert_int_equal(f->t.connect(f->t.ctx, "127.0.0.1", port, now(f)), HC_IO_WOULD_BLOCK);
+    assert_int_equal(f->t.connect(f->t.ctx, "127.0.0.1", port, hc_test_now(f)), HC_IO_WOULD_BLOCK);
     assert_int_equal(f->p.n_racing, 1); /* the connect is in flight */
-    uint32_t until = now(f) + 100;
+    uint32_t until = hc_test_now(f) + 100;
     assert_int_equal(f->t.connect(f->t.ctx, "127.0.0.1", port, until), HC_IO_WOULD_BLOCK);
-    assert_true(hc_time_reached(now(f), until));
+    assert_true(hc_time_reached(hc_test_now(f), until));
 
-    close(accept_peer(l));
+    close(hc_test_accept(l));
     int r = HC_IO_WOULD_BLOCK;
     for (int i = 0; i < 1000 && r == HC_IO_WOULD_BLOCK; i++) {
-        r = f->t.connect(f->t.ctx, "127.0.0.1", port, now(f));
+        r = f->t.connect(f->t.ctx, "127.0.0.1", port, hc_test_now(f));
         if (r == HC_IO_WOULD_BLOCK) {
             f->t.sleep_ms(f->t.ctx, 10);
         }
     }
     assert_int_equal(r, 0);
-    close(accept_peer(l));
+    close(hc_test_accept(l));
     close(squatter);
     close(l);
 }
 
 static void test_connect_localhost(void **state)
 {
-    fixture_t *f = *state;
+    hc_test_posix_t *f = *state;
     int r = HC_IO_WOULD_BLOCK;
     int polls = 0;
     while (r == HC_IO_WOULD_BLOCK && polls < 1000) {
-        r = f->t.connect(f->t.ctx, "localhost", f->port, now(f));
+        r = f->t.connect(f->t.ctx, "localhost", f->port, hc_test_now(f));
         if (r == HC_IO_WOULD_BLOCK) {
             polls++;
             f->t.sleep_ms(f->t.ctx, 5);
         }
     }
     assert_int_equal(r, 0);
-    close(accept_peer(f->listener));
+    close(hc_test_accept(f->listener));
     f->t.close(f->t.ctx);
     assert_null(f->p.lookup);
 
-    assert_int_equal(f->t.connect(f->t.ctx, "localhost", f->port, now(f) + FAR_MS), 0);
-    f->peer = accept_peer(f->listener);
+    assert_int_equal(f->t.connect(f->t.ctx, "localhost", f->port, hc_test_now(f) + FAR_MS), 0);
+    f->peer = hc_test_accept(f->listener);
 }
 
 static void test_refused(void **state)
 {
-    fixture_t *f = *state;
+    hc_test_posix_t *f = *state;
     uint16_t port;
     /* bound but not listening: the port is ours and refuses */
-    int closed = listen_loopback(AF_INET, -1, &port);
+    int closed = hc_test_listen_loopback(AF_INET, -1, &port);
     assert_true(closed >= 0);
-    assert_int_equal(f->t.connect(f->t.ctx, "127.0.0.1", port, now(f) + FAR_MS), HC_IO_REFUSED);
+    assert_int_equal(f->t.connect(f->t.ctx, "127.0.0.1", port, hc_test_now(f) + FAR_MS), HC_IO_REFUSED);
     assert_int_equal(f->p.last_errno, ECONNREFUSED);
     assert_int_equal(f->p.fd, -1);
 
     int r = HC_IO_WOULD_BLOCK;
     for (int i = 0; i < 1000 && r == HC_IO_WOULD_BLOCK; i++) {
-        r = f->t.connect(f->t.ctx, "localhost", port, now(f));
+        r = f->t.connect(f->t.ctx, "localhost", port, hc_test_now(f));
         if (r == HC_IO_WOULD_BLOCK) {
             f->t.sleep_ms(f->t.ctx, 5);
         }
@@ -237,20 +165,20 @@ static void test_refused(void **state)
 
 static void test_bad_host(void **state)
 {
-    fixture_t *f = *state;
-    assert_int_equal(f->t.connect(f->t.ctx, "", f->port, now(f) + FAR_MS), HC_IO_DNS);
+    hc_test_posix_t *f = *state;
+    assert_int_equal(f->t.connect(f->t.ctx, "", f->port, hc_test_now(f) + FAR_MS), HC_IO_DNS);
     assert_int_equal(f->p.dns_error, EAI_NONAME);
-    assert_int_equal(f->t.connect(f->t.ctx, NULL, f->port, now(f) + FAR_MS), HC_IO_DNS);
+    assert_int_equal(f->t.connect(f->t.ctx, NULL, f->port, hc_test_now(f) + FAR_MS), HC_IO_DNS);
     assert_int_equal(f->p.fd, -1);
 }
 
 static void test_dns_timeout_and_abandon(void **state)
 {
-    fixture_t *f = *state;
+    hc_test_posix_t *f = *state;
     int timeouts = 0;
     f->p.dns_timeout_ms = 0;
     for (int i = 0; i < 10; i++) {
-        int r = f->t.connect(f->t.ctx, "localhost", f->port, now(f) + FAR_MS);
+        int r = f->t.connect(f->t.ctx, "localhost", f->port, hc_test_now(f) + FAR_MS);
         assert_true(r == HC_IO_TIMEOUT || r == 0);
         timeouts += r == HC_IO_TIMEOUT;
         if (r == HC_IO_TIMEOUT) {
@@ -265,7 +193,7 @@ static void test_dns_timeout_and_abandon(void **state)
      * (run under ASan or valgrind to see it) */
     f->p.dns_timeout_ms = 5000;
     for (int i = 0; i < 20; i++) {
-        int r = f->t.connect(f->t.ctx, "localhost", f->port, now(f));
+        int r = f->t.connect(f->t.ctx, "localhost", f->port, hc_test_now(f));
         assert_true(r == HC_IO_WOULD_BLOCK || r == 0);
         f->t.close(f->t.ctx);
         assert_null(f->p.lookup);
@@ -273,32 +201,32 @@ static void test_dns_timeout_and_abandon(void **state)
     }
     f->t.sleep_ms(f->t.ctx, 300);
     /* and the port still works afterwards */
-    assert_int_equal(f->t.connect(f->t.ctx, "localhost", f->port, now(f) + FAR_MS), 0);
+    assert_int_equal(f->t.connect(f->t.ctx, "localhost", f->port, hc_test_now(f) + FAR_MS), 0);
 }
 
 static void test_recv_short_and_would_block(void **state)
 {
-    fixture_t *f = *state;
+    hc_test_posix_t *f = *state;
     uint8_t in[16];
     connect_v4(f);
-    assert_int_equal(f->t.recv(f->t.ctx, in, sizeof in, now(f)), HC_IO_WOULD_BLOCK);
+    assert_int_equal(f->t.recv(f->t.ctx, in, sizeof in, hc_test_now(f)), HC_IO_WOULD_BLOCK);
     peer_send(f, "0123456789");
-    assert_int_equal(f->t.recv(f->t.ctx, in, 4, now(f) + FAR_MS), 4);
+    assert_int_equal(f->t.recv(f->t.ctx, in, 4, hc_test_now(f) + FAR_MS), 4);
     assert_memory_equal(in, "0123", 4);
     size_t got = 0;
     while (got < 6) {
-        int32_t r = f->t.recv(f->t.ctx, in + got, sizeof in - got, now(f) + FAR_MS);
+        int32_t r = f->t.recv(f->t.ctx, in + got, sizeof in - got, hc_test_now(f) + FAR_MS);
         assert_true(r > 0);
         got += (size_t)r;
     }
     assert_int_equal(got, 6);
     assert_memory_equal(in, "456789", 6);
-    assert_int_equal(f->t.recv(f->t.ctx, in, 0, now(f)), 0);
+    assert_int_equal(f->t.recv(f->t.ctx, in, 0, hc_test_now(f)), 0);
 }
 
 static void test_send_short_and_would_block(void **state)
 {
-    fixture_t *f = *state;
+    hc_test_posix_t *f = *state;
     static uint8_t big[1 << 20];
     connect_v4(f);
     int small = 4096;
@@ -309,7 +237,7 @@ static void test_send_short_and_would_block(void **state)
     size_t sent = 0;
     bool short_write = false;
     for (int i = 0; i < 10000; i++) {
-        r = f->t.send(f->t.ctx, big, sizeof big, now(f));
+        r = f->t.send(f->t.ctx, big, sizeof big, hc_test_now(f));
         if (r < 0) {
             break;
         }
@@ -320,9 +248,9 @@ static void test_send_short_and_would_block(void **state)
     assert_true(short_write);
     assert_true(sent > 0);
 
-    uint32_t until = now(f) + 100;
+    uint32_t until = hc_test_now(f) + 100;
     assert_int_equal(f->t.send(f->t.ctx, big, sizeof big, until), HC_IO_WOULD_BLOCK);
-    assert_true(hc_time_reached(now(f), until));
+    assert_true(hc_time_reached(hc_test_now(f), until));
 
     /* once the peer reads, sending goes on */
     static uint8_t sink[1 << 16];
@@ -334,46 +262,46 @@ static void test_send_short_and_would_block(void **state)
         drained += (size_t)n;
     }
     assert_int_equal(drained, sent);
-    assert_true(f->t.send(f->t.ctx, big, 100, now(f) + FAR_MS) > 0);
+    assert_true(f->t.send(f->t.ctx, big, 100, hc_test_now(f) + FAR_MS) > 0);
 }
 
 static void test_peer_close(void **state)
 {
-    fixture_t *f = *state;
+    hc_test_posix_t *f = *state;
     uint8_t in[16];
     connect_v4(f);
     peer_send(f, "bye");
     shutdown(f->peer, SHUT_WR);
-    assert_int_equal(f->t.recv(f->t.ctx, in, sizeof in, now(f) + FAR_MS), 3);
-    assert_int_equal(f->t.recv(f->t.ctx, in, sizeof in, now(f) + FAR_MS), HC_IO_CLOSED);
-    assert_int_equal(f->t.recv(f->t.ctx, in, sizeof in, now(f)), HC_IO_CLOSED);
+    assert_int_equal(f->t.recv(f->t.ctx, in, sizeof in, hc_test_now(f) + FAR_MS), 3);
+    assert_int_equal(f->t.recv(f->t.ctx, in, sizeof in, hc_test_now(f) + FAR_MS), HC_IO_CLOSED);
+    assert_int_equal(f->t.recv(f->t.ctx, in, sizeof in, hc_test_now(f)), HC_IO_CLOSED);
 }
 
 /* Documented: a reset is an error (it may have cut data short), not an
  * orderly close; ECONNRESET is kept. */
 static void test_peer_reset(void **state)
 {
-    fixture_t *f = *state;
+    hc_test_posix_t *f = *state;
     uint8_t in[16];
     connect_v4(f);
     struct linger lg = {.l_onoff = 1, .l_linger = 0};
     assert_int_equal(setsockopt(f->peer, SOL_SOCKET, SO_LINGER, &lg, sizeof lg), 0);
     close(f->peer);
     f->peer = -1;
-    assert_int_equal(f->t.recv(f->t.ctx, in, sizeof in, now(f) + FAR_MS), HC_IO_ERROR);
+    assert_int_equal(f->t.recv(f->t.ctx, in, sizeof in, hc_test_now(f) + FAR_MS), HC_IO_ERROR);
     assert_int_equal(f->p.last_errno, ECONNRESET);
 }
 
 static void test_send_to_closed_peer_no_sigpipe(void **state)
 {
-    fixture_t *f = *state;
+    hc_test_posix_t *f = *state;
     signal(SIGPIPE, SIG_DFL); /* a SIGPIPE would kill the test */
     connect_v4(f);
     close(f->peer);
     f->peer = -1;
     int32_t r = 0;
     for (int i = 0; i < 100 && r >= 0; i++) {
-        r = f->t.send(f->t.ctx, (const uint8_t *)"x", 1, now(f) + FAR_MS);
+        r = f->t.send(f->t.ctx, (const uint8_t *)"x", 1, hc_test_now(f) + FAR_MS);
         if (r >= 0) {
             f->t.sleep_ms(f->t.ctx, 10); /* let the peer's reset arrive */
         }
@@ -385,48 +313,48 @@ static void test_send_to_closed_peer_no_sigpipe(void **state)
 
 static void test_recv_wait_bounded_by_wait_until(void **state)
 {
-    fixture_t *f = *state;
+    hc_test_posix_t *f = *state;
     uint8_t in[16];
     connect_v4(f); /* the peer never says anything */
-    uint32_t until = now(f) + 200;
+    uint32_t until = hc_test_now(f) + 200;
     assert_int_equal(f->t.recv(f->t.ctx, in, sizeof in, until), HC_IO_WOULD_BLOCK);
-    assert_true(hc_time_reached(now(f), until));
+    assert_true(hc_time_reached(hc_test_now(f), until));
     /* a deadline already passed: one look, no wait */
-    assert_int_equal(f->t.recv(f->t.ctx, in, sizeof in, now(f) - 1000), HC_IO_WOULD_BLOCK);
+    assert_int_equal(f->t.recv(f->t.ctx, in, sizeof in, hc_test_now(f) - 1000), HC_IO_WOULD_BLOCK);
 }
 
 static void test_calls_without_connection(void **state)
 {
-    fixture_t *f = *state;
+    hc_test_posix_t *f = *state;
     uint8_t b[4] = {0};
     f->t.close(f->t.ctx);
     f->t.close(f->t.ctx);
-    assert_int_equal(f->t.send(f->t.ctx, b, sizeof b, now(f)), HC_IO_ERROR);
-    assert_int_equal(f->t.recv(f->t.ctx, b, sizeof b, now(f)), HC_IO_ERROR);
+    assert_int_equal(f->t.send(f->t.ctx, b, sizeof b, hc_test_now(f)), HC_IO_ERROR);
+    assert_int_equal(f->t.recv(f->t.ctx, b, sizeof b, hc_test_now(f)), HC_IO_ERROR);
     connect_v4(f);
     f->t.close(f->t.ctx);
     assert_int_equal(f->p.fd, -1);
-    assert_int_equal(f->t.send(f->t.ctx, b, sizeof b, now(f)), HC_IO_ERROR);
+    assert_int_equal(f->t.send(f->t.ctx, b, sizeof b, hc_test_now(f)), HC_IO_ERROR);
     f->t.close(f->t.ctx);
 }
 
 static void test_clock_and_sleep(void **state)
 {
-    fixture_t *f = *state;
-    uint32_t prev = now(f);
+    hc_test_posix_t *f = *state;
+    uint32_t prev = hc_test_now(f);
     for (int i = 0; i < 10000; i++) {
-        uint32_t t = now(f);
+        uint32_t t = hc_test_now(f);
         assert_true(hc_time_reached(t, prev));
         prev = t;
     }
-    uint32_t before = now(f);
+    uint32_t before = hc_test_now(f);
     f->t.sleep_ms(f->t.ctx, 50);
-    assert_true(hc_time_reached(now(f), before + 50));
+    assert_true(hc_time_reached(hc_test_now(f), before + 50));
 }
 
 static void test_random_fills(void **state)
 {
-    fixture_t *f = *state;
+    hc_test_posix_t *f = *state;
     static uint8_t a[100000], b[64];
     assert_int_equal(f->t.random(f->t.ctx, a, sizeof a), 0);
     assert_int_equal(f->t.random(f->t.ctx, b, sizeof b), 0);

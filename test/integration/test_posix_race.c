@@ -14,11 +14,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hc_port_posix.h"
+#include "hc_test_sockets.h"
 
 #define FAR_MS 5000u
 #define DELAY_MS 100u
@@ -46,54 +43,26 @@ static const char hosts[] =
     "2001:db8::6 crowd.test\n"
     "127.0.0.1 crowd.test\n";
 
-typedef struct {
-    hc_posix_t p;
-    hc_transport_t t;
-    int listener;
-    uint16_t port;
-} fixture_t;
-
-static uint32_t now(fixture_t *f)
-{
-    return f->t.now_ms(f->t.ctx);
-}
-
 static int setup(void **state)
 {
-    static fixture_t f;
-    memset(&f, 0, sizeof f);
-    hc_posix_init(&f.p);
+    static hc_test_posix_t f;
+    hc_test_posix_setup(&f, 8);
     f.p.attempt_delay_ms = DELAY_MS;
-    f.t = hc_posix_transport(&f.p);
-
-    struct sockaddr_in a = {.sin_family = AF_INET};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    f.listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    assert_int_equal(bind(f.listener, (struct sockaddr *)&a, len), 0);
-    assert_int_equal(listen(f.listener, 8), 0);
-    assert_int_equal(getsockname(f.listener, (struct sockaddr *)&a, &len), 0);
-    f.port = ntohs(a.sin_port);
     *state = &f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture_t *f = *state;
-    f->t.close(f->t.ctx);
-    close(f->listener);
+    hc_test_posix_close(*state);
     return 0;
 }
 
 /* The connection really reached our listener. */
-static void assert_accepted(fixture_t *f)
+static void assert_accepted(hc_test_posix_t *f)
 {
-    struct pollfd pfd = {.fd = f->listener, .events = POLLIN};
-    assert_int_equal(poll(&pfd, 1, 5000), 1);
-    int peer = accept(f->listener, NULL, NULL);
-    assert_true(peer >= 0);
-    assert_int_equal(f->t.send(f->t.ctx, (const uint8_t *)"hi", 2, now(f) + FAR_MS), 2);
+    int peer = hc_test_accept(f->listener);
+    assert_int_equal(f->t.send(f->t.ctx, (const uint8_t *)"hi", 2, hc_test_now(f) + FAR_MS), 2);
     char in[2];
     assert_int_equal(recv(peer, in, sizeof in, 0), 2);
     close(peer);
@@ -116,21 +85,21 @@ static void test_black_hole_is_listed_first(void **state)
  * costs its head start, not the whole connect time. */
 static void test_blocking_connect_passes_the_black_hole(void **state)
 {
-    fixture_t *f = *state;
-    uint32_t t0 = now(f);
+    hc_test_posix_t *f = *state;
+    uint32_t t0 = hc_test_now(f);
     assert_int_equal(f->t.connect(f->t.ctx, "race.test", f->port, t0 + FAR_MS), 0);
-    assert_true(now(f) - t0 >= DELAY_MS); /* the first address had its head start */
+    assert_true(hc_test_now(f) - t0 >= DELAY_MS); /* the first address had its head start */
     assert_int_equal(f->p.n_racing, 0);   /* the loser is closed */
     assert_accepted(f);
 }
 
 static void test_nonblocking_connect_passes_the_black_hole(void **state)
 {
-    fixture_t *f = *state;
+    hc_test_posix_t *f = *state;
     int r = HC_IO_WOULD_BLOCK;
     int polls = 0;
     for (; polls < 500 && r == HC_IO_WOULD_BLOCK; polls++) {
-        r = f->t.connect(f->t.ctx, "race.test", f->port, now(f));
+        r = f->t.connect(f->t.ctx, "race.test", f->port, hc_test_now(f));
         if (r == HC_IO_WOULD_BLOCK) {
             f->t.sleep_ms(f->t.ctx, 5);
         }
@@ -144,23 +113,23 @@ static void test_nonblocking_connect_passes_the_black_hole(void **state)
  * every address in flight, and close() ends them all. */
 static void test_only_black_holes_wait_until_the_deadline(void **state)
 {
-    fixture_t *f = *state;
-    uint32_t until = now(f) + 3 * DELAY_MS;
+    hc_test_posix_t *f = *state;
+    uint32_t until = hc_test_now(f) + 3 * DELAY_MS;
     assert_int_equal(f->t.connect(f->t.ctx, "hole.test", f->port, until), HC_IO_WOULD_BLOCK);
-    assert_true(hc_time_reached(now(f), until));
+    assert_true(hc_time_reached(hc_test_now(f), until));
     assert_int_equal(f->p.n_racing, 2);
     f->t.close(f->t.ctx);
     assert_int_equal(f->p.n_racing, 0);
     assert_int_equal(f->p.fd, -1);
-    assert_int_equal(f->t.send(f->t.ctx, (const uint8_t *)"x", 1, now(f)), HC_IO_ERROR);
+    assert_int_equal(f->t.send(f->t.ctx, (const uint8_t *)"x", 1, hc_test_now(f)), HC_IO_ERROR);
 }
 
 /* More black holes than race slots: the oldest gives way, so the live
  * address at the end of the list is still reached. */
 static void test_a_full_race_still_reaches_the_last_address(void **state)
 {
-    fixture_t *f = *state;
-    assert_int_equal(f->t.connect(f->t.ctx, "crowd.test", f->port, now(f) + FAR_MS), 0);
+    hc_test_posix_t *f = *state;
+    assert_int_equal(f->t.connect(f->t.ctx, "crowd.test", f->port, hc_test_now(f) + FAR_MS), 0);
     assert_int_equal(f->p.n_racing, 0);
     assert_accepted(f);
 }

@@ -12,7 +12,7 @@
 
 #include "healthchecks/hc_client.h"
 #include "healthchecks/hc_http.h"
-#include "hc_port_mock.h"
+#include "hc_mock_client.h"
 
 static bool want_tchar(int c)
 {
@@ -68,30 +68,25 @@ static void test_request_methods(void **state)
     static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
     hc_mock_conn_t script[1] = { { .response = (const uint8_t *)ok, .response_len = sizeof ok - 1 } };
     uint8_t capture[512], work[512];
-    hc_mock_t mock;
-    hc_mock_init(&mock, script, 1, capture, sizeof capture);
-    hc_transport_t tp = hc_mock_transport(&mock);
-    hc_config_t cfg;
-    hc_config_defaults(&cfg);
-    cfg.ping_url = "http://hc.test";
-    cfg.transport = &tp;
-    cfg.work = work;
-    cfg.work_size = sizeof work;
-    hc_client_t client;
-    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    hc_test_mock_client_t mc;
+    const hc_test_mock_spec_t spec = { .script = script, .n_script = 1, .capture = capture,
+                                       .capture_cap = sizeof capture, .work = work,
+                                       .work_size = sizeof work, .ping_url = "http://hc.test" };
+    assert_int_equal(hc_test_mock_client(&mc, &spec), HC_OK);
+    hc_client_t *client = &mc.client;
     for (int c = 1; c < 256; c++) {
         if (c == ' ')
             continue;   /* ends the method: "G" with target "T /x" */
         char method[4] = { 'G', (char)c, 'T', '\0' };
         hc_buf_t b;
-        assert_int_equal(hc_request_begin(&client, &b, HC_BASE_PING, method), HC_OK);
+        assert_int_equal(hc_request_begin(client, &b, HC_BASE_PING, method), HC_OK);
         hc_buf_puts(&b, "/x");
         hc_request_t req = { .idempotent = true };
-        hc_err_t e = hc_request_start(&client, &b, &req);
+        hc_err_t e = hc_request_start(client, &b, &req);
         assert_int_equal(e, want_tchar(c) ? HC_OK : HC_ERR_UNSAFE_CHAR);
-        hc_client_abort(&client);   /* started ones: back to idle, no I/O */
+        hc_client_abort(client);   /* started ones: back to idle, no I/O */
     }
-    assert_int_equal(mock.next, 0);
+    assert_int_equal(mc.mock.next, 0);
 }
 
 int main(void)

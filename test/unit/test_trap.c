@@ -11,15 +11,12 @@
 #include <cmocka.h>
 
 #include "healthchecks/hc_trap.h"
-#include "hc_port_mock.h"
+#include "hc_mock_client.h"
 
 #define UUID "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
 #define OK_LIMIT(n) "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nPing-Body-Limit: " n "\r\n\r\nOK"
 
-static hc_mock_t mock;
-static hc_transport_t tp;
-static hc_client_t client;
-static hc_config_t cfg;
+static hc_test_mock_client_t mc;
 static uint8_t work[512];
 static uint8_t capture[16384];
 static hc_mock_conn_t script[4];
@@ -38,15 +35,11 @@ static void setup(const char *start_response, const char *end_response)
     memset(script, 0, sizeof script);
     script[0] = answer(start_response);
     script[1] = answer(end_response);
-    hc_mock_init(&mock, script, 2, capture, sizeof capture);
-    tp = hc_mock_transport(&mock);
-    hc_config_defaults(&cfg);
-    cfg.ping_url = "http://hc.test/ping";
-    cfg.transport = &tp;
-    cfg.work = work;
-    cfg.work_size = sizeof work;
-    cfg.max_attempts = 1;
-    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    const hc_test_mock_spec_t spec = {
+        .script = script, .n_script = 2, .capture = capture, .capture_cap = sizeof capture,
+        .work = work, .work_size = sizeof work, .ping_url = "http://hc.test/ping", .max_attempts = 1,
+    };
+    assert_int_equal(hc_test_mock_client(&mc, &spec), HC_OK);
 }
 
 static hc_trap_config_t trap_config(void)
@@ -64,7 +57,7 @@ static const char *request(unsigned n, const char **body)
 {
     static char line[256];
     const char *p = (const char *)capture;
-    const char *end = p + mock.capture_len;
+    const char *end = p + mc.mock.capture_len;
     for (unsigned k = 0; k <= n; k++) {
         const char *start = p;
         const char *head_end = strstr(start, "\r\n\r\n");
@@ -98,7 +91,7 @@ static void test_success_run_shares_rid(void **state)
     setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
     hc_trap_config_t tc = trap_config();
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
     log_text(&t, "hello\n");
     assert_int_equal(hc_trap_end(&t, 0), HC_OK);
 
@@ -118,7 +111,7 @@ static void test_nonzero_exit_sends_exit_status(void **state)
     hc_trap_config_t tc = trap_config();
     tc.use_rid = false;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
     assert_int_equal(hc_trap_end(&t, 3), HC_OK);
     assert_string_equal(request(0, NULL), "GET /ping/" UUID "/start HTTP/1.1");
     assert_string_equal(request(1, NULL), "GET /ping/" UUID "/3 HTTP/1.1"); /* no output: no body */
@@ -140,7 +133,7 @@ static void test_mapping(void **state)
         tc.start_ping = false;
         tc.on_success = cases[k].action;
         hc_trap_t t;
-        assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+        assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
         log_text(&t, "x");
         assert_int_equal(hc_trap_end(&t, cases[k].code), HC_OK);
         assert_string_equal(request(0, NULL), cases[k].line);
@@ -156,9 +149,9 @@ static void test_exec_failure_and_nothing(void **state)
     tc.start_ping = false;
     tc.on_nonzero = HC_TRAP_NOTHING;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
     assert_int_equal(hc_trap_end(&t, 1), HC_OK);
-    assert_int_equal(mock.capture_len, 0); /* nothing sent at all */
+    assert_int_equal(mc.mock.capture_len, 0); /* nothing sent at all */
     assert_int_equal(hc_trap_end(&t, HC_TRAP_EXEC_FAILED), HC_OK);
     assert_string_equal(request(0, NULL), "GET /ping/" UUID "/fail HTTP/1.1");
 }
@@ -170,7 +163,7 @@ static void test_tail_is_kept_with_marker_under_server_limit(void **state)
     hc_trap_config_t tc = trap_config();
     tc.use_rid = false;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
     for (int i = 0; i < 100; i++) {   /* 1000 bytes through a 64-byte ring */
         char line[16];
         snprintf(line, sizeof line, "line %03d!\n", i);
@@ -192,7 +185,7 @@ static void test_small_output_is_sent_whole(void **state)
     hc_trap_config_t tc = trap_config();
     tc.use_rid = false;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
     log_text(&t, "0123456789012345678901234567890123456789012345678901234567890123"); /* 64 */
     assert_int_equal(hc_trap_end(&t, 0), HC_OK);
     const char *body;
@@ -208,9 +201,9 @@ static void test_failed_start_does_not_stop_the_run(void **state)
     script[0] = (hc_mock_conn_t){ .connect_result = HC_IO_REFUSED };
     hc_trap_config_t tc = trap_config();
     hc_trap_t t;
-    uint32_t t0 = mock.now;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_ERR_CONNECT);
-    assert_true(mock.now - t0 <= cfg.deadline_ms);
+    uint32_t t0 = mc.mock.now;
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_ERR_CONNECT);
+    assert_true(mc.mock.now - t0 <= mc.cfg.deadline_ms);
     log_text(&t, "ran anyway\n");
     assert_int_equal(hc_trap_end(&t, 0), HC_OK);
     const char *body;
@@ -227,8 +220,8 @@ static void test_bad_target_refused_up_front(void **state)
     hc_trap_config_t tc = trap_config();
     tc.uuid = "not-a-uuid";
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_ERR_ARG);
-    assert_int_equal(mock.capture_len, 0);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_ERR_ARG);
+    assert_int_equal(mc.mock.capture_len, 0);
 }
 
 static void test_nonblocking_run(void **state)
@@ -239,7 +232,7 @@ static void test_nonblocking_run(void **state)
     script[1].max_read = 1;
     hc_trap_config_t tc = trap_config();
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin_async(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_begin_async(&t, &mc.client, &tc), HC_OK);
     hc_err_t r = HC_IN_PROGRESS;
     for (int i = 0; i < 10000 && r == HC_IN_PROGRESS; i++)
         r = hc_trap_poll(&t);
@@ -265,13 +258,13 @@ static void test_end_while_start_in_flight(void **state)
     script[0].connect_ms = 1000;
     hc_trap_config_t tc = trap_config();
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin_async(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_begin_async(&t, &mc.client, &tc), HC_OK);
     assert_int_equal(hc_trap_poll(&t), HC_IN_PROGRESS);
     assert_int_equal(hc_trap_end_async(&t, 0), HC_ERR_BUSY);
     hc_err_t r = HC_IN_PROGRESS;
     for (int i = 0; i < 1000 && r == HC_IN_PROGRESS; i++) {
         r = hc_trap_poll(&t);
-        mock.now += 10;
+        mc.mock.now += 10;
     }
     assert_int_equal(r, HC_OK);
     assert_int_equal(hc_trap_end_async(&t, 0), HC_OK);
@@ -296,46 +289,46 @@ static void test_begin_bad_arguments(void **state)
     tc.uuid = UUID;
     tc.ring_size = 32;                       /* a size, but no ring */
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_ERR_ARG);
-    assert_int_equal(hc_trap_begin_async(&t, &client, &tc), HC_ERR_ARG);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_ERR_ARG);
+    assert_int_equal(hc_trap_begin_async(&t, &mc.client, &tc), HC_ERR_ARG);
     tc = trap_config();
-    assert_int_equal(hc_trap_begin(NULL, &client, &tc), HC_ERR_ARG);
+    assert_int_equal(hc_trap_begin(NULL, &mc.client, &tc), HC_ERR_ARG);
     assert_int_equal(hc_trap_begin(&t, NULL, &tc), HC_ERR_ARG);
-    assert_int_equal(hc_trap_begin(&t, &client, NULL), HC_ERR_ARG);
-    assert_int_equal(mock.next, 0);
-    assert_int_equal(mock.capture_len, 0);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, NULL), HC_ERR_ARG);
+    assert_int_equal(mc.mock.next, 0);
+    assert_int_equal(mc.mock.capture_len, 0);
     /* the client is untouched: a proper run goes through */
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
     assert_int_equal(hc_trap_end(&t, 0), HC_OK);
-    assert_int_equal(mock.next, 2);
+    assert_int_equal(mc.mock.next, 2);
 }
 
 static void test_async_start_refused_by_the_client(void **state)
 {
     (void)state;
     setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
-    cfg.ping_url = "ftp://hc.test/ping";
-    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    mc.cfg.ping_url = "ftp://hc.test/ping";
+    assert_int_equal(hc_client_init(&mc.client, &mc.cfg), HC_OK);
     hc_trap_config_t tc = trap_config();
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin_async(&t, &client, &tc), HC_ERR_URL);
+    assert_int_equal(hc_trap_begin_async(&t, &mc.client, &tc), HC_ERR_URL);
     assert_int_equal(t.start_result, HC_ERR_URL);
     assert_false(t.pending);
     assert_int_equal(hc_trap_poll(&t), HC_ERR_URL);
-    assert_int_equal(mock.next, 0);
-    assert_int_equal(mock.capture_len, 0);
+    assert_int_equal(mc.mock.next, 0);
+    assert_int_equal(mc.mock.capture_len, 0);
 
     /* a client busy with another request refuses the start ping too */
     setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
     script[0].connect_ms = 1000;
     hc_ping_t other = { .uuid = UUID, .signal = HC_SIGNAL_LOG };
-    assert_int_equal(hc_ping_begin(&client, &other), HC_OK);
-    assert_int_equal(hc_trap_begin_async(&t, &client, &tc), HC_ERR_BUSY);
+    assert_int_equal(hc_ping_begin(&mc.client, &other), HC_OK);
+    assert_int_equal(hc_trap_begin_async(&t, &mc.client, &tc), HC_ERR_BUSY);
     assert_int_equal(t.start_result, HC_ERR_BUSY);
     assert_int_equal(hc_trap_poll(&t), HC_ERR_BUSY);
     /* the other request is not disturbed */
-    assert_int_equal(hc_client_wait(&client), HC_OK);
-    assert_int_equal(mock.next, 1);
+    assert_int_equal(hc_client_wait(&mc.client), HC_OK);
+    assert_int_equal(mc.mock.next, 1);
     assert_string_equal(request(0, NULL), "GET /ping/" UUID "/log HTTP/1.1");
 }
 
@@ -347,7 +340,7 @@ static void test_body_limit_cuts_the_tail(void **state)
     tc.use_rid = false;
     tc.body_limit = 30;                      /* below the 64-byte ring */
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
     for (int i = 0; i < 10; i++) {           /* 100 bytes */
         char line[16];
         snprintf(line, sizeof line, "line %03d!\n", i);
@@ -364,7 +357,7 @@ static void test_body_limit_cuts_the_tail(void **state)
     /* a body_limit above the ring changes nothing */
     setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
     tc.body_limit = 1000;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
     log_text(&t, "short\n");
     assert_int_equal(hc_trap_end(&t, 0), HC_OK);
     request(1, &body);
@@ -384,8 +377,8 @@ static void test_end_and_poll_refuse_null_or_unbegun(void **state)
     assert_int_equal(hc_trap_poll(NULL), HC_ERR_ARG);
     assert_int_equal(hc_trap_poll(&t), HC_ERR_ARG);
     assert_false(t.pending);
-    assert_int_equal(mock.next, 0);
-    assert_int_equal(mock.capture_len, 0);
+    assert_int_equal(mc.mock.next, 0);
+    assert_int_equal(mc.mock.capture_len, 0);
 }
 
 static void test_async_end_with_nothing_to_send(void **state)
@@ -396,13 +389,13 @@ static void test_async_end_with_nothing_to_send(void **state)
     tc.start_ping = false;
     tc.on_success = HC_TRAP_NOTHING;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin_async(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_begin_async(&t, &mc.client, &tc), HC_OK);
     log_text(&t, "quiet\n");
     assert_int_equal(hc_trap_end_async(&t, 0), HC_OK);
     assert_false(t.pending);
     assert_int_equal(hc_trap_poll(&t), HC_OK);
-    assert_int_equal(mock.next, 0);
-    assert_int_equal(mock.capture_len, 0);
+    assert_int_equal(mc.mock.next, 0);
+    assert_int_equal(mc.mock.capture_len, 0);
     /* after a failed run the mapping still applies: a /fail goes out */
     assert_int_equal(hc_trap_end_async(&t, HC_TRAP_EXEC_FAILED), HC_OK);
     hc_err_t r = HC_IN_PROGRESS;
@@ -425,7 +418,7 @@ static void test_write_longer_than_the_ring(void **state)
     tc.use_rid = false;
     tc.start_ping = false;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
     char out[128] = "abc";
     for (int i = 0; i < 10; i++)
         snprintf(out + 3 + 10 * i, sizeof out - 3 - 10 * (size_t)i, "line %03d!\n", i);
@@ -453,13 +446,13 @@ static void test_no_ring_counts_output_only(void **state)
     tc.ring = NULL;
     tc.ring_size = 0;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
     log_text(&t, "not kept\n");
     assert_int_equal(hc_trap_cut(&t), 9);
     assert_int_equal(hc_trap_set_ring(&t, ring, sizeof ring), HC_ERR_ARG); /* too late */
     assert_int_equal(hc_trap_end(&t, 2), HC_OK);
     assert_string_equal(request(0, NULL), "GET /ping/" UUID "/2 HTTP/1.1");
-    assert_int_equal(mock.next, 1);
+    assert_int_equal(mc.mock.next, 1);
 }
 
 int main(void)

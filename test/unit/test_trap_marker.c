@@ -15,48 +15,44 @@
 
 #include "healthchecks/hc_buf.h"
 #include "healthchecks/hc_trap.h"
-#include "hc_port_mock.h"
+#include "hc_mock_client.h"
 
 #define UUID "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
 #define OK "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"
 #define BIG_PIECE ((size_t)1 << 20)
 
-static hc_mock_t mock;
-static hc_transport_t tp;
-static hc_client_t client;
+static hc_test_mock_client_t mc;
 static uint8_t work[512];
 static uint8_t capture[4096];
-static hc_mock_conn_t script[1];
+static char pattern[BIG_PIECE];  /* 'a' to 'z' over and over: filled once */
 
 static void setup_client(void)
 {
-    memset(script, 0, sizeof script);
-    script[0].response = (const uint8_t *)OK;
-    script[0].response_len = strlen(OK);
-    hc_mock_init(&mock, script, 1, capture, sizeof capture);
-    tp = hc_mock_transport(&mock);
-    hc_config_t cfg;
-    hc_config_defaults(&cfg);
-    cfg.ping_url = "http://hc.test";
-    cfg.transport = &tp;
-    cfg.work = work;
-    cfg.work_size = sizeof work;
-    cfg.max_attempts = 1;
-    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    static const hc_mock_conn_t script[1] = {
+        { .response = (const uint8_t *)OK, .response_len = sizeof OK - 1 },
+    };
+    const hc_test_mock_spec_t spec = {
+        .script = script, .n_script = 1, .capture = capture, .capture_cap = sizeof capture,
+        .work = work, .work_size = sizeof work, .ping_url = "http://hc.test", .max_attempts = 1,
+    };
+    assert_int_equal(hc_test_mock_client(&mc, &spec), HC_OK);
 }
 
 /* The body of the request the mock captured (it is text here). */
 static const char *sent_body(void)
 {
     static char text[512];
-    const char *start = (const char *)capture + mock.capture_conn_start;
-    const char *head_end = strstr(start, "\r\n\r\n");
-    assert_non_null(head_end);
-    size_t len = (size_t)((const char *)capture + mock.capture_len - (head_end + 4));
-    assert_true(len < sizeof text);
-    memcpy(text, head_end + 4, len);
-    text[len] = '\0';
-    return text;
+    const char *body = hc_test_sent_body(&mc.mock, text, sizeof text);
+    assert_non_null(body);
+    return body;
+}
+
+static int fill_pattern(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof pattern; i++)
+        pattern[i] = (char)('a' + i % 26u);
+    return 0;
 }
 
 static size_t ref_digits(uint64_t v)
@@ -97,12 +93,9 @@ static void ref_body(char *dst, size_t dst_size, const char *tail, size_t tail_l
 static void check_marker(uint64_t total, size_t ring_size, size_t piece)
 {
     static uint8_t ring[64];
-    static char pattern[BIG_PIECE];
     static char tail[64];
     static char want[256];
     assert_true(ring_size <= sizeof ring && piece <= sizeof pattern);
-    for (size_t i = 0; i < sizeof pattern; i++)
-        pattern[i] = (char)('a' + i % 26u);
     setup_client();
     hc_trap_config_t tc;
     hc_trap_config_defaults(&tc);
@@ -112,7 +105,7 @@ static void check_marker(uint64_t total, size_t ring_size, size_t piece)
     tc.ring = ring;
     tc.ring_size = ring_size;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
     uint64_t logged = 0;
     while (logged < total) {
         size_t n = total - logged < piece ? (size_t)(total - logged) : piece;
@@ -201,5 +194,5 @@ int main(void)
         cmocka_unit_test(test_marker_beyond_4_gib),
         cmocka_unit_test(test_i64_matches_printf),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, fill_pattern, NULL);
 }

@@ -11,15 +11,13 @@
 #include <cmocka.h>
 
 #include "healthchecks/hc_trap.h"
-#include "hc_port_mock.h"
+#include "hc_mock_client.h"
 
 #define UUID "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
 #define KEY "pingkey0123456789abcde"
 #define OK_LIMIT(n) "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nPing-Body-Limit: " n "\r\n\r\nOK"
 
-static hc_mock_t mock;
-static hc_transport_t tp;
-static hc_client_t client;
+static hc_test_mock_client_t mc;
 static uint8_t work[512];
 static uint8_t capture[4096];
 static hc_mock_conn_t script[2];
@@ -31,35 +29,21 @@ static void setup(const char *start_response, const char *end_response)
     script[0].response_len = strlen(start_response);
     script[1].response = (const uint8_t *)end_response;
     script[1].response_len = strlen(end_response);
-    hc_mock_init(&mock, script, 2, capture, sizeof capture);
-    tp = hc_mock_transport(&mock);
-    hc_config_t cfg;
-    hc_config_defaults(&cfg);
-    cfg.ping_url = "http://hc.test/ping";
-    cfg.ping_key = KEY;
-    cfg.transport = &tp;
-    cfg.work = work;
-    cfg.work_size = sizeof work;
-    cfg.max_attempts = 1;
-    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    const hc_test_mock_spec_t spec = {
+        .script = script, .n_script = 2, .capture = capture, .capture_cap = sizeof capture,
+        .work = work, .work_size = sizeof work, .ping_url = "http://hc.test/ping",
+        .ping_key = KEY, .max_attempts = 1,
+    };
+    assert_int_equal(hc_test_mock_client(&mc, &spec), HC_OK);
 }
 
 /* The request line of the last request the mock saw, and its body. */
 static const char *last_request(const char **body)
 {
     static char line[256], text[512];
-    const char *start = (const char *)capture + mock.capture_conn_start;
-    size_t n = strcspn(start, "\r");
-    assert_true(n < sizeof line);
-    memcpy(line, start, n);
-    line[n] = '\0';
-    const char *head_end = strstr(start, "\r\n\r\n");
-    assert_non_null(head_end);
-    size_t len = (size_t)((const char *)capture + mock.capture_len - (head_end + 4));
-    assert_true(len < sizeof text);
-    memcpy(text, head_end + 4, len);
-    text[len] = '\0';
-    *body = text;
+    assert_non_null(hc_test_sent_line(&mc.mock, line, sizeof line));
+    *body = hc_test_sent_body(&mc.mock, text, sizeof text);
+    assert_non_null(*body);
     return line;
 }
 
@@ -78,10 +62,10 @@ static void test_ring_sized_after_the_start_ping(void **state)
     setup(OK_LIMIT("30"), OK_LIMIT("30"));
     hc_trap_config_t tc = no_ring_config();
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
-    assert_true(client.has_ping_body_limit);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
+    assert_true(mc.client.has_ping_body_limit);
     static uint8_t ring[30];
-    assert_int_equal(hc_trap_set_ring(&t, ring, client.ping_body_limit), HC_OK);
+    assert_int_equal(hc_trap_set_ring(&t, ring, mc.client.ping_body_limit), HC_OK);
     for (int i = 0; i < 10; i++)
         hc_trap_log(&t, "0123456789", 10);
     assert_int_equal(hc_trap_end(&t, 0), HC_OK);
@@ -100,7 +84,7 @@ static void test_ring_refused_once_output_was_logged(void **state)
     tc.ring = first;
     tc.ring_size = sizeof first;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
     hc_trap_log(&t, "kept\n", 5);
     assert_int_equal(hc_trap_set_ring(&t, second, sizeof second), HC_ERR_ARG);
     assert_int_equal(hc_trap_end(&t, 0), HC_OK);
@@ -116,7 +100,7 @@ static void test_ring_bad_arguments(void **state)
     hc_trap_config_t tc = no_ring_config();
     tc.start_ping = false;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_OK);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
     assert_int_equal(hc_trap_set_ring(NULL, NULL, 0), HC_ERR_ARG);
     assert_int_equal(hc_trap_set_ring(&t, NULL, 8), HC_ERR_ARG);
     assert_int_equal(hc_trap_set_ring(&t, NULL, 0), HC_OK);  /* no body at all */
@@ -139,7 +123,7 @@ static void test_create_on_both_pings(void **state)
     tc.create = true;
     tc.use_rid = false;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &client, &tc), HC_ERR_CONNECT);
+    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_ERR_CONNECT);
     assert_int_equal(hc_trap_end(&t, 0), HC_OK);
     const char *body;
     assert_string_equal(last_request(&body), "GET /ping/" KEY "/new-job?create=1 HTTP/1.1");

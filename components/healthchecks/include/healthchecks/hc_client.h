@@ -133,7 +133,8 @@ hc_err_t hc_request_begin(hc_client_t *c, hc_buf_t *target, hc_base_t base,
  * Finish the head and start the exchange (no I/O happens here). @p req is
  * copied; the body and sink context it points to must stay valid until the
  * request ends. Then drive it with hc_client_poll() or hc_client_wait().
- * @return HC_OK; HC_ERR_ARG (NULL, or a body length without a body);
+ * @return HC_OK; HC_ERR_ARG (NULL, a body length without a body, an empty
+ *         method or target, or a method that begins with a space);
  *         HC_ERR_BUSY; HC_ERR_BUFFER (head plus 64 bytes of receive space do
  *         not fit the work buffer); HC_ERR_UNSAFE_CHAR (a method that is not
  *         a token, a target with a space or control byte, or a header value
