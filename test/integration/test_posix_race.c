@@ -41,7 +41,12 @@ static const char hosts[] =
     "2001:db8::4 crowd.test\n"
     "2001:db8::5 crowd.test\n"
     "2001:db8::6 crowd.test\n"
-    "127.0.0.1 crowd.test\n";
+    "::1 crowd.test\n"
+    "2001:db8::2 mixed.test\n"
+    "2001:db8::3 mixed.test\n"
+    "2001:db8::4 mixed.test\n"
+    "2001:db8::5 mixed.test\n"
+    "127.0.0.1 mixed.test\n";
 
 static int setup(void **state)
 {
@@ -124,12 +129,28 @@ static void test_only_black_holes_wait_until_the_deadline(void **state)
     assert_int_equal(f->t.send(f->t.ctx, (const uint8_t *)"x", 1, hc_test_now(f)), HC_IO_ERROR);
 }
 
-/* More black holes than race slots: the oldest gives way, so the live
- * address at the end of the list is still reached. */
+/* More black holes than race slots, all of one family: the oldest gives
+ * way, so the live address at the end of the list (::1) is still reached. */
 static void test_a_full_race_still_reaches_the_last_address(void **state)
 {
     hc_test_posix_t *f = *state;
-    assert_int_equal(f->t.connect(f->t.ctx, "crowd.test", f->port, hc_test_now(f) + FAR_MS), 0);
+    uint16_t port;
+    int l6 = hc_test_listen_loopback(AF_INET6, 8, &port);
+    assert_true(l6 >= 0);
+    assert_int_equal(f->t.connect(f->t.ctx, "crowd.test", port, hc_test_now(f) + FAR_MS), 0);
+    assert_int_equal(f->p.n_racing, 0);
+    close(hc_test_accept(l6));
+    close(l6);
+}
+
+/* Four black-holed IPv6 addresses before one IPv4 address: the families
+ * alternate, so IPv4 starts second, one head start in. In resolver order it
+ * would start fifth, four head starts in, after wait_until. */
+static void test_families_alternate(void **state)
+{
+    hc_test_posix_t *f = *state;
+    f->p.attempt_delay_ms = 300;
+    assert_int_equal(f->t.connect(f->t.ctx, "mixed.test", f->port, hc_test_now(f) + 1000), 0);
     assert_int_equal(f->p.n_racing, 0);
     assert_accepted(f);
 }
@@ -179,6 +200,7 @@ int main(void)
         T(test_nonblocking_connect_passes_the_black_hole),
         T(test_only_black_holes_wait_until_the_deadline),
         T(test_a_full_race_still_reaches_the_last_address),
+        T(test_families_alternate),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -332,6 +332,22 @@ static void test_async_start_refused_by_the_client(void **state)
     assert_string_equal(request(0, NULL), "GET /ping/" UUID "/log HTTP/1.1");
 }
 
+/* A target the start ping would refuse fails the async begin at once, and
+ * polling says so again rather than reporting success. */
+static void test_async_start_with_a_bad_target_polls_as_refused(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    hc_trap_config_t tc = trap_config();
+    tc.uuid = "not-a-uuid";
+    hc_trap_t t;
+    assert_int_equal(hc_trap_begin_async(&t, &mc.client, &tc), HC_ERR_ARG);
+    assert_int_equal(t.start_result, HC_ERR_ARG);
+    assert_int_equal(hc_trap_poll(&t), HC_ERR_ARG);
+    assert_int_equal(hc_trap_poll(&t), HC_ERR_ARG);
+    assert_int_equal(mc.mock.capture_len, 0);
+}
+
 static void test_body_limit_cuts_the_tail(void **state)
 {
     (void)state;
@@ -470,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_end_while_start_in_flight),
         cmocka_unit_test(test_begin_bad_arguments),
         cmocka_unit_test(test_async_start_refused_by_the_client),
+        cmocka_unit_test(test_async_start_with_a_bad_target_polls_as_refused),
         cmocka_unit_test(test_body_limit_cuts_the_tail),
         cmocka_unit_test(test_end_and_poll_refuse_null_or_unbegun),
         cmocka_unit_test(test_async_end_with_nothing_to_send),
