@@ -11,6 +11,9 @@ packages=(
     python3-yaml pkgconf gcovr valgrind
     stunnel4
     iproute2
+    dpkg-dev xz-utils bzip2 util-linux
+    qemu-system-arm qemu-system-misc picolibc-riscv64-unknown-elf
+    doxygen graphviz
 )
 
 missing=()
