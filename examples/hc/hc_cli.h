@@ -8,7 +8,7 @@
 #include "healthchecks/hc_client.h"
 #include "hc_port_posix.h"
 #ifdef HC_CLI_TLS
-#include "hc_port_mbedtls.h"
+#include "hc_cli_tls.h"
 #endif
 
 /** Options every subcommand understands. */
@@ -22,17 +22,14 @@ typedef struct cli_common {
     uint8_t api_version;  /**< management API version 1..3; 0 = library default */
 } cli_common_t;
 
-/** A client with its POSIX transport, a TLS transport for https URLs, and
- *  buffers. */
+/** A client with its POSIX transport, a TLS transport for https URLs
+ *  (set up by the first https connection), and buffers. */
 typedef struct cli_client {
     hc_posix_t posix;
     hc_transport_t tp;
 #ifdef HC_CLI_TLS
-    hc_posix_t tls_tcp;   /**< the TCP connection under TLS */
-    hc_transport_t tls_inner;
-    hc_mbedtls_t tls;
+    cli_tls_t tls;
     hc_transport_t tls_tp;
-    bool tls_ready;
 #endif
     hc_client_t client;
     uint8_t work[4096];
@@ -54,6 +51,9 @@ void cli_client_close(cli_client_t *cc);
 /** Print "hc: <what>: <error text>" (plus the server's status and text when
  *  a response arrived) to stderr. */
 void cli_report(const char *what, hc_err_t err, const cli_client_t *cc);
+
+/** The text for @p err: hc_strerror(), or what the client could not set up. */
+const char *cli_strerror(hc_err_t err, const cli_client_t *cc);
 
 /** Print what more is known about @p err (no TLS support, the TLS
  *  verification failure's reason) to stderr, without a newline. */

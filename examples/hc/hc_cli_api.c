@@ -182,7 +182,7 @@ int cli_api_run(cli_api_t *s, hc_err_t started, const char *cmd, const char *hin
     hc_err_t err = started == HC_OK ? hc_api_wait(&s->api) : started;
     if (err == HC_OK)
         return 0;
-    const char *what = hc_strerror(err);
+    const char *what = cli_strerror(err, &s->cc);
     fprintf(stderr, "hc: %s: %s", cmd, what);
     uint16_t status = started == HC_OK ? hc_client_status(&s->cc.client) : 0;
     if (status && (status < 200 || status > 299)) {

@@ -115,48 +115,11 @@ int cli_common_option(cli_common_t *o, int argc, char **argv, int *i)
     return 1;
 }
 
-static bool is_https(const char *url)
-{
-    return url && !strncmp(url, "https://", 8);
-}
-
-/* TLS is set up only when a URL needs it: parsing the system's CA bundle
- * costs more than a whole plain-HTTP ping. */
-static bool open_tls(cli_client_t *cc, const cli_common_t *o, hc_config_t *cfg)
-{
-#ifdef HC_CLI_TLS
-    if (!is_https(cfg->ping_url) && !is_https(cfg->api_url))
-        return true;
-    hc_posix_init(&cc->tls_tcp);
-    cc->tls_inner = hc_posix_transport(&cc->tls_tcp);
-    hc_mbedtls_config_t tc = { 0 };
-    tc.ca_file = o->cacert ? o->cacert : HC_MBEDTLS_HOST_CA_FILE;
-    tc.insecure_skip_verify = o->insecure;
-    if (o->insecure)
-        fputs("hc: WARNING: --insecure: the server's certificate is not verified\n", stderr);
-    hc_err_t err = hc_mbedtls_init(&cc->tls, &cc->tls_inner, &tc);
-    if (err != HC_OK) {
-        char why[160];
-        hc_mbedtls_describe(&cc->tls, why, sizeof why);
-        fprintf(stderr, "hc: setting up TLS with %s: %s (%s)\n", tc.ca_file, hc_strerror(err), why);
-        return false;
-    }
-    cc->tls_ready = true;
-    cc->tls_tp = hc_mbedtls_transport(&cc->tls);
-    cfg->tls_transport = &cc->tls_tp;
-#else
-    (void)cc; (void)o; (void)cfg;
-#endif
-    return true;
-}
-
 void cli_client_close(cli_client_t *cc)
 {
     hc_client_close(&cc->client);
 #ifdef HC_CLI_TLS
-    if (cc->tls_ready)
-        hc_mbedtls_free(&cc->tls);
-    cc->tls_ready = false;
+    cli_tls_free(&cc->tls);
 #endif
 }
 
@@ -185,8 +148,12 @@ bool cli_client_open(cli_client_t *cc, const cli_common_t *o)
         cfg.max_attempts = (uint8_t)(o->retries + 1);
     if (o->api_version)
         cfg.api_version = o->api_version;
-    if (!open_tls(cc, o, &cfg))
-        return false;
+#ifdef HC_CLI_TLS
+    /* Nothing is read yet: parsing the system's CA bundle costs more than a
+     * whole plain-HTTP ping, and a broken bundle must not stop one. */
+    cc->tls_tp = cli_tls_transport(&cc->tls, o->cacert, o->insecure);
+    cfg.tls_transport = &cc->tls_tp;
+#endif
     hc_err_t err = hc_client_init(&cc->client, &cfg);
     if (err != HC_OK) {
         cli_report("setting up the client", err, NULL);
@@ -196,16 +163,24 @@ bool cli_client_open(cli_client_t *cc, const cli_common_t *o)
     return true;
 }
 
+const char *cli_strerror(hc_err_t err, const cli_client_t *cc)
+{
+#ifdef HC_CLI_TLS
+    if (cc && cli_tls_setup_failed(&cc->tls, err))
+        return "TLS could not be set up";
+#else
+    (void)cc;
+#endif
+    return hc_strerror(err);
+}
+
 void cli_explain(hc_err_t err, const cli_client_t *cc)
 {
     if (err == HC_ERR_NO_TLS)
         fputs(" (this build of hc has no TLS support)", stderr);
 #ifdef HC_CLI_TLS
-    if (cc && cc->tls_ready && (err == HC_ERR_TLS || err == HC_ERR_TLS_VERIFY)) {
-        char why[160];
-        hc_mbedtls_describe(&cc->tls, why, sizeof why);
-        fprintf(stderr, " (%s)", why);
-    }
+    if (cc)
+        cli_tls_explain(&cc->tls, err);
 #else
     (void)cc;
 #endif
@@ -214,7 +189,7 @@ void cli_explain(hc_err_t err, const cli_client_t *cc)
 void cli_report(const char *what, hc_err_t err, const cli_client_t *cc)
 {
     const hc_client_t *c = cc ? &cc->client : NULL;
-    fprintf(stderr, "hc: %s: %s", what, hc_strerror(err));
+    fprintf(stderr, "hc: %s: %s", what, cli_strerror(err, cc));
     if (c && hc_client_status(c))
         fprintf(stderr, " (HTTP %u: \"%s\")", hc_client_status(c), hc_client_text(c));
     cli_explain(err, cc);

@@ -1,5 +1,7 @@
 """hc over https: the CLI picks the mbedTLS transport for https:// URLs,
-verifies the server against --cacert, and says why when it does not.
+verifies the server against --cacert, and says why when it does not; a
+plain-http ping or run never reads the CA bundle, and an unusable bundle
+fails an https ping within its deadline but never stops hc run's command.
 
 Usage: test_cli_tls.py HC_BINARY SERVER_PY GEN_CERTS_SH
 A throwaway PKI (test/tls/gen-certs.sh) and stunnel in front of the test
@@ -53,6 +55,7 @@ class CliTls(unittest.TestCase):
         assert wait_for(port_file), "the test server did not start"
         with open(port_file) as f:
             backend = int(f.read())
+        cls.http_url = f"http://127.0.0.1:{backend}/ping"
         cls.ports = {name: free_port() for name in ("valid", "wronghost")}
         conf = os.path.join(cls.dir, "stunnel.conf")
         with open(conf, "w") as f:
@@ -81,6 +84,56 @@ class CliTls(unittest.TestCase):
         return subprocess.run([HC, "ping", "--uuid", UUID, "--ping-url", url,
                                "--timeout", "5", "--retries", "0", "-v", *extra],
                               capture_output=True, text=True, timeout=30)
+
+    def bounded(self, *args):
+        """hc with args; a hang (a FIFO opened for reading blocks) fails the test."""
+        try:
+            return subprocess.run([HC, *args], capture_output=True, text=True, timeout=15,
+                                  stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            self.fail(f"hc {' '.join(args)} did not end within 15 s")
+
+    def unusable_bundles(self):
+        """A missing file, a file that is no bundle, and a FIFO nobody writes."""
+        garbage = os.path.join(self.dir, "garbage.pem")
+        with open(garbage, "w") as f:
+            f.write("-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n")
+        fifo = os.path.join(self.dir, "bundle.fifo")
+        if not os.path.exists(fifo):
+            os.mkfifo(fifo)
+        return {"missing": os.path.join(self.dir, "no-such-bundle.pem"), "garbage": garbage,
+                "fifo": fifo}
+
+    def test_plain_http_never_reads_the_bundle(self):
+        for name, bundle in self.unusable_bundles().items():
+            with self.subTest(bundle=name):
+                before = self.recorded()
+                common = ["--uuid", UUID, "--ping-url", self.http_url, "--cacert", bundle,
+                          "--timeout", "3", "--retries", "0"]
+                r = self.bounded("ping", *common)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(r.stderr, "")
+                r = self.bounded("run", *common, "--", "sh", "-c", "echo job ran")
+                self.assertEqual((r.returncode, r.stdout, r.stderr), (0, "job ran\n", ""))
+                self.assertEqual(self.recorded(), before + 3)
+
+    def test_unusable_bundle_fails_the_https_ping_never_the_job(self):
+        url = f"https://localhost:{self.ports['valid']}/ping"
+        for name, bundle in self.unusable_bundles().items():
+            with self.subTest(bundle=name):
+                before = self.recorded()
+                common = ["--uuid", UUID, "--ping-url", url, "--cacert", bundle,
+                          "--timeout", "3", "--retries", "0"]
+                r = self.bounded("ping", *common)
+                self.assertEqual(r.returncode, 1, r.stderr)
+                self.assertIn(f"hc: ping not delivered: TLS could not be set up (CA bundle {bundle}: ",
+                              r.stderr)
+                r = self.bounded("run", *common, "--", "sh", "-c", "echo job ran; exit 3")
+                self.assertEqual((r.returncode, r.stdout), (3, "job ran\n"), r.stderr)
+                self.assertIn("hc: start ping not delivered (running the command anyway): "
+                              "TLS could not be set up", r.stderr)
+                self.assertIn("hc: finish ping not delivered: TLS could not be set up", r.stderr)
+                self.assertEqual(self.recorded(), before)
 
     def recorded(self):
         return len(os.listdir(self.records)) if os.path.isdir(self.records) else 0
