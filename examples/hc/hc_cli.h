@@ -59,6 +59,11 @@ const char *cli_strerror(hc_err_t err, const cli_client_t *cc);
  *  verification failure's reason) to stderr, without a newline. */
 void cli_explain(hc_err_t err, const cli_client_t *cc);
 
+/** Check a ping's target the way the library will, before anything is
+ *  sent; a refusal names the option and the rule it breaks.
+ *  @return true when the target is fine, false after printing why. */
+bool cli_check_target(const char *uuid, const char *slug, bool create, const char *ping_key);
+
 /** Print to stderr and return 2 (the usage-error exit status). */
 int cli_usage_error(const char *fmt, ...);
 

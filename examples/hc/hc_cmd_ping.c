@@ -59,7 +59,7 @@ static bool parse_signal(const char *s, hc_ping_t *p)
     if (end == s || *end || errno || s[0] == '-')
         return false;
     p->signal = HC_SIGNAL_EXIT;
-    p->exit_status = code > 4096 ? 4096u : (unsigned)code; /* range checked by the library */
+    p->exit_status = code > 256 ? 256u : (unsigned)code; /* refused in check_ping() */
     return true;
 }
 
@@ -77,6 +77,7 @@ typedef struct ping_args {
     cli_common_t o;
     hc_ping_t p;
     const char *data, *data_file;
+    const char *signal_arg;  /* as given, for messages */
     bool new_rid;
     long body_limit;   /* -1: no cut */
 } ping_args_t;
@@ -113,6 +114,7 @@ static int parse_args(ping_args_t *a, int argc, char **argv)
             return cli_usage_error("unknown option %s (see hc ping --help)", arg);
         } else if (!have_signal && parse_signal(arg, &a->p)) {
             have_signal = true;
+            a->signal_arg = arg;
         } else {
             return cli_usage_error("unexpected argument '%s' (see hc ping --help)", arg);
         }
@@ -121,6 +123,23 @@ static int parse_args(ping_args_t *a, int argc, char **argv)
         return cli_usage_error("give --data or --data-file, not both");
     if (a->new_rid && a->p.rid)
         return cli_usage_error("give --rid or --new-rid, not both");
+    return -1;
+}
+
+/* The library's refusals, each said with the option and its rule. */
+static int check_ping(const ping_args_t *a)
+{
+    const hc_ping_t *p = &a->p;
+    if (!cli_check_target(p->uuid, p->slug, p->create, a->o.ping_key))
+        return 2;
+    if (p->signal == HC_SIGNAL_EXIT && p->exit_status > 255)
+        return cli_usage_error("exit status %s is out of range 0..255", a->signal_arg);
+    if (p->rid && !hc_is_uuid(p->rid, false))
+        return cli_usage_error("--rid '%s' is not a run id (a UUID: 8-4-4-4-12 hex digits)",
+                               p->rid);
+    if (p->method == HC_METHOD_HEAD && (a->data || a->data_file))
+        return cli_usage_error("--method HEAD sends no body: drop --data/--data-file, "
+                               "or use POST");
     return -1;
 }
 
@@ -165,6 +184,8 @@ int cmd_ping(int argc, char **argv)
     ping_args_t a = { .body_limit = -1 };
     cli_common_init(&a.o);
     int status = parse_args(&a, argc, argv);
+    if (status < 0)
+        status = check_ping(&a);
     if (status >= 0)
         return status;
 

@@ -438,15 +438,7 @@ static bool settle_target(run_options_t *ro, cli_common_t *o, char bufs[3][256])
         cli_usage_error("which check? give --uuid (CHECK_UUID) or --slug (CHECK_SLUG)");
         return false;
     }
-    if (ro->tc.slug && !(o->ping_key && *o->ping_key)) {
-        cli_usage_error("--slug needs the project's ping key (--ping-key or HC_PING_KEY)");
-        return false;
-    }
-    if (ro->tc.create && !ro->tc.slug) {
-        cli_usage_error("--create works with --slug only (a check's UUID exists already)");
-        return false;
-    }
-    return true;
+    return cli_check_target(ro->tc.uuid, ro->tc.slug, ro->tc.create, o->ping_key);
 }
 
 /* Every attempt gets its --request-timeout; without --timeout the overall

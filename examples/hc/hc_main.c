@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "healthchecks/hc_ping.h"
+#include "healthchecks/hc_url.h"
 #include "hc_cli.h"
 
 static const char usage[] =
@@ -54,6 +56,32 @@ int cli_usage_error(const char *fmt, ...)
     fputs("\n", stderr);
     va_end(ap);
     return 2;
+}
+
+#define SLUG_RULE "1 to 100 of a-z 0-9 - _"
+
+bool cli_check_target(const char *uuid, const char *slug, bool create, const char *ping_key)
+{
+    if (uuid && slug)
+        cli_usage_error("give --uuid or --slug, not both");
+    else if (!uuid && !slug)
+        cli_usage_error("which check? give --uuid or --slug");
+    else if (uuid && !hc_is_uuid(uuid, true))
+        cli_usage_error("--uuid '%s' is not a check UUID (8-4-4-4-12 lowercase hex digits, "
+                        "as in its ping URL)", uuid);
+    else if (uuid && create)
+        cli_usage_error("--create works with --slug only (a check's UUID exists already)");
+    else if (slug && strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(slug))
+        cli_usage_error("--slug '%s' is not a slug (" SLUG_RULE ")", slug);
+    else if (slug && (!*slug || strlen(slug) > 100))
+        cli_usage_error("--slug is %s (" SLUG_RULE ")", *slug ? "longer than 100 characters" : "empty");
+    else if (slug && (!ping_key || !*ping_key))
+        cli_usage_error("--slug needs the project's ping key (--ping-key or HC_PING_KEY)");
+    else if (slug && hc_check_header_value(ping_key) != HC_OK)
+        cli_usage_error("--ping-key holds a control character (CR, LF, ...); no URL may");
+    else
+        return true;
+    return false;
 }
 
 static bool parse_number(const char *s, double lo, double hi, double *out)

@@ -125,6 +125,39 @@ class CliPing(unittest.TestCase):
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertEqual(self.count(), before)
 
+    def test_each_refusal_names_the_option_and_its_rule(self):
+        before = self.count()
+        slug101 = "s" * 101
+        cases = [
+            (("--uuid", "not-a-uuid"), "--uuid 'not-a-uuid' is not a check UUID "
+                                       "(8-4-4-4-12 lowercase hex digits, as in its ping URL)"),
+            (("--uuid", UUID.upper()), f"--uuid '{UUID.upper()}' is not a check UUID"),
+            (("--uuid", UUID, "--slug", "x"), "give --uuid or --slug, not both"),
+            ((), "which check? give --uuid or --slug"),
+            (("--uuid", UUID, "--create"), "--create works with --slug only"),
+            (("--slug", "Bad Slug"), "--slug 'Bad Slug' is not a slug (1 to 100 of a-z 0-9 - _)"),
+            (("--slug", slug101), "--slug is longer than 100 characters (1 to 100 of a-z 0-9 - _)"),
+            (("--slug", ""), "--slug is empty"),
+            (("--slug", "x", "--ping-key", "key\rX-Evil: 1"),
+             "--ping-key holds a control character (CR, LF, ...)"),
+            (("--uuid", UUID, "--rid", "x"), "--rid 'x' is not a run id (a UUID: 8-4-4-4-12 hex"),
+            (("--uuid", UUID, "--method", "HEAD", "--data", "x"),
+             "--method HEAD sends no body: drop --data/--data-file, or use POST"),
+            (("--uuid", UUID, "--method", "HEAD", "--data-file", "-"), "--method HEAD sends no body"),
+            (("256", "--uuid", UUID), "exit status 256 is out of range 0..255"),
+            (("4097", "--uuid", UUID), "exit status 4097 is out of range 0..255"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                r = self.hc(*args)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertTrue(r.stderr.decode().startswith(f"hc: {message}"), r.stderr)
+                self.assertEqual(r.stderr.count(b"\n"), 1, r.stderr)
+        r = self.hc("--slug", "x", env={"HC_PING_URL": self.url})  # no ping key
+        self.assertEqual(r.stderr, b"hc: --slug needs the project's ping key "
+                                   b"(--ping-key or HC_PING_KEY)\n")
+        self.assertEqual(self.count(), before)
+
     def test_flags_override_environment(self):
         r = self.hc("--uuid", UUID, "--ping-url", self.url,
                     env={"HC_PING_URL": "http://127.0.0.1:1/ping"})
