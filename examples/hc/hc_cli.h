@@ -64,6 +64,11 @@ void cli_explain(hc_err_t err, const cli_client_t *cc);
  *  @return true when the target is fine, false after printing why. */
 bool cli_check_target(const char *uuid, const char *slug, bool create, const char *ping_key);
 
+/** True if descriptor @p fd (0, 1 or 2) was closed when hc started; main()
+ *  holds it open on /dev/null so that no socket or pipe of hc takes its
+ *  number and receives hc's messages. */
+bool cli_std_was_closed(int fd);
+
 /** Print to stderr and return 2 (the usage-error exit status). */
 int cli_usage_error(const char *fmt, ...);
 

@@ -26,6 +26,9 @@ static const char usage[] =
     "the outcome, both with the same run id. Exits with the command's exit\n"
     "status (128+N when killed by signal N; 127 when it could not be run).\n"
     "SIGINT, SIGTERM and SIGHUP sent to hc are passed on to the command.\n"
+    "In a pipeline the command sees what it would without hc: when the reader\n"
+    "of hc's stdout or stderr goes away, the command's goes too (SIGPIPE),\n"
+    "and a descriptor closed for hc is closed for the command.\n"
     "\n"
     "  --uuid U               the check's UUID (CHECK_UUID)\n"
     "  --slug S               the check's slug, with --ping-key (CHECK_SLUG)\n"
@@ -507,6 +510,9 @@ static pid_t spawn(char **argv, int out[2], int err[2])
         dup2(out[1], STDOUT_FILENO);
         dup2(err[1], STDERR_FILENO);
         close(out[0]); close(out[1]); close(err[0]); close(err[1]); close(report[0]);
+        for (int fd = 0; fd < 3; fd++)
+            if (cli_std_was_closed(fd))
+                close(fd);  /* as it was given to hc */
         execvp(argv[0], argv);
         int e = errno;
         if (write(report[1], &e, sizeof e) < 0) { /* nothing more to do */ }
@@ -540,19 +546,22 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static void write_all(int fd, const char *p, size_t n, bool *broken)
+/* Write all of @p p; false (errno set) when hc's own output failed. */
+static bool write_all(int fd, const char *p, size_t n)
 {
-    while (n && !*broken) {
+    while (n) {
         ssize_t w = write(fd, p, n);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
-            *broken = true;  /* our own output is gone; keep capturing */
-            return;
+            if (w == 0)
+                errno = EIO;
+            return false;
         }
         p += w;
         n -= (size_t)w;
     }
+    return true;
 }
 
 /* True once the child has exited; it stays a zombie (so its pid cannot be
@@ -574,14 +583,14 @@ static int wait_status(pid_t pid)
 }
 
 /* Pass the command's output through and into the trap's ring until both
- * pipes close, or, once the command has exited, until DRAIN_MS pass (a
+ * pipes close (hc closes one itself when the reader of its own output has
+ * gone), or, once the command has exited, until DRAIN_MS pass (a
  * background process it left may hold the pipes open for ever). Returns
  * the command's wait status. */
 static int pump_output(hc_trap_t *trap, pid_t pid, int out_fd, int err_fd, const run_options_t *ro)
 {
     struct pollfd fds[3] = { { out_fd, POLLIN, 0 }, { err_fd, POLLIN, 0 }, { chld_pipe[0], POLLIN, 0 } };
     bool pass[2] = { !ro->quiet && !ro->silent, !ro->silent };
-    bool broken[2] = { false, false };
     uint64_t drain_end = 0;
     char buf[4096];
     while (fds[0].fd >= 0 || fds[1].fd >= 0) {
@@ -616,8 +625,17 @@ static int pump_output(hc_trap_t *trap, pid_t pid, int out_fd, int err_fd, const
                 continue;
             }
             hc_trap_log(trap, buf, (size_t)n);
-            if (pass[k])
-                write_all(k ? STDERR_FILENO : STDOUT_FILENO, buf, (size_t)n, &broken[k]);
+            if (pass[k] && !write_all(k ? STDERR_FILENO : STDOUT_FILENO, buf, (size_t)n)) {
+                pass[k] = false;
+                if (errno == EPIPE) {
+                    /* The reader of hc's output is gone: the command's pipe
+                     * goes too, so its next write fails (SIGPIPE, EPIPE) as
+                     * it would have without hc. Other errors (a full disk)
+                     * are hc's alone: the command runs on, still captured. */
+                    close(fds[k].fd);
+                    fds[k].fd = -1;
+                }
+            }
         }
     }
     for (int k = 0; k < 2; k++)

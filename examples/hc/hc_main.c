@@ -1,8 +1,11 @@
 /* hc: the Healthchecks command-line client. Dispatches to a subcommand. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "healthchecks/hc_ping.h"
 #include "healthchecks/hc_url.h"
@@ -224,8 +227,31 @@ void cli_report(const char *what, hc_err_t err, const cli_client_t *cc)
     fputc('\n', stderr);
 }
 
+static bool std_closed[3];
+
+/* Hold each standard descriptor that came closed on /dev/null. */
+static void hold_closed_std_fds(void)
+{
+    for (int fd = 0; fd < 3; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+            continue;
+        std_closed[fd] = true;
+        int null = open("/dev/null", O_RDWR);  /* the lowest free number: fd */
+        if (null >= 0 && null != fd) {
+            dup2(null, fd);
+            close(null);
+        }
+    }
+}
+
+bool cli_std_was_closed(int fd)
+{
+    return fd >= 0 && fd < 3 && std_closed[fd];
+}
+
 int main(int argc, char **argv)
 {
+    hold_closed_std_fds();
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

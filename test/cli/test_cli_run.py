@@ -458,18 +458,95 @@ class Signals(RunCase):
                 code, out, _ = self.finish(p)
                 self.assertEqual((code, out), (0, expect))
 
-    def test_closed_stdout_does_not_stop_the_report(self):
+    def test_closed_stdout_reaches_the_command_and_the_report_goes_out(self):
         p = self.start(["--uuid", UUID, "--", sys.executable, "-c", BIG])
-        p.stdout.close()  # hc's writes now fail with EPIPE
+        p.stdout.close()  # hc's writes now fail with EPIPE, and so do the command's
         try:
             _, err = p.communicate(timeout=RUN_TIMEOUT)
         except subprocess.TimeoutExpired:
             p.kill()
             raise
-        self.assertEqual(p.returncode, 0, err)
+        self.assertNotEqual(p.returncode, 0, err)  # Python: BrokenPipeError
+        self.assertIn(b"BrokenPipeError", err)
         reqs = self.pings()
         self.assertEqual(len(reqs), 2)
-        self.assertTrue(reqs[1]["body"].endswith("line 04999 " + "x" * 20 + "\n"))
+        self.assertEqual(reqs[1]["path"], f"/ping/{UUID}/{p.returncode}")
+        self.assertIn("BrokenPipeError", reqs[1]["body"])
+
+
+# Reports, on both of its descriptors, whether stdout and stderr are open.
+PROBE = r"""
+import os
+report = b"".join(b"fd %d %s\n" % (fd, b"open" if os.path.exists(f"/proc/self/fd/{fd}")
+                                     else b"closed") for fd in (1, 2))
+for fd in (1, 2):
+    try:
+        os.write(fd, report)
+    except OSError:
+        pass
+"""
+
+
+class Pipelines(RunCase):
+    """When hc's own stdout or stderr goes away, the command sees what it
+    would have seen without hc, and the report with the tail still goes out."""
+
+    def bounded(self, argv: list[str], **popen) -> tuple[subprocess.Popen, bytes, bytes]:
+        """Run argv in a session of its own, killed whole after 20 s."""
+        p = subprocess.Popen(argv, start_new_session=True, env=clean_env(self.server),
+                             stdin=subprocess.DEVNULL, **popen)
+        return p, *self.wait_bounded(p)
+
+    def wait_bounded(self, p: subprocess.Popen) -> tuple[bytes, bytes]:
+        try:
+            return p.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.communicate()
+            self.fail(f"{p.args} did not end within 20 s")
+
+    def assert_killed_by_sigpipe(self, command: str) -> None:
+        reqs = self.pings()
+        self.assertEqual([r["path"] for r in reqs], [f"/ping/{UUID}/start", f"/ping/{UUID}/141"])
+        body = reqs[1]["body"].encode("latin-1")
+        note = f"hc: {command} was killed by signal 13 (Broken pipe)\n".encode()
+        self.assertTrue(body.endswith(note), body[-200:])
+        output = body[:-len(note)]
+        m = MARKER_RE.match(output)
+        output = output[m.end():] if m else output
+        self.assertIn(b"y\ny\n", output)
+        self.assertEqual(output.strip(b"y\n"), b"")
+
+    def test_yes_into_head(self):
+        p, out, err = self.bounded(["sh", "-c", '"$0" run --uuid "$1" -- yes | head -1', HC, UUID],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.assertEqual((p.returncode, out), (0, b"y\n"), err)
+        self.assert_killed_by_sigpipe("yes")
+
+    def test_stderr_reader_gone(self):
+        p = subprocess.Popen([HC, "run", "--uuid", UUID, "--", "sh", "-c", "exec yes >&2"],
+                             start_new_session=True, env=clean_env(self.server),
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+        read_until(p.stderr, b"y\n")
+        p.stderr.close()
+        self.wait_bounded(p)
+        self.assertEqual(p.returncode, 141)
+        self.assert_killed_by_sigpipe("sh")
+
+    def test_closed_descriptor_stays_closed_for_the_command(self):
+        for fd in (1, 2):
+            with self.subTest(closed=fd):
+                self.server.reset()
+                p, out, err = self.bounded([HC, "run", "--uuid", UUID, "--", sys.executable,
+                                            "-c", PROBE], stdout=subprocess.PIPE,
+                                           stderr=subprocess.PIPE,
+                                           preexec_fn=lambda: os.close(fd))
+                report = b"fd 1 %s\nfd 2 %s\n" % ((b"closed", b"open") if fd == 1
+                                                  else (b"open", b"closed"))
+                self.assertEqual(p.returncode, 0, err)
+                self.assertEqual(err if fd == 1 else out, report)
+                self.assert_run(self.pings(), "", report)
 
 
 class Output(RunCase):
