@@ -210,6 +210,13 @@ const char *cli_time(int64_t t, char *buf, size_t cap)
     return buf;
 }
 
+const char *cli_duration(uint64_t us, char *buf, size_t cap)
+{
+    uint64_t ms = us / 1000u;
+    snprintf(buf, cap, "%" PRIu64 ".%03" PRIu64 " s", ms / 1000u, ms % 1000u);
+    return buf;
+}
+
 const char *cli_status_name(hc_check_status_t s)
 {
     static const char *const names[] = { "unknown", "new", "up", "grace", "down", "paused",
@@ -245,14 +252,11 @@ static const char *field_text(const cli_obj_t *o, const cli_field_t *f, char *bu
     case CLI_F_U32: snprintf(buf, cap, "%" PRIu32, *(const uint32_t *)p); return buf;
     case CLI_F_BOOL: return *(const bool *)p ? "true" : "false";
     case CLI_F_UP: return *(const bool *)p ? "up" : "down";
-    case CLI_F_TIME: return cli_time(*(const int64_t *)p, buf, cap);
+    case CLI_F_TIME:
+    case CLI_F_TIME_US: return cli_time(*(const int64_t *)p, buf, cap);
     case CLI_F_STATUS: return cli_status_name(*(const hc_check_status_t *)p);
     case CLI_F_PING_TYPE: return cli_ping_type_name(*(const hc_ping_type_t *)p);
-    case CLI_F_MS: {
-        uint32_t ms = *(const uint32_t *)p;
-        snprintf(buf, cap, "%" PRIu32 ".%03" PRIu32 " s", ms / 1000, ms % 1000);
-        return buf;
-    }
+    case CLI_F_US: return cli_duration(*(const uint64_t *)p, buf, cap);
     }
     return "";
 }
@@ -273,6 +277,18 @@ static void json_string(const char *s)
     putchar('"');
 }
 
+/* Microseconds as the seconds a server sends: all the digits that are not
+ * trailing zeros, one at least (Python's repr() of the float). */
+static void json_seconds(uint64_t us)
+{
+    char frac[8];
+    snprintf(frac, sizeof frac, "%06" PRIu64, us % 1000000u);
+    size_t n = 6;
+    while (n > 1 && frac[n - 1] == '0')
+        n--;
+    printf("%" PRIu64 ".%.*s", us / 1000000u, (int)n, frac);
+}
+
 static void json_value(const cli_obj_t *o, const cli_field_t *f)
 {
     const void *p = field_at(o, f);
@@ -285,16 +301,19 @@ static void json_value(const cli_obj_t *o, const cli_field_t *f)
     case CLI_F_U32: printf("%" PRIu32, *(const uint32_t *)p); break;
     case CLI_F_BOOL: fputs(*(const bool *)p ? "true" : "false", stdout); break;
     case CLI_F_UP: putchar(*(const bool *)p ? '1' : '0'); break;
-    case CLI_F_MS: {
-        uint32_t ms = *(const uint32_t *)p;
-        printf("%" PRIu32 ".%03" PRIu32, ms / 1000, ms % 1000);
-        break;
-    }
-    case CLI_F_TIME: {
-        /* The server's own form: an explicit +00:00 offset. */
+    case CLI_F_US: json_seconds(*(const uint64_t *)p); break;
+    case CLI_F_TIME:
+    case CLI_F_TIME_US: {
+        /* The server's own form: microseconds when there are any (Python's
+         * isoformat()), and an explicit +00:00 offset. */
         size_t n = strlen(cli_time(*(const int64_t *)p, buf, sizeof buf));
+        uint32_t us = f->type != CLI_F_TIME_US ? 0
+                    : *(const uint32_t *)((const char *)p + sizeof(int64_t));
         if (n && buf[n - 1] == 'Z')
-            snprintf(buf + n - 1, sizeof buf - (n - 1), "+00:00");
+            n--;
+        if (us)
+            n += (size_t)snprintf(buf + n, sizeof buf - n, ".%06" PRIu32, us % 1000000u);
+        snprintf(buf + n, sizeof buf - n, "+00:00");
         json_string(buf);
         break;
     }

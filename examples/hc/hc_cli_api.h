@@ -20,7 +20,8 @@ struct cli_out;
 
 /** The options every management subcommand takes, for its --help. */
 #define CLI_API_OPTIONS_HELP \
-    "  --json               print JSON (re-encoded from what was decoded) instead of a table\n" \
+    "  --json               print JSON (re-encoded from what was decoded, every value\n" \
+    "                       as precise as the server sent it) instead of a table\n" \
     "  --api-version N      management API version 1, 2 or 3 (default 3)\n" \
     "  --request-timeout S  give up after S seconds (the common --timeout, under a name\n" \
     "                       that hc checks create/update leave free for the check's timeout)\n" \
@@ -117,9 +118,12 @@ typedef enum cli_ftype {
     CLI_F_U32,       /**< uint32_t */
     CLI_F_BOOL,      /**< bool */
     CLI_F_TIME,      /**< int64_t UNIX seconds, printed as ISO 8601 UTC */
+    CLI_F_TIME_US,   /**< CLI_F_TIME with its uint32_t microseconds right after;
+                          --json prints them as the server does */
     CLI_F_STATUS,    /**< hc_check_status_t */
     CLI_F_PING_TYPE, /**< hc_ping_type_t */
-    CLI_F_MS,        /**< uint32_t milliseconds, printed as seconds */
+    CLI_F_US,        /**< uint64_t microseconds, printed as seconds (to the
+                          millisecond in tables, all of it in --json) */
     CLI_F_UP         /**< bool, printed as 1/0 in JSON (as the server does) */
 } cli_ftype_t;
 
@@ -170,6 +174,9 @@ void cli_out_object(cli_out_t *o, const cli_obj_t *obj);
 
 /** Format UNIX seconds as "YYYY-MM-DDTHH:MM:SSZ" into @p buf (>= 32 bytes). */
 const char *cli_time(int64_t t, char *buf, size_t cap);
+
+/** Format microseconds as "S.mmm s" (to the millisecond) into @p buf. */
+const char *cli_duration(uint64_t us, char *buf, size_t cap);
 
 /** The API's name of a check status ("up", "paused", ...). */
 const char *cli_status_name(hc_check_status_t s);

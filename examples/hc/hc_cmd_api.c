@@ -61,9 +61,9 @@ static cli_api_t *begin(cli_api_opts_t *o, const cli_api_cmd_t *cmd, int argc, c
     { #member, HC_PING_F_##bit, CLI_F_##type, offsetof(hc_ping_info_t, member) }
 
 static const cli_field_t ping_fields[] = {
-    PF(type, TYPE, PING_TYPE), PF(date, DATE, TIME), PF(n, N, U32), PF(scheme, SCHEME, STR),
+    PF(type, TYPE, PING_TYPE), PF(date, DATE, TIME_US), PF(n, N, U32), PF(scheme, SCHEME, STR),
     PF(remote_addr, REMOTE_ADDR, STR), PF(method, METHOD, STR), PF(ua, UA, STR),
-    PF(rid, RID, STR), { "duration", HC_PING_F_DURATION, CLI_F_MS, offsetof(hc_ping_info_t, duration_ms) },
+    PF(rid, RID, STR), { "duration", HC_PING_F_DURATION, CLI_F_US, offsetof(hc_ping_info_t, duration_us) },
     PF(body_url, BODY_URL, STR),
 };
 
@@ -80,8 +80,7 @@ static hc_err_t print_ping_row(void *ctx, const void *item)
     char n[16], date[32], duration[32] = "";
     snprintf(n, sizeof n, "%lu", (unsigned long)p->n);
     if (HC_PRESENT(p, HC_PING_F_DURATION) && !HC_IS_NULL(p, HC_PING_F_DURATION))
-        snprintf(duration, sizeof duration, "%lu.%03lu s", (unsigned long)(p->duration_ms / 1000),
-                 (unsigned long)(p->duration_ms % 1000));
+        cli_duration(p->duration_us, duration, sizeof duration);
     const char *cells[] = { n, cli_ping_type_name(p->type), cli_time(p->date, date, sizeof date),
                             p->method, p->remote_addr[0] ? p->remote_addr : "-", duration };
     uint32_t cut = (uint32_t)(HC_TRUNCATED(p, HC_PING_F_METHOD) << 3 |

@@ -399,6 +399,36 @@ static void test_time_valid(void **state)
     }
 }
 
+static void test_time_microseconds(void **state)
+{
+    (void)state;
+    static const struct { const char *s; uint32_t us; } ok[] = {
+        { "2020-06-09T14:51:06+00:00", 0 },
+        { "2020-06-09T14:51:06.113073+00:00", 113073 },
+        { "2020-06-09T14:51:06.9Z", 900000 },
+        { "2020-06-09T14:51:06.000001Z", 1 },
+        { "2020-06-09T14:51:06.9999999Z", 999999 },  /* dropped, never rounded up */
+        { "2020-06-09T14:51:06.12345678901234567890Z", 123456 },
+    };
+    for (size_t k = 0; k < sizeof ok / sizeof *ok; k++) {
+        int64_t t = 0;
+        uint32_t us = 7;
+        if (hc_json_parse_time_us(ok[k].s, strlen(ok[k].s), &t, &us) != HC_OK ||
+            t != 1591714266 || us != ok[k].us)
+            fail_msg("%s gave %lld + %u us", ok[k].s, (long long)t, (unsigned)us);
+    }
+    int64_t t = 5;
+    uint32_t us = 7;
+    assert_int_equal(hc_json_parse_time_us("2020-06-09T14:51:06.Z", 21, &t, &us), HC_ERR_JSON);
+    assert_true(t == 5 && us == 7);  /* untouched on error */
+    parsed_t p;
+    assert_int_equal(parse(&p, "{\"t\": \"2020-06-09T14:51:06.25Z\", \"n\": 1}"), HC_OK);
+    assert_int_equal(hc_json_time_us(&p.doc, 2, &t, &us), HC_OK);
+    assert_true(t == 1591714266 && us == 250000);
+    assert_int_equal(hc_json_time_us(&p.doc, 4, &t, &us), HC_ERR_JSON);  /* a number */
+    parsed_free(&p);
+}
+
 static void test_time_invalid(void **state)
 {
     (void)state;
@@ -497,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_bool_and_null),
         cmocka_unit_test(test_time_valid),
         cmocka_unit_test(test_time_invalid),
+        cmocka_unit_test(test_time_microseconds),
         cmocka_unit_test(test_time_token),
         cmocka_unit_test(test_time_every_day),
         cmocka_unit_test(test_utf8_check),

@@ -505,6 +505,7 @@ static void test_pings_every_field(void **state)
     hc_ping_info_t *p = &l->pings[0];
     assert_int_equal(p->type, HC_PING_TYPE_SUCCESS);
     assert_int_equal(p->date, T_0526_131515);
+    assert_int_equal(p->date_us, 457477);                /* .457477: kept whole */
     assert_int_equal(p->n, 18);
     assert_string_equal(p->scheme, "http");
     assert_string_equal(p->remote_addr, "127.0.0.1");
@@ -528,15 +529,15 @@ static void test_pings_every_field(void **state)
     p = &l->pings[3];
     assert_int_equal(p->n, 15);
     assert_true(HC_PRESENT(p, HC_PING_F_DURATION));
-    assert_int_equal(p->duration_ms, 34);                /* 0.034016 s */
+    assert_int_equal(p->duration_us, 34016);             /* 0.034016 s */
     p = &l->pings[4];
     assert_int_equal(p->type, HC_PING_TYPE_START);
     p = &l->pings[8];
     assert_int_equal(p->n, 10);
     assert_string_equal(p->rid, "cabd8d03-d637-46e9-b652-805655b43815");
     assert_false(HC_IS_NULL(p, HC_PING_F_RID));
-    assert_int_equal(p->duration_ms, 1143);              /* 1.143493 s */
-    assert_int_equal(l->pings[13].duration_ms, 42);      /* 0.042492 s */
+    assert_int_equal(p->duration_us, 1143493);           /* 1.143493 s */
+    assert_int_equal(l->pings[13].duration_us, 42492);   /* 0.042492 s */
     assert_string_equal(l->pings[16].method, "HEAD");
     assert_int_equal(l->pings[17].n, 1);
     assert_int_equal(l->pings[17].date, T_0526_131513);
@@ -561,10 +562,25 @@ static void test_ping_types_and_errors(void **state)
     const char *dur = "{\"duration\": 2.896736, \"remote_addr\": null}";
     assert_int_equal(hc_json_parse(&doc, dur, strlen(dur), tok, 16), HC_OK);
     assert_int_equal(hc_decode_ping(&p, &doc, 0), HC_OK);
-    assert_int_equal(p.duration_ms, 2897);
+    assert_int_equal(p.duration_us, 2896736);
     assert_true(HC_IS_NULL(&p, HC_PING_F_REMOTE_ADDR));
+    /* Microseconds are kept as the server sent them; a repeated date
+     * replaces the earlier one, microseconds included. */
+    const char *precise = "{\"date\": \"2020-06-09T14:51:06.1130739+00:00\", "
+                          "\"duration\": 9223372036854.775807}";
+    assert_int_equal(hc_json_parse(&doc, precise, strlen(precise), tok, 16), HC_OK);
+    assert_int_equal(hc_decode_ping(&p, &doc, 0), HC_OK);
+    assert_int_equal(p.date, 1591714266);
+    assert_int_equal(p.date_us, 113073);
+    assert_true(p.duration_us == 9223372036854775807u);
+    const char *twice = "{\"date\": \"2020-06-09T14:51:06.5Z\", \"date\": null}";
+    assert_int_equal(hc_json_parse(&doc, twice, strlen(twice), tok, 16), HC_OK);
+    assert_int_equal(hc_decode_ping(&p, &doc, 0), HC_OK);
+    assert_true(HC_IS_NULL(&p, HC_PING_F_DATE));
+    assert_int_equal(p.date, 0);
+    assert_int_equal(p.date_us, 0);
     static const char *const bad[] = {
-        "{\"duration\": \"1.5\"}", "{\"duration\": -1}", "{\"duration\": 4294968}",
+        "{\"duration\": \"1.5\"}", "{\"duration\": -1}", "{\"duration\": 9223372036855}",
         "{\"n\": -1}", "{\"n\": 1.5}", "{\"type\": 1}", "{\"date\": \"2020\"}", "{\"ua\": 5}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {

@@ -535,9 +535,16 @@ static bool parse_offset(const char *s, size_t n, int *offset)
 
 hc_err_t hc_json_parse_time(const char *s, size_t len, int64_t *out)
 {
+    uint32_t us;
+    return hc_json_parse_time_us(s, len, out, &us);
+}
+
+hc_err_t hc_json_parse_time_us(const char *s, size_t len, int64_t *out, uint32_t *us)
+{
     int f[6]; /* year, month, day, hour, minute, second */
     int offset;
     size_t i = 19;
+    uint32_t frac = 0, scale = 1000000u;
 
     if (!s || len < 20 || !match_fields(s, "9999-99-99T99:99:99", f) || f[1] < 1 ||
         f[1] > 12 || f[2] < 1 || f[2] > days_in_month(f[0], f[1]) || f[3] > 23 ||
@@ -545,8 +552,12 @@ hc_err_t hc_json_parse_time(const char *s, size_t len, int64_t *out)
         return HC_ERR_JSON;
     if (s[i] == '.') {
         size_t first = ++i;
-        while (i < len && is_digit(s[i]))
-            i++;
+        for (; i < len && is_digit(s[i]); i++) {
+            if (scale > 1u) {
+                scale /= 10u;
+                frac += (uint32_t)(s[i] - '0') * scale;
+            }
+        }
         if (i == first)
             return HC_ERR_JSON;
     }
@@ -554,6 +565,7 @@ hc_err_t hc_json_parse_time(const char *s, size_t len, int64_t *out)
         return HC_ERR_JSON;
     *out = (int64_t)days_from_civil(f[0], f[1], f[2]) * 86400 +
            (f[3] * 3600 + f[4] * 60 + f[5] - offset);
+    *us = frac;
     return HC_OK;
 }
 
@@ -562,4 +574,11 @@ hc_err_t hc_json_time(const hc_json_t *doc, int i, int64_t *out)
     size_t len;
     const char *p = token_text(doc, i, JSMN_STRING, &len);
     return p ? hc_json_parse_time(p, len, out) : HC_ERR_JSON;
+}
+
+hc_err_t hc_json_time_us(const hc_json_t *doc, int i, int64_t *out, uint32_t *us)
+{
+    size_t len;
+    const char *p = token_text(doc, i, JSMN_STRING, &len);
+    return p ? hc_json_parse_time_us(p, len, out, us) : HC_ERR_JSON;
 }

@@ -13,10 +13,11 @@
 enum kind {
     K_STR,        /* char[size] */
     K_U32,        /* uint32_t from an integer */
-    K_MS,         /* uint32_t milliseconds from decimal seconds */
+    K_US,         /* uint64_t microseconds from decimal seconds */
     K_BOOL,       /* bool from true/false */
     K_UP,         /* bool from 0/1 or true/false */
     K_TIME,       /* int64_t UNIX seconds from ISO 8601 */
+    K_TIME_US,    /* K_TIME, then its microseconds in the uint32_t right after */
     K_STATUS,     /* hc_check_status_t from its name */
     K_PING_TYPE   /* hc_ping_type_t from its name */
 };
@@ -80,13 +81,21 @@ static hc_err_t decode_up(const hc_json_t *doc, int v, bool *out)
     return HC_OK;
 }
 
-static hc_err_t decode_u32(const hc_json_t *doc, int v, bool fixed_ms, uint32_t *out)
+static hc_err_t decode_u32(const hc_json_t *doc, int v, uint32_t *out)
 {
     int64_t n;
-    hc_err_t err = fixed_ms ? hc_json_fixed(doc, v, 3, 0, UINT32_MAX, &n)
-                            : hc_json_int(doc, v, 0, UINT32_MAX, &n);
+    hc_err_t err = hc_json_int(doc, v, 0, UINT32_MAX, &n);
     if (err == HC_OK)
         *out = (uint32_t)n;
+    return err;
+}
+
+static hc_err_t decode_us(const hc_json_t *doc, int v, uint64_t *out)
+{
+    int64_t n;
+    hc_err_t err = hc_json_fixed(doc, v, 6, 0, INT64_MAX, &n);
+    if (err == HC_OK)
+        *out = (uint64_t)n;
     return err;
 }
 
@@ -115,14 +124,17 @@ static hc_err_t decode_value(const hc_json_t *doc, int v, const field_t *f, void
             m->truncated |= bit;
         return err;
     case K_U32:
-    case K_MS:
-        return decode_u32(doc, v, f->kind == K_MS, (uint32_t *)p);
+        return decode_u32(doc, v, (uint32_t *)p);
+    case K_US:
+        return decode_us(doc, v, (uint64_t *)p);
     case K_BOOL:
         return hc_json_bool(doc, v, (bool *)p);
     case K_UP:
         return decode_up(doc, v, (bool *)p);
     case K_TIME:
         return hc_json_time(doc, v, (int64_t *)p);
+    case K_TIME_US:
+        return hc_json_time_us(doc, v, (int64_t *)p, (uint32_t *)((char *)p + sizeof(int64_t)));
     case K_STATUS:
         err = decode_enum(doc, v, status_names, &e);
         *(hc_check_status_t *)p = (hc_check_status_t)e;
@@ -239,16 +251,21 @@ hc_err_t hc_decode_check(hc_check_t *out, const hc_json_t *doc, int obj)
 
 /* ------------------------------------------------------------------- ping */
 
+/* K_TIME_US: date_us follows date, and the field spans both. */
+typedef char hc_ping_date_us_follows[offsetof(hc_ping_info_t, date_us) ==
+                                     offsetof(hc_ping_info_t, date) + sizeof(int64_t) ? 1 : -1];
+
 static const field_t ping_fields[] = {
     FIELD(hc_ping_info_t, type, K_PING_TYPE, HC_PING_F_TYPE),
-    FIELD(hc_ping_info_t, date, K_TIME, HC_PING_F_DATE),
+    { "date", K_TIME_US, HC_PING_F_DATE, (uint16_t)offsetof(hc_ping_info_t, date),
+      (uint16_t)(sizeof(int64_t) + sizeof(uint32_t)) },
     FIELD(hc_ping_info_t, n, K_U32, HC_PING_F_N),
     FIELD(hc_ping_info_t, scheme, K_STR, HC_PING_F_SCHEME),
     FIELD(hc_ping_info_t, remote_addr, K_STR, HC_PING_F_REMOTE_ADDR),
     FIELD(hc_ping_info_t, method, K_STR, HC_PING_F_METHOD),
     FIELD(hc_ping_info_t, ua, K_STR, HC_PING_F_UA),
     FIELD(hc_ping_info_t, rid, K_STR, HC_PING_F_RID),
-    FIELD_KEY("duration", hc_ping_info_t, duration_ms, K_MS, HC_PING_F_DURATION),
+    FIELD_KEY("duration", hc_ping_info_t, duration_us, K_US, HC_PING_F_DURATION),
     FIELD(hc_ping_info_t, body_url, K_STR, HC_PING_F_BODY_URL),
 };
 

@@ -131,13 +131,27 @@ hc_err_t hc_json_time(const hc_json_t *doc, int i, int64_t *out);
 /**
  * Convert an ISO 8601 / RFC 3339 date-time to UNIX seconds, without libc
  * or time zone tables: "YYYY-MM-DDTHH:MM:SS", an optional fraction of any
- * length (dropped: seconds resolution), then "Z" or an offset "+HH:MM" /
+ * length (dropped: seconds resolution; hc_json_parse_time_us() keeps it), then "Z" or an offset "+HH:MM" /
  * "-HH:MM". A time without an offset is refused as ambiguous. Fields are
  * range-checked (the day against its month; second 60 is accepted for a
  * leap second and counts as the next second's start).
  * @return HC_OK or HC_ERR_JSON.
  */
 hc_err_t hc_json_parse_time(const char *s, size_t len, int64_t *out);
+
+/**
+ * As hc_json_parse_time(), keeping the fraction of the second as well.
+ * @param[out] out the UNIX seconds.
+ * @param[out] us  the fraction's first six digits as microseconds
+ *                 (0..999999); later digits are dropped, never rounded into
+ *                 the next second.
+ * @return HC_OK or HC_ERR_JSON.
+ */
+hc_err_t hc_json_parse_time_us(const char *s, size_t len, int64_t *out, uint32_t *us);
+
+/** hc_json_time() keeping the microseconds (see hc_json_parse_time_us()).
+ *  @return HC_OK or HC_ERR_JSON. */
+hc_err_t hc_json_time_us(const hc_json_t *doc, int i, int64_t *out, uint32_t *us);
 
 /**
  * Check @p len bytes of UTF-8 and count their characters (code points).

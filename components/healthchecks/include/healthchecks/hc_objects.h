@@ -16,8 +16,9 @@
  * Unknown members are ignored; a known member of the wrong type, or a
  * number that does not fit its field, is HC_ERR_JSON. A string enum
  * value this library does not know (a new status) decodes as ..._UNKNOWN.
- * Times are UNIX seconds (fractions dropped); a ping's duration is in
- * milliseconds.
+ * Times are UNIX seconds (fractions dropped), but a ping's date keeps its
+ * microseconds beside it, and a ping's duration is in microseconds: the
+ * server sends both that precisely.
  */
 #ifndef HC_OBJECTS_H
 #define HC_OBJECTS_H
@@ -140,8 +141,10 @@ typedef enum hc_ping_field {
 /** One ping of a check's log (GET checks/<uuid>/pings/). */
 typedef struct hc_ping_info {
     int64_t date;                  /**< UNIX seconds */
+    uint32_t date_us;              /**< and microseconds, 0..999999 */
     uint32_t n;                    /**< the ping's number */
-    uint32_t duration_ms;          /**< from the matching start; present only then */
+    uint64_t duration_us;          /**< from the matching start, in microseconds;
+                                        present only then */
     hc_ping_type_t type;
     uint16_t present;              /**< HC_PING_F_* bits */
     uint16_t nulls;
