@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "healthchecks/hc_ping.h"
+#include "hc_cli_text.h"
 
 /* ------------------------------------------------------------- options */
 
@@ -151,7 +152,13 @@ void cli_api_close(cli_api_t *s)
 
 int cli_api_finish_list(cli_api_t *s, hc_err_t started, const char *cmd, cli_out_t *out)
 {
-    int status = cli_api_run(s, started, cmd, NULL);
+    hc_err_t err = started == HC_OK ? hc_api_wait(&s->api) : started;
+    int status = 1;
+    if (out->missing)
+        fprintf(stderr, "hc: %s: malformed response: an item without its %s\n", cmd,
+                out->missing);
+    else
+        status = cli_api_report(s, started, err, cmd, NULL);
     if (status == 0)
         cli_out_end(out);
     cli_api_close(s);
@@ -166,8 +173,7 @@ static void put_server_text(const char *text)
     if (!*text || *text == '<')
         return;
     fputs(": \"", stderr);
-    for (; *text; text++)
-        fputc((unsigned char)*text < 0x20 ? ' ' : *text, stderr);
+    cli_safe_puts(stderr, text);
     fputc('"', stderr);
 }
 
@@ -179,7 +185,13 @@ static bool is_local_refusal(hc_err_t err)
 
 int cli_api_run(cli_api_t *s, hc_err_t started, const char *cmd, const char *hint)
 {
-    hc_err_t err = started == HC_OK ? hc_api_wait(&s->api) : started;
+    return cli_api_report(s, started, started == HC_OK ? hc_api_wait(&s->api) : started, cmd,
+                          hint);
+}
+
+int cli_api_report(cli_api_t *s, hc_err_t started, hc_err_t err, const char *cmd,
+                   const char *hint)
+{
     if (err == HC_OK)
         return 0;
     const char *what = cli_strerror(err, &s->cc);
@@ -263,16 +275,26 @@ static const char *field_text(const cli_obj_t *o, const cli_field_t *f, char *bu
 
 /* ---------------------------------------------------------------- JSON */
 
+/* A JSON string that is also safe on a terminal: every unsafe character
+ * (see hc_cli_text.h) as a \u escape, which loses nothing; a byte that is
+ * not UTF-8, which JSON cannot hold, as U+FFFD. */
 static void json_string(const char *s)
 {
     putchar('"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            printf("\\%c", *p);
-        else if (*p < 0x20)
-            printf("\\u%04x", *p);
+    for (size_t n = strlen(s), i = 0; i < n;) {
+        uint32_t cp;
+        size_t len = cli_utf8_next(s + i, n - i, &cp);
+        if (len == 0)
+            len = 1;
+        if (cp == '"' || cp == '\\')
+            printf("\\%c", (char)cp);
+        else if (cp == CLI_NOT_UTF8)
+            fputs("\\ufffd", stdout);
+        else if (cli_is_unsafe(cp))
+            printf("\\u%04x", (unsigned)cp);
         else
-            putchar(*p);
+            fwrite(s + i, 1, len, stdout);
+        i += len;
     }
     putchar('"');
 }
@@ -375,9 +397,12 @@ static size_t utf8_len(const char *s)
 }
 
 /* A cell of @p width characters (0: as long as it is), cut with "…" when
- * it is wider or was already cut by the library. */
-static void put_cell(const char *s, int width, bool cut)
+ * it is wider or was already cut by the library; server text made safe
+ * first, so the width counts what the terminal shows. */
+static void put_cell(const char *text, int width, bool cut)
 {
+    char *safe = cli_safe_dup(text);
+    const char *s = safe ? safe : "";
     size_t len = utf8_len(s), keep = len;
     if (width > 0 && (len > (size_t)width || (cut && len >= (size_t)width))) {
         keep = (size_t)width - 1;
@@ -388,6 +413,7 @@ static void put_cell(const char *s, int width, bool cut)
         fputs("\xE2\x80\xA6", stdout); /* U+2026 HORIZONTAL ELLIPSIS */
     for (size_t n = keep + cut; width > 0 && n < (size_t)width; n++)
         putchar(' ');
+    free(safe);
 }
 
 /* Cells padded to their column, but no trailing blanks after the last

@@ -94,7 +94,8 @@ typedef struct cli_api {
 cli_api_t *cli_api_open(const cli_api_opts_t *o, bool needs_key, const char *cmd, int *status);
 
 /** Run a started list call (cli_api_run()), end the output when it
- *  succeeded, and close the session. @return as cli_api_run(). */
+ *  succeeded, and close the session; an item without a required field
+ *  (out->missing) is a malformed response. @return as cli_api_run(). */
 int cli_api_finish_list(cli_api_t *s, hc_err_t started, const char *cmd, struct cli_out *out);
 
 /** Close and free a session (NULL is fine). */
@@ -109,6 +110,11 @@ void cli_api_close(cli_api_t *s);
  *         malformed argument); 1 for every other failure.
  */
 int cli_api_run(cli_api_t *s, hc_err_t started, const char *cmd, const char *hint);
+
+/** cli_api_run() for a call already run to its end (@p err: what
+ *  hc_api_wait() returned, or @p started when that was not HC_OK). */
+int cli_api_report(cli_api_t *s, hc_err_t started, hc_err_t err, const char *cmd,
+                   const char *hint);
 
 /* ------------------------------------------------------------- output */
 
@@ -158,6 +164,8 @@ typedef struct cli_out {
     size_t n_cols;
     size_t items;       /**< items printed so far */
     unsigned cut;       /**< values this build of hc had to cut */
+    const char *missing;  /**< set by a row printer that stopped the list at an
+                               item without this required field */
 } cli_out_t;
 
 /** Print one list item: JSON object, or a table row from @p cells (the

@@ -1,10 +1,13 @@
 /* hc pings, ping-body, flips, channels, badges, status: the rest of the
  * Management API. Lists are streamed and printed row by row. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hc_cli_api.h"
+#include "hc_cli_text.h"
 
 #define TAIL "\n" CLI_API_OPTIONS_HELP
 
@@ -15,11 +18,17 @@ static const char pings_usage[] =
     "address, and the duration of runs that a start ping opened. Needs a\n"
     "read-write key.\n" TAIL;
 
+#define DEFAULT_MAX_BYTES 10000000  /* the most hc run ever sends, too */
+
 static const char ping_body_usage[] =
-    "usage: hc ping-body UUID N [options]\n"
+    "usage: hc ping-body UUID N [--max-bytes B] [options]\n"
     "\n"
-    "Writes the body of the check's ping number N to stdout, byte for byte, as it\n"
-    "arrives (--json does not apply). Needs a read-write key.\n" TAIL;
+    "Writes the body of the check's ping number N to stdout as it arrives (--json\n"
+    "does not apply): byte for byte to a pipe or file; on a terminal, control\n"
+    "characters other than newline and tab are shown escaped (\\r, \\x1b, ...)\n"
+    "and bytes that are not UTF-8 as U+FFFD. Needs a read-write key.\n"
+    "  --max-bytes B        stop after B bytes (default 10000000): a longer body is\n"
+    "                       cut there, said on stderr, and hc exits with 1\n" TAIL;
 
 static const char flips_usage[] =
     "usage: hc flips ID [--seconds N | --start T --end T] [options]\n"
@@ -105,15 +114,66 @@ int cmd_pings(int argc, char **argv)
 
 /* -------------------------------------------------------------- ping-body */
 
+/* Where a ping body goes: stdout, up to a bound, made safe on a terminal. */
+typedef struct body_out {
+    int64_t max, written;
+    bool cut;              /* the body went on past max */
+    bool terminal;
+    char carry[4];         /* the start of a character cut between chunks */
+    size_t n_carry;
+} body_out_t;
+
+static void put_safe(body_out_t *b, const char *data, size_t len)
+{
+    /* Complete a character cut between chunks, byte by byte. */
+    for (; b->n_carry && len; data++, len--) {
+        b->carry[b->n_carry++] = *data;
+        size_t used = cli_safe_write(stdout, b->carry, b->n_carry, true, false);
+        memmove(b->carry, b->carry + used, b->n_carry - used);
+        b->n_carry -= used;
+    }
+    size_t used = cli_safe_write(stdout, data, len, true, false);
+    memcpy(b->carry, data + used, len - used);  /* at most 3 bytes */
+    b->n_carry = len - used;
+}
+
 static hc_err_t write_body(void *ctx, const uint8_t *data, size_t len)
 {
-    (void)ctx;
-    return fwrite(data, 1, len, stdout) == len ? HC_OK : HC_ERR_IO;
+    body_out_t *b = ctx;
+    if ((int64_t)len > b->max - b->written) {
+        len = (size_t)(b->max - b->written);
+        b->cut = true;
+    }
+    if (b->terminal)
+        put_safe(b, (const char *)data, len);
+    else
+        fwrite(data, 1, len, stdout);
+    b->written += (int64_t)len;
+    if (ferror(stdout))
+        return HC_ERR_IO;
+    return b->cut ? HC_ERR_BODY_TOO_LARGE : HC_OK;  /* stops the transfer */
+}
+
+static int max_bytes_option(void *ctx, int argc, char **argv, int *i)
+{
+    body_out_t *b = ctx;
+    if (strcmp(argv[*i], "--max-bytes"))
+        return 0;
+    const char *v = cli_opt_value(argc, argv, i);
+    if (!v)
+        return -1;
+    if (!cli_parse_int(v, 1, INT64_MAX, &b->max)) {
+        cli_usage_error("--max-bytes: '%s' is not a number of bytes (1 or more)", v);
+        return -1;
+    }
+    return 1;
 }
 
 int cmd_ping_body(int argc, char **argv)
 {
-    cli_api_cmd_t cmd = { "ping-body", ping_body_usage, 2, 2, CLI_ID_UUID, NULL, NULL };
+    body_out_t body_out = { .max = DEFAULT_MAX_BYTES, .terminal = isatty(STDOUT_FILENO) == 1 };
+    cli_api_cmd_t cmd = { "ping-body", ping_body_usage, 2, 2, CLI_ID_UUID, max_bytes_option,
+                          &body_out };
     cli_api_opts_t o;
     int64_t n;
     int status = cli_api_parse(&o, &cmd, argc, argv);
@@ -124,9 +184,19 @@ int cmd_ping_body(int argc, char **argv)
     cli_api_t *s = cli_api_open(&o, true, cmd.name, &status);
     if (!s)
         return status;
-    hc_bytes_t body = { .each = write_body };
-    status = cli_api_run(s, hc_api_get_ping_body(&s->api, o.pos[0], (uint32_t)n, &body),
-                         cmd.name, "no such check or ping, or the ping has no body");
+    hc_bytes_t body = { .each = write_body, .ctx = &body_out };
+    hc_err_t started = hc_api_get_ping_body(&s->api, o.pos[0], (uint32_t)n, &body);
+    hc_err_t err = started == HC_OK ? hc_api_wait(&s->api) : started;
+    if (body_out.n_carry)
+        cli_safe_write(stdout, body_out.carry, body_out.n_carry, true, true);
+    if (body_out.cut) {
+        fprintf(stderr, "hc: ping-body: the body is longer than --max-bytes %" PRId64
+                        "; cut there\n", body_out.max);
+        status = 1;
+    } else {
+        status = cli_api_report(s, started, err, cmd.name,
+                                "no such check or ping, or the ping has no body");
+    }
     if (fflush(stdout) != 0 && status == 0) {
         perror("hc: ping-body: writing to stdout");
         status = 1;

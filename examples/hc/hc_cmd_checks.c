@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hc_cli_api.h"
+#include "hc_cli_text.h"
 
 static const char checks_usage[] =
     "usage: hc checks <subcommand> [options]\n"
@@ -110,13 +111,53 @@ static const char *check_id(const hc_check_t *c)
     return HC_PRESENT(c, HC_CHECK_F_UUID) ? c->uuid : c->unique_key;
 }
 
+/* "<what> check 'name' (id)", the server's strings made safe. */
+static void print_check_line(FILE *f, const char *what, const hc_check_t *c)
+{
+    fprintf(f, "%s check '", what);
+    cli_safe_puts(f, c->name);
+    fputs("' (", f);
+    cli_safe_puts(f, check_id(c));
+    fputc(')', f);
+}
+
 static const cli_col_t check_cols[] = {
     { "NAME", 24 }, { "SLUG", 20 }, { "STATUS", 14 }, { "LAST PING", 20 }, { "ID", 0 },
 };
 
+/* Every server sends a check's name, status and identifier: a check
+ * without one is a malformed response, not a check to print. @return the
+ * field missing, or NULL. */
+static const char *check_missing(const hc_check_t *c)
+{
+#define SENT(f) (HC_PRESENT(c, HC_CHECK_F_##f) && !HC_IS_NULL(c, HC_CHECK_F_##f))
+    if (!SENT(NAME))
+        return "name";
+    if (!SENT(STATUS))
+        return "status";
+    if (!SENT(UUID) && !SENT(UNIQUE_KEY))
+        return "uuid or unique_key";
+    return NULL;
+#undef SENT
+}
+
+/* The exit status after a call that returned one check: @p status, or 1
+ * after saying what the check lacks. */
+static int check_complete(const hc_check_t *c, int status, const char *cmd)
+{
+    const char *missing = status == 0 ? check_missing(c) : NULL;
+    if (!missing)
+        return status;
+    fprintf(stderr, "hc: %s: malformed response: a check without its %s\n", cmd, missing);
+    return 1;
+}
+
 static hc_err_t print_check_row(void *ctx, const void *item)
 {
     const hc_check_t *c = item;
+    cli_out_t *out = ctx;
+    if ((out->missing = check_missing(c)) != NULL)
+        return HC_ERR_JSON;
     char status[32], last[32];
     snprintf(status, sizeof status, "%s%s", cli_status_name(c->status),
              c->started && c->status != HC_STATUS_STARTED ? " (started)" : "");
@@ -196,15 +237,16 @@ static int one_check(int argc, char **argv, const char *name, const char *usage,
         return status;
     const char *id = o.pos[0];
     hc_check_t *c = malloc(sizeof *c);
-    status = c ? cli_api_run(s, call(&s->api, id, c), name, NULL) : 1;
+    status = c ? check_complete(c, cli_api_run(s, call(&s->api, id, c), name, NULL), name) : 1;
     if (status == 0) {
         cli_out_t out = { .json = o.json };
         cli_obj_t obj = check_obj(c);
-        if (verb && !o.json)
-            printf("%s check '%s' (%s)%s%s\n", verb, c->name, check_id(c),
-                   call == hc_api_delete_check ? "" : ", status ",
-                   call == hc_api_delete_check ? "" : cli_status_name(c->status));
-        else
+        if (verb && !o.json) {
+            print_check_line(stdout, verb, c);
+            if (call != hc_api_delete_check)
+                printf(", status %s", cli_status_name(c->status));
+            putchar('\n');
+        } else
             cli_out_object(&out, &obj);
     }
     free(c);
@@ -389,13 +431,13 @@ static int write_check(int argc, char **argv, bool create)
     hc_err_t started = !c ? HC_ERR_ARG
                      : create ? hc_api_create_check(&s->api, &args.spec, c)
                               : hc_api_update_check(&s->api, uuid, &args.spec, c);
-    status = c ? cli_api_run(s, started, name, NULL) : 1;
+    status = c ? check_complete(c, cli_api_run(s, started, name, NULL), name) : 1;
     if (status == 0) {
-        const char *what = !create ? "updated check"
-                         : hc_api_created(&s->api) ? "created check"
-                                                   : "updated existing check";
-        fprintf(o.json ? stderr : stdout, "%s '%s' (%s), HTTP %u\n", what, c->name, check_id(c),
-                hc_client_status(&s->cc.client));
+        const char *what = !create ? "updated"
+                         : hc_api_created(&s->api) ? "created" : "updated existing";
+        FILE *f = o.json ? stderr : stdout;
+        print_check_line(f, what, c);
+        fprintf(f, ", HTTP %u\n", hc_client_status(&s->cc.client));
         cli_out_t out = { .json = o.json };
         cli_obj_t obj = check_obj(c);
         cli_out_object(&out, &obj);

@@ -6,6 +6,7 @@
 
 #include "healthchecks/hc_ping.h"
 #include "hc_cli.h"
+#include "hc_cli_text.h"
 
 static const char usage[] =
     "usage: hc ping [success|start|fail|log|<0-255>] (--uuid U | --slug S) [options]\n"
@@ -173,9 +174,11 @@ static int send_ping(cli_client_t *cc, ping_args_t *a, char *rid)
         return (err == HC_ERR_ARG || err == HC_ERR_RANGE || err == HC_ERR_TOO_LONG ||
                 err == HC_ERR_UNSAFE_CHAR || err == HC_ERR_URL) ? 2 : 1;
     }
-    if (a->o.verbose)
-        printf("delivered: HTTP %u \"%s\"%s\n", res.status, res.text,
-               res.created ? " (check created)" : "");
+    if (a->o.verbose) {
+        printf("delivered: HTTP %u \"", res.status);
+        cli_safe_puts(stdout, res.text);
+        printf("\"%s\n", res.created ? " (check created)" : "");
+    }
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "healthchecks/hc_ping.h"
 #include "healthchecks/hc_url.h"
 #include "hc_cli.h"
+#include "hc_cli_text.h"
 
 static const char usage[] =
     "usage: hc <command> [options]\n"
@@ -221,8 +222,11 @@ void cli_report(const char *what, hc_err_t err, const cli_client_t *cc)
 {
     const hc_client_t *c = cc ? &cc->client : NULL;
     fprintf(stderr, "hc: %s: %s", what, cli_strerror(err, cc));
-    if (c && hc_client_status(c))
-        fprintf(stderr, " (HTTP %u: \"%s\")", hc_client_status(c), hc_client_text(c));
+    if (c && hc_client_status(c)) {
+        fprintf(stderr, " (HTTP %u: \"", hc_client_status(c));
+        cli_safe_puts(stderr, hc_client_text(c));
+        fputs("\")", stderr);
+    }
     cli_explain(err, cc);
     fputc('\n', stderr);
 }
