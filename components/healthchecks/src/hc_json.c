@@ -571,9 +571,8 @@ hc_err_t hc_json_parse_time_us(const char *s, size_t len, int64_t *out, uint32_t
 
 hc_err_t hc_json_time(const hc_json_t *doc, int i, int64_t *out)
 {
-    size_t len;
-    const char *p = token_text(doc, i, JSMN_STRING, &len);
-    return p ? hc_json_parse_time(p, len, out) : HC_ERR_JSON;
+    uint32_t us;
+    return hc_json_time_us(doc, i, out, &us);
 }
 
 hc_err_t hc_json_time_us(const hc_json_t *doc, int i, int64_t *out, uint32_t *us)
