@@ -1,5 +1,6 @@
 /* hc pings, ping-body, flips, channels, badges, status: the rest of the
  * Management API. Lists are streamed and printed row by row. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,6 +190,8 @@ int cmd_ping_body(int argc, char **argv)
     hc_err_t err = started == HC_OK ? hc_api_wait(&s->api) : started;
     if (body_out.n_carry)
         cli_safe_write(stdout, body_out.carry, body_out.n_carry, true, true);
+    bool written = fflush(stdout) == 0;  /* the body before any message about it */
+    int write_errno = errno;
     if (body_out.cut) {
         fprintf(stderr, "hc: ping-body: the body is longer than --max-bytes %" PRId64
                         "; cut there\n", body_out.max);
@@ -197,8 +200,8 @@ int cmd_ping_body(int argc, char **argv)
         status = cli_api_report(s, started, err, cmd.name,
                                 "no such check or ping, or the ping has no body");
     }
-    if (fflush(stdout) != 0 && status == 0) {
-        perror("hc: ping-body: writing to stdout");
+    if (!written && status == 0) {
+        fprintf(stderr, "hc: ping-body: writing to stdout: %s\n", strerror(write_errno));
         status = 1;
     }
     cli_api_close(s);
