@@ -4,7 +4,7 @@
  *
  *   bench_ping blocking|poll|bytewise [pings]
  *
- * blocking: hc_ping_send(); poll: hc_ping_begin() + hc_ping_poll();
+ * blocking: hc_ping_send(); poll: hc_ping_send_begin() + hc_ping_poll();
  * bytewise: hc_ping_send() with the response delivered 1 byte per recv. */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -32,7 +32,7 @@ static bool good(hc_err_t err, const hc_ping_result_t *r)
 
 static hc_err_t ping_nonblocking(hc_client_t *c, const hc_ping_t *p, hc_ping_result_t *out)
 {
-    hc_err_t err = hc_ping_begin(c, p);
+    hc_err_t err = hc_ping_send_begin(c, p);
     for (unsigned i = 0; err == HC_OK && i < POLLS_PER_PING; i++) {
         err = hc_ping_poll(c, out);
         if (err != HC_IN_PROGRESS)

@@ -273,7 +273,7 @@ static void test_list_checks(void **state)
     env_t *e = *state;
     hc_check_t items[8];
     hc_list_t out = { .items = items, .capacity = 8 };
-    assert_err(run(e, hc_api_list_checks(&e->api, NULL, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_checks_begin(&e->api, NULL, &out)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/");
     assert_int_equal(out.count, HC_TEST_SEEDED_CHECKS);
     assert_int_equal(out.total, HC_TEST_SEEDED_CHECKS);
@@ -293,7 +293,7 @@ static void test_list_checks_filters(void **state)
 
     const char *prod[] = { "production" };
     hc_check_query_t q = { .tags = prod, .n_tags = 1 };
-    assert_err(run(e, hc_api_list_checks(&e->api, &q, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_checks_begin(&e->api, &q, &out)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/?tag=production");
     assert_int_equal(out.count, 2);
     assert_string_equal(items[0].uuid, BACKUP);
@@ -301,20 +301,20 @@ static void test_list_checks_filters(void **state)
 
     const char *prod_db[] = { "production", "db" };  /* every tag must match */
     q = (hc_check_query_t){ .tags = prod_db, .n_tags = 2 };
-    assert_err(run(e, hc_api_list_checks(&e->api, &q, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_checks_begin(&e->api, &q, &out)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/?tag=production&tag=db");
     assert_int_equal(out.count, 1);
     assert_backup(e, &items[0], 3);
 
     q = (hc_check_query_t){ .slug = HC_TEST_DUP_SLUG };
-    assert_err(run(e, hc_api_list_checks(&e->api, &q, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_checks_begin(&e->api, &q, &out)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/?slug=dup");
     assert_int_equal(out.count, 2);
     assert_string_equal(items[0].uuid, HC_TEST_CHECK_DUP1);
     assert_string_equal(items[1].uuid, HC_TEST_CHECK_DUP2);
 
     q = (hc_check_query_t){ .tags = prod, .n_tags = 1, .slug = HC_TEST_CHECK_PAUSED_SLUG };
-    assert_err(run(e, hc_api_list_checks(&e->api, &q, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_checks_begin(&e->api, &q, &out)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/?tag=production&slug=paused-job");
     assert_int_equal(out.count, 1);
     assert_string_equal(items[0].uuid, HC_TEST_CHECK_PAUSED);
@@ -323,7 +323,7 @@ static void test_list_checks_filters(void **state)
      * as one value: "a b&c=d" is two words, which no check has as one tag. */
     const char *odd[] = { "a b&c=d" };
     q = (hc_check_query_t){ .tags = odd, .n_tags = 1 };
-    assert_err(run(e, hc_api_list_checks(&e->api, &q, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_checks_begin(&e->api, &q, &out)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/?tag=a%20b%26c%3Dd");
     assert_int_equal(out.count, 0);
     assert_int_equal(out.total, 0);
@@ -331,11 +331,11 @@ static void test_list_checks_filters(void **state)
     /* ...while "b&c=d" alone, once a check carries it, finds that check
      * (had "&" or "=" gone out raw, the server would have seen tag "b"). */
     hc_check_spec_t spec = { .set = HC_SPEC_TAGS, .tags = "x b&c=d" };
-    assert_err(run(e, hc_api_update_check(&e->api, CRON, &spec, NULL)), HC_OK);
+    assert_err(run(e, hc_api_update_check_begin(&e->api, CRON, &spec, NULL)), HC_OK);
     expect_request(e, "POST /api/v3/checks/" CRON, HC_TEST_RW_KEY, "{\"tags\":\"x b&c=d\"}");
     const char *amp[] = { "b&c=d" };
     q = (hc_check_query_t){ .tags = amp, .n_tags = 1, .slug = "nightly-report" };
-    assert_err(run(e, hc_api_list_checks(&e->api, &q, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_checks_begin(&e->api, &q, &out)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/?tag=b%26c%3Dd&slug=nightly-report");
     assert_int_equal(out.count, 1);
     assert_string_equal(items[0].tags, "x b&c=d");
@@ -346,20 +346,20 @@ static void test_get_check_by_uuid_and_unique_key(void **state)
     env_t *e = *state;
     hc_check_t c;
     memset(&c, 0xa5, sizeof c);  /* every field is overwritten */
-    assert_err(run(e, hc_api_get_check(&e->api, BACKUP, &c)), HC_OK);
+    assert_err(run(e, hc_api_get_check_begin(&e->api, BACKUP, &c)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/" BACKUP);
     assert_backup(e, &c, 3);
 
-    assert_err(run(e, hc_api_get_check(&e->api, CRON, &c)), HC_OK);
+    assert_err(run(e, hc_api_get_check_begin(&e->api, CRON, &c)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/" CRON);
     assert_cron(e, &c);
 
     /* A read-write key may use the unique_key too; it still gets the uuid. */
-    assert_err(run(e, hc_api_get_check(&e->api, HC_TEST_CHECK_BACKUP_UNIQUE_KEY, &c)), HC_OK);
+    assert_err(run(e, hc_api_get_check_begin(&e->api, HC_TEST_CHECK_BACKUP_UNIQUE_KEY, &c)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/" HC_TEST_CHECK_BACKUP_UNIQUE_KEY);
     assert_backup(e, &c, 3);
 
-    assert_err(run(e, hc_api_get_check(&e->api, HC_TEST_UNKNOWN_UUID, &c)), HC_ERR_NOT_FOUND);
+    assert_err(run(e, hc_api_get_check_begin(&e->api, HC_TEST_UNKNOWN_UUID, &c)), HC_ERR_NOT_FOUND);
     expect_rw(e, "GET /api/v3/checks/" HC_TEST_UNKNOWN_UUID);
     assert_int_equal(hc_client_status(&e->client), 404);
 }
@@ -376,7 +376,7 @@ static void test_create_and_upsert(void **state)
         .desc = "line 1\nline 2\t\\", .timeout = 3600, .grace = 120, .manual_resume = true,
         .methods = "POST", .channels = "*", .success_kw = "DONE", .filter_body = true,
     };
-    assert_err(run(e, hc_api_create_check(&e->api, &spec, &c)), HC_OK);
+    assert_err(run(e, hc_api_create_check_begin(&e->api, &spec, &c)), HC_OK);
     expect_request(e, "POST /api/v3/checks/", HC_TEST_RW_KEY,
                    "{\"name\":\"API \\\"test\\\" \xc3\xa9\",\"slug\":\"api-test\",\"tags\":\"t1 t2\","
                    "\"desc\":\"line 1\\u000aline 2\\u0009\\\\\",\"timeout\":3600,\"grace\":120,"
@@ -407,7 +407,7 @@ static void test_create_and_upsert(void **state)
         .set = HC_SPEC_NAME | HC_SPEC_GRACE | HC_SPEC_UNIQUE,
         .name = "API \"test\" \xc3\xa9", .grace = 600, .unique = by_name, .n_unique = 1,
     };
-    assert_err(run(e, hc_api_create_check(&e->api, &upsert, &c)), HC_OK);
+    assert_err(run(e, hc_api_create_check_begin(&e->api, &upsert, &c)), HC_OK);
     expect_request(e, "POST /api/v3/checks/", HC_TEST_RW_KEY,
                    "{\"name\":\"API \\\"test\\\" \xc3\xa9\",\"grace\":600,\"unique\":[\"name\"]}");
     assert_int_equal(hc_client_status(&e->client), 200);
@@ -419,14 +419,14 @@ static void test_create_and_upsert(void **state)
 
     /* Upsert that finds nothing: a new check (201); out may be NULL. */
     upsert.name = "another";
-    assert_err(run(e, hc_api_create_check(&e->api, &upsert, NULL)), HC_OK);
+    assert_err(run(e, hc_api_create_check_begin(&e->api, &upsert, NULL)), HC_OK);
     expect_request(e, "POST /api/v3/checks/", HC_TEST_RW_KEY,
                    "{\"name\":\"another\",\"grace\":600,\"unique\":[\"name\"]}");
     assert_true(hc_api_created(&e->api));
 
     hc_check_t items[8];
     hc_list_t out = { .items = items, .capacity = 8 };
-    assert_err(run(e, hc_api_list_checks(&e->api, NULL, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_checks_begin(&e->api, NULL, &out)), HC_OK);
     assert_int_equal(out.total, HC_TEST_SEEDED_CHECKS + 2);
     assert_string_equal(items[6].name, "another");
     assert_int_equal(items[6].timeout, 86400);  /* server default */
@@ -437,7 +437,7 @@ static void test_update_sends_exactly_the_fields_set(void **state)
     env_t *e = *state;
     hc_check_t c;
     hc_check_spec_t spec = { .set = HC_SPEC_NAME | HC_SPEC_DESC, .name = "Renamed", .desc = "" };
-    assert_err(run(e, hc_api_update_check(&e->api, BACKUP, &spec, &c)), HC_OK);
+    assert_err(run(e, hc_api_update_check_begin(&e->api, BACKUP, &spec, &c)), HC_OK);
     expect_request(e, "POST /api/v3/checks/" BACKUP, HC_TEST_RW_KEY,
                    "{\"name\":\"Renamed\",\"desc\":\"\"}");
     assert_false(hc_api_created(&e->api));
@@ -452,7 +452,7 @@ static void test_update_sends_exactly_the_fields_set(void **state)
 
     /* No fields at all: "{}" changes nothing. */
     spec = (hc_check_spec_t){ 0 };
-    assert_err(run(e, hc_api_update_check(&e->api, BACKUP, &spec, &c)), HC_OK);
+    assert_err(run(e, hc_api_update_check_begin(&e->api, BACKUP, &spec, &c)), HC_OK);
     expect_request(e, "POST /api/v3/checks/" BACKUP, HC_TEST_RW_KEY, "{}");
     assert_string_equal(c.name, "Renamed");
 
@@ -466,7 +466,7 @@ static void test_update_sends_exactly_the_fields_set(void **state)
         .subject_fail = "SF", .start_kw = "GO", .failure_kw = "ERR", .filter_subject = true,
         .filter_http_body = true, .filter_default_fail = true, .manual_resume = false,
     };
-    assert_err(run(e, hc_api_update_check(&e->api, BACKUP, &spec, &c)), HC_OK);
+    assert_err(run(e, hc_api_update_check_begin(&e->api, BACKUP, &spec, &c)), HC_OK);
     expect_request(e, "POST /api/v3/checks/" BACKUP, HC_TEST_RW_KEY,
                    "{\"schedule\":\"*/5 * * * *\",\"tz\":\"Europe/Riga\",\"manual_resume\":false,"
                    "\"channels\":\"\",\"subject\":\"S\",\"subject_fail\":\"SF\",\"start_kw\":\"GO\","
@@ -491,27 +491,27 @@ static void test_pause_resume_and_conflict(void **state)
 {
     env_t *e = *state;
     hc_check_t c;
-    assert_err(run(e, hc_api_pause_check(&e->api, BACKUP, &c)), HC_OK);
+    assert_err(run(e, hc_api_pause_check_begin(&e->api, BACKUP, &c)), HC_OK);
     expect_request(e, "POST /api/v3/checks/" BACKUP "/pause", HC_TEST_RW_KEY, "");
     assert_int_equal(c.status, HC_STATUS_PAUSED);
     assert_string_equal(c.uuid, BACKUP);
 
-    assert_err(run(e, hc_api_resume_check(&e->api, BACKUP, &c)), HC_OK);
+    assert_err(run(e, hc_api_resume_check_begin(&e->api, BACKUP, &c)), HC_OK);
     expect_request(e, "POST /api/v3/checks/" BACKUP "/resume", HC_TEST_RW_KEY, "");
     assert_int_equal(c.status, HC_STATUS_NEW);
     assert_string_equal(hc_api_error(&e->api), "");
 
-    assert_err(run(e, hc_api_resume_check(&e->api, BACKUP, NULL)), HC_ERR_CONFLICT);
+    assert_err(run(e, hc_api_resume_check_begin(&e->api, BACKUP, NULL)), HC_ERR_CONFLICT);
     expect_request(e, "POST /api/v3/checks/" BACKUP "/resume", HC_TEST_RW_KEY, "");
     assert_int_equal(hc_client_status(&e->client), 409);
     assert_string_equal(hc_api_error(&e->api), "check is not paused");
 
     /* The seeded paused check resumes; the error text of before is gone. */
-    assert_err(run(e, hc_api_resume_check(&e->api, HC_TEST_CHECK_PAUSED, NULL)), HC_OK);
+    assert_err(run(e, hc_api_resume_check_begin(&e->api, HC_TEST_CHECK_PAUSED, NULL)), HC_OK);
     expect_request(e, "POST /api/v3/checks/" HC_TEST_CHECK_PAUSED "/resume", HC_TEST_RW_KEY, "");
     assert_string_equal(hc_api_error(&e->api), "");
 
-    assert_err(run(e, hc_api_pause_check(&e->api, HC_TEST_UNKNOWN_UUID, NULL)), HC_ERR_NOT_FOUND);
+    assert_err(run(e, hc_api_pause_check_begin(&e->api, HC_TEST_UNKNOWN_UUID, NULL)), HC_ERR_NOT_FOUND);
     expect_request(e, "POST /api/v3/checks/" HC_TEST_UNKNOWN_UUID "/pause", HC_TEST_RW_KEY, "");
 }
 
@@ -519,13 +519,13 @@ static void test_delete(void **state)
 {
     env_t *e = *state;
     hc_check_t c;
-    assert_err(run(e, hc_api_delete_check(&e->api, BACKUP, &c)), HC_OK);
+    assert_err(run(e, hc_api_delete_check_begin(&e->api, BACKUP, &c)), HC_OK);
     expect_rw(e, "DELETE /api/v3/checks/" BACKUP);
     assert_backup(e, &c, 3);  /* the deleted check, as it was */
 
-    assert_err(run(e, hc_api_get_check(&e->api, BACKUP, &c)), HC_ERR_NOT_FOUND);
+    assert_err(run(e, hc_api_get_check_begin(&e->api, BACKUP, &c)), HC_ERR_NOT_FOUND);
     expect_rw(e, "GET /api/v3/checks/" BACKUP);
-    assert_err(run(e, hc_api_delete_check(&e->api, BACKUP, NULL)), HC_ERR_NOT_FOUND);
+    assert_err(run(e, hc_api_delete_check_begin(&e->api, BACKUP, NULL)), HC_ERR_NOT_FOUND);
     expect_rw(e, "DELETE /api/v3/checks/" BACKUP);
 }
 
@@ -569,9 +569,9 @@ static void test_pings_and_bodies(void **state)
     ping(e, HC_SIGNAL_FAIL, NULL, NULL);
     int64_t t1 = (int64_t)time(NULL);
 
-    hc_ping_info_t p[8];
+    hc_received_ping_t p[8];
     hc_list_t out = { .items = p, .capacity = 8 };
-    assert_err(run(e, hc_api_list_pings(&e->api, BACKUP, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_pings_begin(&e->api, BACKUP, &out)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/" BACKUP "/pings/");
     assert_int_equal(out.count, 4);
     assert_int_equal(out.total, 4);
@@ -606,25 +606,25 @@ static void test_pings_and_bodies(void **state)
     /* bodies: into a buffer */
     uint8_t buf[16];
     hc_bytes_t bytes = { .buf = buf, .cap = sizeof buf };
-    assert_err(run(e, hc_api_get_ping_body(&e->api, BACKUP, 2, &bytes)), HC_OK);
+    assert_err(run(e, hc_api_get_ping_body_begin(&e->api, BACKUP, 2, &bytes)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/" BACKUP "/pings/2/body");
     assert_int_equal(bytes.len, 10);
     assert_memory_equal(buf, "hello body", 10);
 
     /* exactly the body's size fits; one byte less is refused, not cut */
     bytes = (hc_bytes_t){ .buf = buf, .cap = 8 };
-    assert_err(run(e, hc_api_get_ping_body(&e->api, BACKUP, 3, &bytes)), HC_OK);
+    assert_err(run(e, hc_api_get_ping_body_begin(&e->api, BACKUP, 3, &bytes)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/" BACKUP "/pings/3/body");
     assert_int_equal(bytes.len, 8);
     assert_memory_equal(buf, "log line", 8);
     bytes = (hc_bytes_t){ .buf = buf, .cap = 9 };
-    assert_err(run(e, hc_api_get_ping_body(&e->api, BACKUP, 2, &bytes)), HC_ERR_BODY_TOO_LARGE);
+    assert_err(run(e, hc_api_get_ping_body_begin(&e->api, BACKUP, 2, &bytes)), HC_ERR_BODY_TOO_LARGE);
     expect_rw(e, "GET /api/v3/checks/" BACKUP "/pings/2/body");
 
     /* streamed to a callback */
     collected_t got = { 0 };
     bytes = (hc_bytes_t){ .each = collect, .ctx = &got };
-    assert_err(run(e, hc_api_get_ping_body(&e->api, BACKUP, 2, &bytes)), HC_OK);
+    assert_err(run(e, hc_api_get_ping_body_begin(&e->api, BACKUP, 2, &bytes)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/" BACKUP "/pings/2/body");
     assert_int_equal(got.len, 10);
     assert_int_equal(bytes.len, 10);
@@ -633,20 +633,20 @@ static void test_pings_and_bodies(void **state)
     /* a ping without a body, and one that does not exist: 404, even when
      * the (HTML) 404 page is larger than the caller's buffer */
     bytes = (hc_bytes_t){ .buf = buf, .cap = 4 };
-    assert_err(run(e, hc_api_get_ping_body(&e->api, BACKUP, 1, &bytes)), HC_ERR_NOT_FOUND);
+    assert_err(run(e, hc_api_get_ping_body_begin(&e->api, BACKUP, 1, &bytes)), HC_ERR_NOT_FOUND);
     assert_string_equal(hc_api_error(&e->api), ""); /* an HTML error page is no message */
     expect_rw(e, "GET /api/v3/checks/" BACKUP "/pings/1/body");
     assert_int_equal(bytes.len, 0);
-    assert_err(run(e, hc_api_get_ping_body(&e->api, BACKUP, 9999, &bytes)), HC_ERR_NOT_FOUND);
+    assert_err(run(e, hc_api_get_ping_body_begin(&e->api, BACKUP, 9999, &bytes)), HC_ERR_NOT_FOUND);
     expect_rw(e, "GET /api/v3/checks/" BACKUP "/pings/9999/body");
     got = (collected_t){ 0 };
     bytes = (hc_bytes_t){ .each = collect, .ctx = &got };
-    assert_err(run(e, hc_api_get_ping_body(&e->api, BACKUP, 9999, &bytes)), HC_ERR_NOT_FOUND);
+    assert_err(run(e, hc_api_get_ping_body_begin(&e->api, BACKUP, 9999, &bytes)), HC_ERR_NOT_FOUND);
     expect_rw(e, "GET /api/v3/checks/" BACKUP "/pings/9999/body");
     assert_int_equal(got.calls, 0);  /* an error page is not the body */
 
     /* a check that has no pings */
-    assert_err(run(e, hc_api_list_pings(&e->api, CRON, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_pings_begin(&e->api, CRON, &out)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/" CRON "/pings/");
     assert_int_equal(out.count, 0);
     assert_int_equal(out.total, 0);
@@ -662,7 +662,7 @@ static void test_flips_filters_and_range_errors(void **state)
 
     hc_flip_t f[4];
     hc_list_t out = { .items = f, .capacity = 4 };
-    assert_err(run(e, hc_api_list_flips(&e->api, BACKUP, NULL, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_flips_begin(&e->api, BACKUP, NULL, &out)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/" BACKUP "/flips/");
     assert_int_equal(out.count, 2);
     assert_false(f[0].up);  /* newest first */
@@ -674,20 +674,20 @@ static void test_flips_filters_and_range_errors(void **state)
     }
 
     hc_flip_query_t q = { .has_seconds = true, .seconds = 3600 };
-    assert_err(run(e, hc_api_list_flips(&e->api, BACKUP, &q, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_flips_begin(&e->api, BACKUP, &q, &out)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/" BACKUP "/flips/?seconds=3600");
     assert_int_equal(out.count, 2);
 
     char line[256];
     q = (hc_flip_query_t){ .has_start = true, .start = t0 - 10, .has_end = true, .end = t1 + 10 };
-    assert_err(run(e, hc_api_list_flips(&e->api, BACKUP, &q, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_flips_begin(&e->api, BACKUP, &q, &out)), HC_OK);
     snprintf(line, sizeof line, "GET /api/v3/checks/" BACKUP "/flips/?start=%lld&end=%lld",
              (long long)(t0 - 10), (long long)(t1 + 10));
     expect_rw(e, line);
     assert_int_equal(out.count, 2);
 
     q = (hc_flip_query_t){ .has_start = true, .start = t1 + 10 };
-    assert_err(run(e, hc_api_list_flips(&e->api, BACKUP, &q, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_flips_begin(&e->api, BACKUP, &q, &out)), HC_OK);
     snprintf(line, sizeof line, "GET /api/v3/checks/" BACKUP "/flips/?start=%lld",
              (long long)(t1 + 10));
     expect_rw(e, line);
@@ -696,7 +696,7 @@ static void test_flips_filters_and_range_errors(void **state)
     /* the extremes the server accepts are sent */
     q = (hc_flip_query_t){ .has_seconds = true, .seconds = 31536000, .has_start = true,
                            .start = 0, .has_end = true, .end = 10000000000LL };
-    assert_err(run(e, hc_api_list_flips(&e->api, BACKUP, &q, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_flips_begin(&e->api, BACKUP, &q, &out)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/" BACKUP "/flips/?seconds=31536000&start=0&end=10000000000");
     assert_int_equal(out.count, 2);
 
@@ -709,12 +709,12 @@ static void test_flips_filters_and_range_errors(void **state)
         { .has_start = true, .start = 10000000001LL },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        assert_err(hc_api_list_flips(&e->api, BACKUP, &bad[i], &out), HC_ERR_RANGE);
+        assert_err(hc_api_list_flips_begin(&e->api, BACKUP, &bad[i], &out), HC_ERR_RANGE);
     expect_nothing_sent(e);
 
     /* by unique_key, with the read-only key */
     connect_as(e, HC_TEST_RO_KEY, 3);
-    assert_err(run(e, hc_api_list_flips(&e->api, HC_TEST_CHECK_BACKUP_UNIQUE_KEY, NULL, &out)),
+    assert_err(run(e, hc_api_list_flips_begin(&e->api, HC_TEST_CHECK_BACKUP_UNIQUE_KEY, NULL, &out)),
                HC_OK);
     expect_request(e, "GET /api/v3/checks/" HC_TEST_CHECK_BACKUP_UNIQUE_KEY "/flips/",
                    HC_TEST_RO_KEY, NULL);
@@ -729,7 +729,7 @@ static void test_channels(void **state)
     env_t *e = *state;
     hc_channel_t ch[4];
     hc_list_t out = { .items = ch, .capacity = 4 };
-    assert_err(run(e, hc_api_list_channels(&e->api, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_channels_begin(&e->api, &out)), HC_OK);
     expect_rw(e, "GET /api/v3/channels/");
     assert_int_equal(out.count, 2);
     assert_int_equal(out.total, 2);
@@ -756,7 +756,7 @@ static void test_badges(void **state)
     };
     hc_badge_t b[8];
     hc_list_t out = { .items = b, .capacity = 8 };
-    assert_err(run(e, hc_api_list_badges(&e->api, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_badges_begin(&e->api, &out)), HC_OK);
     expect_rw(e, "GET /api/v3/badges/");
     assert_int_equal(out.count, 5);
     for (unsigned i = 0; i < 5; i++) {
@@ -781,7 +781,7 @@ static void test_badges(void **state)
 
     /* the read-only key may list badges too */
     connect_as(e, HC_TEST_RO_KEY, 3);
-    assert_err(run(e, hc_api_list_badges(&e->api, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_badges_begin(&e->api, &out)), HC_OK);
     expect_request(e, "GET /api/v3/badges/", HC_TEST_RO_KEY, NULL);
     assert_int_equal(out.count, 5);
 }
@@ -789,10 +789,10 @@ static void test_badges(void **state)
 static void test_status_needs_no_key(void **state)
 {
     env_t *e = *state;
-    assert_err(run(e, hc_api_status(&e->api)), HC_OK);
+    assert_err(run(e, hc_api_status_begin(&e->api)), HC_OK);
     expect_request(e, "GET /api/v3/status/", NULL, NULL);
     connect_as(e, NULL, 3);
-    assert_err(run(e, hc_api_status(&e->api)), HC_OK);
+    assert_err(run(e, hc_api_status_begin(&e->api)), HC_OK);
     expect_request(e, "GET /api/v3/status/", NULL, NULL);
 }
 
@@ -804,7 +804,7 @@ static void test_read_only_key(void **state)
     connect_as(e, HC_TEST_RO_KEY, 3);
     hc_check_t items[8];
     hc_list_t out = { .items = items, .capacity = 8 };
-    assert_err(run(e, hc_api_list_checks(&e->api, NULL, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_checks_begin(&e->api, NULL, &out)), HC_OK);
     expect_request(e, "GET /api/v3/checks/", HC_TEST_RO_KEY, NULL);
     assert_int_equal(out.count, HC_TEST_SEEDED_CHECKS);
     for (size_t i = 0; i < out.count; i++) {
@@ -822,7 +822,7 @@ static void test_read_only_key(void **state)
     assert_string_equal(items[1].unique_key, HC_TEST_CHECK_CRON_UNIQUE_KEY);
 
     hc_check_t c;
-    assert_err(run(e, hc_api_get_check(&e->api, HC_TEST_CHECK_CRON_UNIQUE_KEY, &c)), HC_OK);
+    assert_err(run(e, hc_api_get_check_begin(&e->api, HC_TEST_CHECK_CRON_UNIQUE_KEY, &c)), HC_OK);
     expect_request(e, "GET /api/v3/checks/" HC_TEST_CHECK_CRON_UNIQUE_KEY, HC_TEST_RO_KEY, NULL);
     assert_string_equal(c.unique_key, HC_TEST_CHECK_CRON_UNIQUE_KEY);
     assert_string_equal(c.schedule, HC_TEST_CHECK_CRON_SCHEDULE);
@@ -830,33 +830,33 @@ static void test_read_only_key(void **state)
 
     /* every write endpoint (and pings, channels) refuses a read-only key */
     hc_check_spec_t spec = { .set = HC_SPEC_NAME, .name = "x" };
-    hc_ping_info_t pings[2];
+    hc_received_ping_t pings[2];
     hc_channel_t chans[2];
     hc_list_t pl = { .items = pings, .capacity = 2 }, cl = { .items = chans, .capacity = 2 };
     uint8_t buf[8];
     hc_bytes_t bytes = { .buf = buf, .cap = sizeof buf };
-    assert_err(run(e, hc_api_create_check(&e->api, &spec, NULL)), HC_ERR_UNAUTHORIZED);
+    assert_err(run(e, hc_api_create_check_begin(&e->api, &spec, NULL)), HC_ERR_UNAUTHORIZED);
     expect_request(e, "POST /api/v3/checks/", HC_TEST_RO_KEY, "{\"name\":\"x\"}");
     assert_string_equal(hc_api_error(&e->api), "wrong api key");
-    assert_err(run(e, hc_api_update_check(&e->api, BACKUP, &spec, NULL)), HC_ERR_UNAUTHORIZED);
+    assert_err(run(e, hc_api_update_check_begin(&e->api, BACKUP, &spec, NULL)), HC_ERR_UNAUTHORIZED);
     expect_request(e, "POST /api/v3/checks/" BACKUP, HC_TEST_RO_KEY, "{\"name\":\"x\"}");
-    assert_err(run(e, hc_api_pause_check(&e->api, BACKUP, NULL)), HC_ERR_UNAUTHORIZED);
+    assert_err(run(e, hc_api_pause_check_begin(&e->api, BACKUP, NULL)), HC_ERR_UNAUTHORIZED);
     expect_request(e, "POST /api/v3/checks/" BACKUP "/pause", HC_TEST_RO_KEY, "");
-    assert_err(run(e, hc_api_resume_check(&e->api, HC_TEST_CHECK_PAUSED, NULL)), HC_ERR_UNAUTHORIZED);
+    assert_err(run(e, hc_api_resume_check_begin(&e->api, HC_TEST_CHECK_PAUSED, NULL)), HC_ERR_UNAUTHORIZED);
     expect_request(e, "POST /api/v3/checks/" HC_TEST_CHECK_PAUSED "/resume", HC_TEST_RO_KEY, "");
-    assert_err(run(e, hc_api_delete_check(&e->api, BACKUP, NULL)), HC_ERR_UNAUTHORIZED);
+    assert_err(run(e, hc_api_delete_check_begin(&e->api, BACKUP, NULL)), HC_ERR_UNAUTHORIZED);
     expect_request(e, "DELETE /api/v3/checks/" BACKUP, HC_TEST_RO_KEY, NULL);
-    assert_err(run(e, hc_api_list_pings(&e->api, BACKUP, &pl)), HC_ERR_UNAUTHORIZED);
+    assert_err(run(e, hc_api_list_pings_begin(&e->api, BACKUP, &pl)), HC_ERR_UNAUTHORIZED);
     expect_request(e, "GET /api/v3/checks/" BACKUP "/pings/", HC_TEST_RO_KEY, NULL);
-    assert_err(run(e, hc_api_get_ping_body(&e->api, BACKUP, 1, &bytes)), HC_ERR_UNAUTHORIZED);
+    assert_err(run(e, hc_api_get_ping_body_begin(&e->api, BACKUP, 1, &bytes)), HC_ERR_UNAUTHORIZED);
     expect_request(e, "GET /api/v3/checks/" BACKUP "/pings/1/body", HC_TEST_RO_KEY, NULL);
-    assert_err(run(e, hc_api_list_channels(&e->api, &cl)), HC_ERR_UNAUTHORIZED);
+    assert_err(run(e, hc_api_list_channels_begin(&e->api, &cl)), HC_ERR_UNAUTHORIZED);
     expect_request(e, "GET /api/v3/channels/", HC_TEST_RO_KEY, NULL);
     assert_string_equal(hc_api_error(&e->api), "wrong api key");
 
     /* nothing changed */
     connect_as(e, HC_TEST_RW_KEY, 3);
-    assert_err(run(e, hc_api_get_check(&e->api, BACKUP, &c)), HC_OK);
+    assert_err(run(e, hc_api_get_check_begin(&e->api, BACKUP, &c)), HC_OK);
     assert_backup(e, &c, 3);
 }
 
@@ -867,29 +867,29 @@ static void test_other_projects_check_is_forbidden(void **state)
     hc_check_t c;
     hc_check_spec_t spec = { .set = HC_SPEC_GRACE, .grace = 60 };
     hc_flip_t flips[2];
-    hc_ping_info_t pings[2];
+    hc_received_ping_t pings[2];
     hc_list_t fl = { .items = flips, .capacity = 2 }, pl = { .items = pings, .capacity = 2 };
 
-    assert_err(run(e, hc_api_get_check(&e->api, other, &c)), HC_ERR_FORBIDDEN);
+    assert_err(run(e, hc_api_get_check_begin(&e->api, other, &c)), HC_ERR_FORBIDDEN);
     expect_rw(e, "GET /api/v3/checks/" HC_TEST_CHECK_OTHER);
     assert_int_equal(hc_client_status(&e->client), 403);
     assert_string_equal(hc_api_error(&e->api), "");  /* 403 has an empty body */
-    assert_err(run(e, hc_api_update_check(&e->api, other, &spec, &c)), HC_ERR_FORBIDDEN);
+    assert_err(run(e, hc_api_update_check_begin(&e->api, other, &spec, &c)), HC_ERR_FORBIDDEN);
     expect_request(e, "POST /api/v3/checks/" HC_TEST_CHECK_OTHER, HC_TEST_RW_KEY, "{\"grace\":60}");
-    assert_err(run(e, hc_api_pause_check(&e->api, other, NULL)), HC_ERR_FORBIDDEN);
+    assert_err(run(e, hc_api_pause_check_begin(&e->api, other, NULL)), HC_ERR_FORBIDDEN);
     expect_request(e, "POST /api/v3/checks/" HC_TEST_CHECK_OTHER "/pause", HC_TEST_RW_KEY, "");
-    assert_err(run(e, hc_api_delete_check(&e->api, other, NULL)), HC_ERR_FORBIDDEN);
+    assert_err(run(e, hc_api_delete_check_begin(&e->api, other, NULL)), HC_ERR_FORBIDDEN);
     expect_rw(e, "DELETE /api/v3/checks/" HC_TEST_CHECK_OTHER);
-    assert_err(run(e, hc_api_list_flips(&e->api, other, NULL, &fl)), HC_ERR_FORBIDDEN);
+    assert_err(run(e, hc_api_list_flips_begin(&e->api, other, NULL, &fl)), HC_ERR_FORBIDDEN);
     expect_rw(e, "GET /api/v3/checks/" HC_TEST_CHECK_OTHER "/flips/");
-    assert_err(run(e, hc_api_list_pings(&e->api, other, &pl)), HC_ERR_FORBIDDEN);
+    assert_err(run(e, hc_api_list_pings_begin(&e->api, other, &pl)), HC_ERR_FORBIDDEN);
     expect_rw(e, "GET /api/v3/checks/" HC_TEST_CHECK_OTHER "/pings/");
     assert_int_equal(fl.count, 0);
     assert_int_equal(pl.count, 0);
 
     /* its own project's key may */
     connect_as(e, HC_TEST_OTHER_RW_KEY, 3);
-    assert_err(run(e, hc_api_get_check(&e->api, other, &c)), HC_OK);
+    assert_err(run(e, hc_api_get_check_begin(&e->api, other, &c)), HC_OK);
     expect_request(e, "GET /api/v3/checks/" HC_TEST_CHECK_OTHER, HC_TEST_OTHER_RW_KEY, NULL);
     assert_string_equal(c.name, "Other Project Check");
 }
@@ -901,19 +901,19 @@ static void test_wrong_and_missing_key(void **state)
     hc_list_t out = { .items = items, .capacity = 2 };
     const char *wrong = "hcw_ffffffffffffffffffffffffffff";
     connect_as(e, wrong, 3);
-    assert_err(run(e, hc_api_list_checks(&e->api, NULL, &out)), HC_ERR_UNAUTHORIZED);
+    assert_err(run(e, hc_api_list_checks_begin(&e->api, NULL, &out)), HC_ERR_UNAUTHORIZED);
     expect_request(e, "GET /api/v3/checks/", wrong, NULL);
     assert_int_equal(hc_client_status(&e->client), 401);
     assert_string_equal(hc_api_error(&e->api), "wrong api key");
     assert_int_equal(out.count, 0);
 
     connect_as(e, NULL, 3);
-    assert_err(run(e, hc_api_list_checks(&e->api, NULL, &out)), HC_ERR_UNAUTHORIZED);
+    assert_err(run(e, hc_api_list_checks_begin(&e->api, NULL, &out)), HC_ERR_UNAUTHORIZED);
     expect_request(e, "GET /api/v3/checks/", NULL, NULL);
     assert_string_equal(hc_api_error(&e->api), "missing api key");
 
     hc_check_t c;
-    assert_err(run(e, hc_api_get_check(&e->api, BACKUP, &c)), HC_ERR_UNAUTHORIZED);
+    assert_err(run(e, hc_api_get_check_begin(&e->api, BACKUP, &c)), HC_ERR_UNAUTHORIZED);
     expect_request(e, "GET /api/v3/checks/" BACKUP, NULL, NULL);
     assert_string_equal(hc_api_error(&e->api), "missing api key");
 }
@@ -936,7 +936,7 @@ static void test_server_validation_errors(void **state)
           "{\"channels\":\"no-such-channel\"}", "invalid channel identifier: no-such-channel" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        assert_err(run(e, hc_api_create_check(&e->api, &cases[i].spec, NULL)),
+        assert_err(run(e, hc_api_create_check_begin(&e->api, &cases[i].spec, NULL)),
                    HC_ERR_BAD_REQUEST);
         expect_request(e, "POST /api/v3/checks/", HC_TEST_RW_KEY, cases[i].body);
         assert_int_equal(hc_client_status(&e->client), 400);
@@ -945,7 +945,7 @@ static void test_server_validation_errors(void **state)
     }
     hc_check_t items[8];
     hc_list_t out = { .items = items, .capacity = 8 };
-    assert_err(run(e, hc_api_list_checks(&e->api, NULL, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_checks_begin(&e->api, NULL, &out)), HC_OK);
     assert_int_equal(out.total, HC_TEST_SEEDED_CHECKS);  /* nothing was created */
     assert_string_equal(hc_api_error(&e->api), "");
 }
@@ -970,32 +970,32 @@ static void test_local_validation_sends_nothing(void **state)
         "",
     };
     for (size_t i = 0; i < sizeof bad_ids / sizeof bad_ids[0]; i++) {
-        assert_err(hc_api_get_check(&e->api, bad_ids[i], &c), HC_ERR_ARG);
-        assert_err(hc_api_pause_check(&e->api, bad_ids[i], NULL), HC_ERR_ARG);
-        assert_err(hc_api_delete_check(&e->api, bad_ids[i], NULL), HC_ERR_ARG);
+        assert_err(hc_api_get_check_begin(&e->api, bad_ids[i], &c), HC_ERR_ARG);
+        assert_err(hc_api_pause_check_begin(&e->api, bad_ids[i], NULL), HC_ERR_ARG);
+        assert_err(hc_api_delete_check_begin(&e->api, bad_ids[i], NULL), HC_ERR_ARG);
     }
     /* a unique_key only where the API takes one */
-    assert_err(hc_api_delete_check(&e->api, HC_TEST_CHECK_BACKUP_UNIQUE_KEY, NULL), HC_ERR_ARG);
-    assert_err(hc_api_list_pings(&e->api, HC_TEST_CHECK_BACKUP_UNIQUE_KEY, &out), HC_ERR_ARG);
-    assert_err(hc_api_get_check(&e->api, NULL, &c), HC_ERR_ARG);
+    assert_err(hc_api_delete_check_begin(&e->api, HC_TEST_CHECK_BACKUP_UNIQUE_KEY, NULL), HC_ERR_ARG);
+    assert_err(hc_api_list_pings_begin(&e->api, HC_TEST_CHECK_BACKUP_UNIQUE_KEY, &out), HC_ERR_ARG);
+    assert_err(hc_api_get_check_begin(&e->api, NULL, &c), HC_ERR_ARG);
 
     hc_check_spec_t unique = { .set = HC_SPEC_NAME | HC_SPEC_UNIQUE, .name = "x",
                                .unique = by_name, .n_unique = 1 };
-    assert_err(hc_api_update_check(&e->api, BACKUP, &unique, NULL), HC_ERR_ARG);
+    assert_err(hc_api_update_check_begin(&e->api, BACKUP, &unique, NULL), HC_ERR_ARG);
     hc_check_spec_t t59 = { .set = HC_SPEC_TIMEOUT, .timeout = 59 };
-    assert_err(hc_api_create_check(&e->api, &t59, NULL), HC_ERR_RANGE);
-    assert_err(hc_api_update_check(&e->api, BACKUP, &t59, NULL), HC_ERR_RANGE);
+    assert_err(hc_api_create_check_begin(&e->api, &t59, NULL), HC_ERR_RANGE);
+    assert_err(hc_api_update_check_begin(&e->api, BACKUP, &t59, NULL), HC_ERR_RANGE);
     hc_check_spec_t name101 = { .set = HC_SPEC_NAME, .name = long_name };
-    assert_err(hc_api_create_check(&e->api, &name101, NULL), HC_ERR_TOO_LONG);
+    assert_err(hc_api_create_check_begin(&e->api, &name101, NULL), HC_ERR_TOO_LONG);
     hc_check_spec_t slug = { .set = HC_SPEC_SLUG, .slug = "Bad Slug" };
-    assert_err(hc_api_update_check(&e->api, BACKUP, &slug, NULL), HC_ERR_ARG);
-    assert_err(hc_api_update_check(&e->api, NULL, &slug, NULL), HC_ERR_ARG);
+    assert_err(hc_api_update_check_begin(&e->api, BACKUP, &slug, NULL), HC_ERR_ARG);
+    assert_err(hc_api_update_check_begin(&e->api, NULL, &slug, NULL), HC_ERR_ARG);
     expect_nothing_sent(e);
 
     /* the longest name allowed goes out */
     long_name[100] = '\0';
     name101.name = long_name;
-    assert_err(run(e, hc_api_update_check(&e->api, BACKUP, &name101, &c)), HC_OK);
+    assert_err(run(e, hc_api_update_check_begin(&e->api, BACKUP, &name101, &c)), HC_OK);
     assert_int_equal(hc_test_server_request_count(&e->server), 1);
     assert_string_equal(c.name, long_name);
 }
@@ -1010,7 +1010,7 @@ static void test_api_v1_started_and_name_to_slug(void **state)
     for (uint8_t v = 1; v <= 3; v++) {
         char line[128];
         connect_as(e, HC_TEST_RW_KEY, v);
-        assert_err(run(e, hc_api_get_check(&e->api, BACKUP, &c)), HC_OK);
+        assert_err(run(e, hc_api_get_check_begin(&e->api, BACKUP, &c)), HC_OK);
         snprintf(line, sizeof line, "GET /api/v%u/checks/" BACKUP, v);
         expect_rw(e, line);
         /* v1 reports a running check as "started"; v2+ keep the status */
@@ -1030,7 +1030,7 @@ static void test_api_v1_started_and_name_to_slug(void **state)
         char line[128], body[64];
         connect_as(e, HC_TEST_RW_KEY, v);
         hc_check_spec_t spec = { .set = HC_SPEC_NAME, .name = names[v] };
-        assert_err(run(e, hc_api_update_check(&e->api, CRON, &spec, &c)), HC_OK);
+        assert_err(run(e, hc_api_update_check_begin(&e->api, CRON, &spec, &c)), HC_OK);
         snprintf(line, sizeof line, "POST /api/v%u/checks/" CRON, v);
         snprintf(body, sizeof body, "{\"name\":\"%s\"}", names[v]);
         expect_request(e, line, HC_TEST_RW_KEY, body);
@@ -1043,7 +1043,7 @@ static void test_api_v1_started_and_name_to_slug(void **state)
     hc_check_t items[8];
     hc_list_t out = { .items = items, .capacity = 8 };
     connect_as(e, HC_TEST_RW_KEY, 1);
-    assert_err(run(e, hc_api_list_checks(&e->api, NULL, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_checks_begin(&e->api, NULL, &out)), HC_OK);
     expect_rw(e, "GET /api/v1/checks/");
     assert_int_equal(out.count, HC_TEST_SEEDED_CHECKS);
     assert_string_equal(items[0].update_url, api_url(e, 1, BACKUP, ""));
@@ -1055,7 +1055,7 @@ static void test_old_server_uuid_from_ping_url(void **state)
     env_t *e = *state;
     configure(e, "{\"old_server\": true}");
     hc_check_t c;
-    assert_err(run(e, hc_api_get_check(&e->api, BACKUP, &c)), HC_OK);
+    assert_err(run(e, hc_api_get_check_begin(&e->api, BACKUP, &c)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/" BACKUP);
     assert_string_equal(c.uuid, BACKUP);
     assert_true(HC_PRESENT(&c, HC_CHECK_F_UUID));
@@ -1066,7 +1066,7 @@ static void test_old_server_uuid_from_ping_url(void **state)
 
     hc_check_t items[8];
     hc_list_t out = { .items = items, .capacity = 8 };
-    assert_err(run(e, hc_api_list_checks(&e->api, NULL, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_checks_begin(&e->api, NULL, &out)), HC_OK);
     expect_rw(e, "GET /api/v3/checks/");
     assert_string_equal(items[1].uuid, CRON);
     assert_string_equal(items[4].uuid, HC_TEST_CHECK_PAUSED);
@@ -1082,7 +1082,7 @@ static void test_server_errors_and_retries(void **state)
 
     /* two 500s, then the answer: the GET is retried */
     configure(e, "{\"fail_next\": 2, \"fail_mode\": \"500\"}");
-    assert_err(run(e, hc_api_list_checks(&e->api, NULL, &out)), HC_OK);
+    assert_err(run(e, hc_api_list_checks_begin(&e->api, NULL, &out)), HC_OK);
     assert_int_equal(hc_client_attempts(&e->client), 3);
     assert_int_equal(hc_test_server_request_count(&e->server), 3);
     assert_int_equal(out.count, HC_TEST_SEEDED_CHECKS);
@@ -1090,7 +1090,7 @@ static void test_server_errors_and_retries(void **state)
 
     /* 500 on every attempt */
     configure(e, "{\"fail_next\": 3, \"fail_mode\": \"500\"}");
-    assert_err(run(e, hc_api_list_checks(&e->api, NULL, &out)), HC_ERR_SERVER);
+    assert_err(run(e, hc_api_list_checks_begin(&e->api, NULL, &out)), HC_ERR_SERVER);
     assert_int_equal(hc_client_attempts(&e->client), 3);
     assert_int_equal(hc_client_status(&e->client), 500);
     assert_int_equal(out.count, 0);
@@ -1098,13 +1098,13 @@ static void test_server_errors_and_retries(void **state)
     /* a dropped connection, then the answer */
     configure(e, "{\"fail_next\": 1, \"fail_mode\": \"drop\"}");
     hc_check_t c;
-    assert_err(run(e, hc_api_get_check(&e->api, BACKUP, &c)), HC_OK);
+    assert_err(run(e, hc_api_get_check_begin(&e->api, BACKUP, &c)), HC_OK);
     assert_int_equal(hc_client_attempts(&e->client), 2);
     assert_backup(e, &c, 3);
 
     /* pausing twice is harmless, so pause is retried */
     configure(e, "{\"fail_next\": 1, \"fail_mode\": \"500\"}");
-    assert_err(run(e, hc_api_pause_check(&e->api, BACKUP, &c)), HC_OK);
+    assert_err(run(e, hc_api_pause_check_begin(&e->api, BACKUP, &c)), HC_OK);
     assert_int_equal(hc_client_attempts(&e->client), 2);
     assert_int_equal(c.status, HC_STATUS_PAUSED);
 
@@ -1112,7 +1112,7 @@ static void test_server_errors_and_retries(void **state)
     unsigned before = hc_test_server_request_count(&e->server);
     configure(e, "{\"fail_next\": 1, \"fail_mode\": \"500\"}");
     hc_check_spec_t spec = { .set = HC_SPEC_NAME, .name = "once" };
-    assert_err(run(e, hc_api_create_check(&e->api, &spec, NULL)), HC_ERR_SERVER);
+    assert_err(run(e, hc_api_create_check_begin(&e->api, &spec, NULL)), HC_ERR_SERVER);
     assert_int_equal(hc_client_attempts(&e->client), 1);
     assert_int_equal(hc_test_server_request_count(&e->server), before + 1);
     assert_false(hc_api_created(&e->api));
@@ -1133,7 +1133,7 @@ static void test_nonblocking_poll(void **state)
     configure(e, "{\"delay_ms\": 300}");
     hc_check_t items[8];
     hc_list_t out = { .items = items, .capacity = 8 };
-    assert_err(hc_api_list_checks(&e->api, NULL, &out), HC_OK);
+    assert_err(hc_api_list_checks_begin(&e->api, NULL, &out), HC_OK);
     unsigned in_progress = 0;
     double longest = 0, t_end = now_s() + 10;
     hc_err_t r;
@@ -1179,15 +1179,15 @@ static void test_keep_alive_sequence(void **state)
         uint8_t buf[8];
         hc_bytes_t bytes = { .buf = buf, .cap = sizeof buf };
         for (int round = 0; round < 2; round++) {
-            assert_err(run(e, hc_api_list_checks(&e->api, NULL, &out)), HC_OK);
+            assert_err(run(e, hc_api_list_checks_begin(&e->api, NULL, &out)), HC_OK);
             assert_int_equal(out.count, HC_TEST_SEEDED_CHECKS);
-            assert_err(run(e, hc_api_get_check(&e->api, BACKUP, &c)), HC_OK);
+            assert_err(run(e, hc_api_get_check_begin(&e->api, BACKUP, &c)), HC_OK);
             assert_string_equal(c.uuid, BACKUP);
-            assert_err(run(e, hc_api_resume_check(&e->api, BACKUP, NULL)), HC_ERR_CONFLICT);
+            assert_err(run(e, hc_api_resume_check_begin(&e->api, BACKUP, NULL)), HC_ERR_CONFLICT);
             assert_string_equal(hc_api_error(&e->api), "check is not paused");
-            assert_err(run(e, hc_api_get_ping_body(&e->api, BACKUP, 1, &bytes)), HC_ERR_NOT_FOUND);
-            assert_err(run(e, hc_api_list_flips(&e->api, BACKUP, NULL, &fl)), HC_OK);
-            assert_err(run(e, hc_api_status(&e->api)), HC_OK);
+            assert_err(run(e, hc_api_get_ping_body_begin(&e->api, BACKUP, 1, &bytes)), HC_ERR_NOT_FOUND);
+            assert_err(run(e, hc_api_list_flips_begin(&e->api, BACKUP, NULL, &fl)), HC_OK);
+            assert_err(run(e, hc_api_status_begin(&e->api)), HC_OK);
             assert_true(e->client.reused);  /* on the connection of the first call */
         }
         assert_int_equal(hc_test_server_request_count(&e->server), before + 12);
@@ -1209,10 +1209,10 @@ static void test_version_not_served(void **state)
     env_t *e = s;
     connect_as(e, HC_TEST_RW_KEY, 1);
     hc_check_t c;
-    assert_err(run(e, hc_api_get_check(&e->api, BACKUP, &c)), HC_ERR_NOT_FOUND);
+    assert_err(run(e, hc_api_get_check_begin(&e->api, BACKUP, &c)), HC_ERR_NOT_FOUND);
     expect_rw(e, "GET /api/v1/checks/" BACKUP);
     connect_as(e, HC_TEST_RW_KEY, 3);
-    assert_err(run(e, hc_api_get_check(&e->api, BACKUP, &c)), HC_OK);
+    assert_err(run(e, hc_api_get_check_begin(&e->api, BACKUP, &c)), HC_OK);
     hc_client_close(&e->client);
     group_teardown(&s);
 }

@@ -313,7 +313,7 @@ static void test_nonblocking_ping(void **state)
     env_t *e = start("127.0.0.1", NULL);
     hc_ping_t p = { .uuid = UUID, .signal = HC_SIGNAL_LOG, .body = (const uint8_t *)"nb",
                     .body_len = 2 };
-    assert_int_equal(hc_ping_begin(&e->client, &p), HC_OK);
+    assert_int_equal(hc_ping_send_begin(&e->client, &p), HC_OK);
     hc_ping_result_t res;
     hc_err_t r = HC_IN_PROGRESS;
     uint32_t t0 = e->tp.now_ms(e->tp.ctx);

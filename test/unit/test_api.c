@@ -158,7 +158,7 @@ static size_t item_size(endpoint_t ep)
 {
     switch (ep) {
     case EP_CHECKS: return sizeof(hc_check_t);
-    case EP_PINGS: return sizeof(hc_ping_info_t);
+    case EP_PINGS: return sizeof(hc_received_ping_t);
     case EP_FLIPS: return sizeof(hc_flip_t);
     case EP_CHANNELS: return sizeof(hc_channel_t);
     default: return sizeof(hc_badge_t);
@@ -168,11 +168,11 @@ static size_t item_size(endpoint_t ep)
 static hc_err_t start_list(endpoint_t ep, hc_list_t *out)
 {
     switch (ep) {
-    case EP_CHECKS: return hc_api_list_checks(&fx.api, NULL, out);
-    case EP_PINGS: return hc_api_list_pings(&fx.api, UUID, out);
-    case EP_FLIPS: return hc_api_list_flips(&fx.api, UUID, NULL, out);
-    case EP_CHANNELS: return hc_api_list_channels(&fx.api, out);
-    default: return hc_api_list_badges(&fx.api, out);
+    case EP_CHECKS: return hc_api_list_checks_begin(&fx.api, NULL, out);
+    case EP_PINGS: return hc_api_list_pings_begin(&fx.api, UUID, out);
+    case EP_FLIPS: return hc_api_list_flips_begin(&fx.api, UUID, NULL, out);
+    case EP_CHANNELS: return hc_api_list_channels_begin(&fx.api, out);
+    default: return hc_api_list_badges_begin(&fx.api, out);
     }
 }
 
@@ -180,7 +180,7 @@ static hc_err_t start_list(endpoint_t ep, hc_list_t *out)
  * stop the call with an error at element @c stop_at (1-based). */
 typedef union any_item {
     hc_check_t check;
-    hc_ping_info_t ping;
+    hc_received_ping_t ping;
     hc_flip_t flip;
     hc_channel_t channel;
     hc_badge_t badge;
@@ -361,7 +361,7 @@ static void test_bare_flips_array(void **state)
     setup(s, 1);
     hc_flip_t f[2];
     hc_list_t out = { .items = f, .capacity = 2 };
-    assert_err(wait_for(hc_api_list_flips(&fx.api, UUID, NULL, &out)), HC_OK);
+    assert_err(wait_for(hc_api_list_flips_begin(&fx.api, UUID, NULL, &out)), HC_OK);
     assert_int_equal(out.count, 2);
     assert_true(f[0].up);
     assert_false(f[1].up);
@@ -371,7 +371,7 @@ static void test_bare_flips_array(void **state)
     setup(s2, 1);
     hc_check_t c;
     hc_list_t co = { .items = &c, .capacity = 1 };
-    assert_err(wait_for(hc_api_list_checks(&fx.api, NULL, &co)), HC_ERR_JSON);
+    assert_err(wait_for(hc_api_list_checks_begin(&fx.api, NULL, &co)), HC_ERR_JSON);
 }
 
 static void test_array_mode_capacity_and_total(void **state)
@@ -389,7 +389,7 @@ static void test_array_mode_capacity_and_total(void **state)
         hc_check_t items[9];
         memset(items, 0, sizeof items);
         hc_list_t out = { .items = items, .capacity = cap, .count = 99, .total = 99 };
-        assert_err(wait_for(hc_api_list_checks(&fx.api, NULL, &out)), HC_OK);
+        assert_err(wait_for(hc_api_list_checks_begin(&fx.api, NULL, &out)), HC_OK);
         size_t want = cap < 7 ? cap : 7;
         assert_int_equal(out.count, want);
         assert_int_equal(out.total, 7);
@@ -404,10 +404,10 @@ static void test_array_mode_capacity_and_total(void **state)
     setup(s, 1);
     hc_check_t one;
     hc_list_t none = { .items = &one, .capacity = 0 };
-    assert_err(hc_api_list_checks(&fx.api, NULL, &none), HC_ERR_ARG);
+    assert_err(hc_api_list_checks_begin(&fx.api, NULL, &none), HC_ERR_ARG);
     hc_list_t null_items = { .items = NULL, .capacity = 3 };
-    assert_err(hc_api_list_checks(&fx.api, NULL, &null_items), HC_ERR_ARG);
-    assert_err(hc_api_list_checks(&fx.api, NULL, NULL), HC_ERR_ARG);
+    assert_err(hc_api_list_checks_begin(&fx.api, NULL, &null_items), HC_ERR_ARG);
+    assert_err(hc_api_list_checks_begin(&fx.api, NULL, NULL), HC_ERR_ARG);
     nothing_sent();
     free(raw);
 }
@@ -423,12 +423,12 @@ static void test_callback_error_stops_the_call(void **state)
         s[0].max_read = 1;
         setup(s, 1);
         memset(&k, 0, sizeof k);
-        k.size = sizeof(hc_ping_info_t);
+        k.size = sizeof(hc_received_ping_t);
         k.stop_at = stop;
         k.stop_with = HC_ERR_RANGE;
-        hc_ping_info_t slot;
+        hc_received_ping_t slot;
         hc_list_t out = { .items = &slot, .capacity = 1, .each = keep, .ctx = &k };
-        assert_err(wait_for(hc_api_list_pings(&fx.api, UUID, &out)), HC_ERR_RANGE);
+        assert_err(wait_for(hc_api_list_pings_begin(&fx.api, UUID, &out)), HC_ERR_RANGE);
         assert_int_equal(k.n, stop);               /* no element after the error */
         assert_err(hc_api_poll(&fx.api), HC_ERR_RANGE);  /* and the result stays */
         assert_err(hc_api_wait(&fx.api), HC_ERR_RANGE);
@@ -470,8 +470,8 @@ static void test_recorded_single_objects(void **state)
             hc_check_t *out = m == WHOLE ? &ref : &got;
             /* create and update decode like a get; which call does not matter
              * to the decoding, but hc_api_created() must follow the status */
-            hc_err_t started = cases[i].created ? hc_api_create_check(&fx.api, &spec, out)
-                                                : hc_api_get_check(&fx.api, UUID, out);
+            hc_err_t started = cases[i].created ? hc_api_create_check_begin(&fx.api, &spec, out)
+                                                : hc_api_get_check_begin(&fx.api, UUID, out);
             hc_err_t r = m == STORMS ? poll_for(started, NULL) : wait_for(started);
             if (r != HC_OK)
                 fail_msg("%s %s: %s", cases[i].file, mode_names[m], hc_strerror(r));
@@ -495,11 +495,11 @@ static void test_created_follows_status(void **state)
     hc_mock_conn_t s[] = { json("201 Created", obj), json("200 OK", obj),
                            json("400 Bad Request", "{\"error\": \"nope\"}") };
     setup(s, 3);
-    assert_err(wait_for(hc_api_create_check(&fx.api, &spec, NULL)), HC_OK);
+    assert_err(wait_for(hc_api_create_check_begin(&fx.api, &spec, NULL)), HC_OK);
     assert_true(hc_api_created(&fx.api));
-    assert_err(wait_for(hc_api_create_check(&fx.api, &spec, NULL)), HC_OK);
+    assert_err(wait_for(hc_api_create_check_begin(&fx.api, &spec, NULL)), HC_OK);
     assert_false(hc_api_created(&fx.api));
-    assert_err(wait_for(hc_api_create_check(&fx.api, &spec, NULL)), HC_ERR_BAD_REQUEST);
+    assert_err(wait_for(hc_api_create_check_begin(&fx.api, &spec, NULL)), HC_ERR_BAD_REQUEST);
     assert_false(hc_api_created(&fx.api));
     /* the body went out from the element buffer, whole */
     const char *body = "{\"name\":\"x\",\"unique\":[\"name\"]}";
@@ -568,11 +568,11 @@ static void test_every_status_mapping(void **state)
             uint8_t buf[4];
             hc_bytes_t bytes = { .buf = buf, .cap = sizeof buf };
             if (kind == 0)
-                r = wait_for(hc_api_list_checks(&fx.api, NULL, &out));
+                r = wait_for(hc_api_list_checks_begin(&fx.api, NULL, &out));
             else if (kind == 1)
-                r = wait_for(hc_api_get_check(&fx.api, UUID, &items[0]));
+                r = wait_for(hc_api_get_check_begin(&fx.api, UUID, &items[0]));
             else
-                r = wait_for(hc_api_get_ping_body(&fx.api, UUID, 1, &bytes));
+                r = wait_for(hc_api_get_ping_body_begin(&fx.api, UUID, 1, &bytes));
             if (r != c->err)
                 fail_msg("case %zu kind %d: %s, expected %s", i, kind, hc_strerror(r),
                          hc_strerror(c->err));
@@ -598,7 +598,7 @@ static void test_server_error_then_success(void **state)
     setup(s, 3);
     hc_check_t items[4];
     hc_list_t out = { .items = items, .capacity = 4 };
-    assert_err(wait_for(hc_api_list_checks(&fx.api, NULL, &out)), HC_OK);
+    assert_err(wait_for(hc_api_list_checks_begin(&fx.api, NULL, &out)), HC_OK);
     assert_int_equal(hc_client_attempts(&fx.client), 3);
     assert_int_equal(out.count, 2);
     assert_int_equal(out.total, 2);
@@ -619,13 +619,13 @@ static void test_status_endpoint(void **state)
     setup(s, 3);
     fx.cfg.max_attempts = 1;
     assert_err(hc_client_init(&fx.client, &fx.cfg), HC_OK);
-    assert_err(wait_for(hc_api_status(&fx.api)), HC_OK);
+    assert_err(wait_for(hc_api_status_begin(&fx.api)), HC_OK);
     /* the status endpoint needs no key, so none is sent */
     const char *want = "GET /api/v3/status/ HTTP/1.1\r\nHost: hc.test\r\nConnection: close\r\n\r\n";
     assert_int_equal(fx.mock.capture_len, strlen(want));
     assert_memory_equal(fx.capture, want, strlen(want));
-    assert_err(wait_for(hc_api_status(&fx.api)), HC_ERR_HTTP_STATUS);
-    assert_err(wait_for(hc_api_status(&fx.api)), HC_ERR_SERVER);
+    assert_err(wait_for(hc_api_status_begin(&fx.api)), HC_ERR_HTTP_STATUS);
+    assert_err(wait_for(hc_api_status_begin(&fx.api)), HC_ERR_SERVER);
     free(ok);
 }
 
@@ -662,7 +662,7 @@ static void expect_refused(const char *what, const char *list_body, const char *
             setup(s, 1);
             hc_check_t items[4];
             hc_list_t out = { .items = items, .capacity = 4 };
-            hc_err_t r = wait_for(hc_api_list_checks(&fx.api, NULL, &out));
+            hc_err_t r = wait_for(hc_api_list_checks_begin(&fx.api, NULL, &out));
             if (r != err)
                 fail_msg("list, %s: %s, expected %s", what, hc_strerror(r), hc_strerror(err));
         }
@@ -671,7 +671,7 @@ static void expect_refused(const char *what, const char *list_body, const char *
             s[0].max_read = bytewise ? 1 : 0;
             setup(s, 1);
             hc_check_t c;
-            hc_err_t r = wait_for(hc_api_get_check(&fx.api, UUID, &c));
+            hc_err_t r = wait_for(hc_api_get_check_begin(&fx.api, UUID, &c));
             if (r != object_err)
                 fail_msg("object, %s: %s, expected %s", what, hc_strerror(r),
                          hc_strerror(object_err));
@@ -776,7 +776,7 @@ static void test_truncated_transfers(void **state)
         setup(s, 3);
         hc_check_t items[4];
         hc_list_t out = { .items = items, .capacity = 4 };
-        assert_err(wait_for(hc_api_list_checks(&fx.api, NULL, &out)), errs[i]);
+        assert_err(wait_for(hc_api_list_checks_begin(&fx.api, NULL, &out)), errs[i]);
         assert_int_equal(out.count, 1);  /* delivered before the cut, but the call failed */
         /* the sink was fed, so the GET was not retried (it cannot take
          * elements back) */
@@ -784,7 +784,7 @@ static void test_truncated_transfers(void **state)
 
         setup(s, 3);
         hc_check_t c;
-        hc_err_t r = wait_for(hc_api_get_check(&fx.api, UUID, &c));
+        hc_err_t r = wait_for(hc_api_get_check_begin(&fx.api, UUID, &c));
         assert_true(r == HC_ERR_HTTP_TRUNCATED || r == HC_ERR_JSON);
     }
 }
@@ -821,7 +821,7 @@ static void test_elements_too_large(void **state)
     setup(s, 1);
     hc_badge_t b;
     hc_list_t out = { .items = &b, .capacity = 1 };
-    assert_err(wait_for(hc_api_list_badges(&fx.api, &out)), HC_ERR_JSON_TOO_LARGE);
+    assert_err(wait_for(hc_api_list_badges_begin(&fx.api, &out)), HC_ERR_JSON_TOO_LARGE);
 }
 
 /* ============================================================ ping bodies */
@@ -864,7 +864,7 @@ static void test_ping_body(void **state)
         uint8_t buf[10];
         memset(buf, '#', sizeof buf);
         hc_bytes_t out = { .buf = buf, .cap = 9 };  /* exactly the body */
-        hc_err_t started = hc_api_get_ping_body(&fx.api, UUID, 18, &out);
+        hc_err_t started = hc_api_get_ping_body_begin(&fx.api, UUID, 18, &out);
         assert_err(m == STORMS ? poll_for(started, NULL) : wait_for(started), HC_OK);
         assert_int_equal(out.len, 9);
         assert_memory_equal(buf, "slug body#", 10);
@@ -873,7 +873,7 @@ static void test_ping_body(void **state)
         setup(s, 1);
         memset(buf, '#', sizeof buf);
         out = (hc_bytes_t){ .buf = buf, .cap = 8 };
-        assert_err(wait_for(hc_api_get_ping_body(&fx.api, UUID, 18, &out)), HC_ERR_BODY_TOO_LARGE);
+        assert_err(wait_for(hc_api_get_ping_body_begin(&fx.api, UUID, 18, &out)), HC_ERR_BODY_TOO_LARGE);
         assert_int_equal(buf[8], '#');
         assert_true(out.len <= 8);
 
@@ -881,7 +881,7 @@ static void test_ping_body(void **state)
         setup(s, 1);
         streamed_t st = { 0 };
         out = (hc_bytes_t){ .each = collect_bytes, .ctx = &st };
-        assert_err(wait_for(hc_api_get_ping_body(&fx.api, UUID, 18, &out)), HC_OK);
+        assert_err(wait_for(hc_api_get_ping_body_begin(&fx.api, UUID, 18, &out)), HC_OK);
         assert_int_equal(st.len, 9);
         assert_int_equal(out.len, 9);
         assert_memory_equal(st.data, "slug body", 9);
@@ -895,7 +895,7 @@ static void test_ping_body(void **state)
     setup(s, 1);
     streamed_t st = { .stop_at = 4, .stop_with = HC_ERR_TOO_LONG };
     hc_bytes_t out = { .each = collect_bytes, .ctx = &st };
-    assert_err(wait_for(hc_api_get_ping_body(&fx.api, UUID, 18, &out)), HC_ERR_TOO_LONG);
+    assert_err(wait_for(hc_api_get_ping_body_begin(&fx.api, UUID, 18, &out)), HC_ERR_TOO_LONG);
     assert_int_equal(st.len, 4);
     assert_int_equal(st.calls, 4);
 
@@ -905,7 +905,7 @@ static void test_ping_body(void **state)
         setup(s2, 1);
         uint8_t buf[200];
         out = (hc_bytes_t){ .buf = buf, .cap = cap };
-        assert_err(wait_for(hc_api_get_ping_body(&fx.api, UUID, 9999, &out)), HC_ERR_NOT_FOUND);
+        assert_err(wait_for(hc_api_get_ping_body_begin(&fx.api, UUID, 9999, &out)), HC_ERR_NOT_FOUND);
         assert_int_equal(out.len, 0);
     }
 
@@ -914,13 +914,13 @@ static void test_ping_body(void **state)
     setup(s3, 1);
     uint8_t one[1];
     out = (hc_bytes_t){ .buf = one, .cap = 1 };
-    assert_err(wait_for(hc_api_get_ping_body(&fx.api, UUID, 1, &out)), HC_OK);
+    assert_err(wait_for(hc_api_get_ping_body_begin(&fx.api, UUID, 1, &out)), HC_OK);
     assert_int_equal(out.len, 0);
 
     setup(s3, 1);
-    assert_err(hc_api_get_ping_body(&fx.api, UUID, 1, NULL), HC_ERR_ARG);
+    assert_err(hc_api_get_ping_body_begin(&fx.api, UUID, 1, NULL), HC_ERR_ARG);
     out = (hc_bytes_t){ .buf = NULL, .cap = 5 };
-    assert_err(hc_api_get_ping_body(&fx.api, UUID, 1, &out), HC_ERR_ARG);
+    assert_err(hc_api_get_ping_body_begin(&fx.api, UUID, 1, &out), HC_ERR_ARG);
     nothing_sent();
     free(raw);
     free(missing);
@@ -958,19 +958,19 @@ static void test_poll_never_blocks_every_endpoint(void **state)
         setup(s, 1);
         hc_err_t started;
         switch (ep) {
-        case 0: started = hc_api_list_checks(&fx.api, NULL, &out); break;
-        case 1: started = hc_api_get_check(&fx.api, UUID, &c); break;
-        case 2: started = hc_api_create_check(&fx.api, &spec, &c); break;
-        case 3: started = hc_api_update_check(&fx.api, UUID, &spec, &c); break;
-        case 4: started = hc_api_pause_check(&fx.api, UUID, &c); break;
-        case 5: started = hc_api_resume_check(&fx.api, UUID, &c); break;
-        case 6: started = hc_api_delete_check(&fx.api, UUID, &c); break;
-        case 7: started = hc_api_list_pings(&fx.api, UUID, &out); break;
-        case 8: started = hc_api_get_ping_body(&fx.api, UUID, 18, &bytes); break;
-        case 9: started = hc_api_list_flips(&fx.api, UUID, NULL, &out); break;
-        case 10: started = hc_api_list_channels(&fx.api, &out); break;
-        case 11: started = hc_api_list_badges(&fx.api, &out); break;
-        default: started = hc_api_status(&fx.api); break;
+        case 0: started = hc_api_list_checks_begin(&fx.api, NULL, &out); break;
+        case 1: started = hc_api_get_check_begin(&fx.api, UUID, &c); break;
+        case 2: started = hc_api_create_check_begin(&fx.api, &spec, &c); break;
+        case 3: started = hc_api_update_check_begin(&fx.api, UUID, &spec, &c); break;
+        case 4: started = hc_api_pause_check_begin(&fx.api, UUID, &c); break;
+        case 5: started = hc_api_resume_check_begin(&fx.api, UUID, &c); break;
+        case 6: started = hc_api_delete_check_begin(&fx.api, UUID, &c); break;
+        case 7: started = hc_api_list_pings_begin(&fx.api, UUID, &out); break;
+        case 8: started = hc_api_get_ping_body_begin(&fx.api, UUID, 18, &bytes); break;
+        case 9: started = hc_api_list_flips_begin(&fx.api, UUID, NULL, &out); break;
+        case 10: started = hc_api_list_channels_begin(&fx.api, &out); break;
+        case 11: started = hc_api_list_badges_begin(&fx.api, &out); break;
+        default: started = hc_api_status_begin(&fx.api); break;
         }
         /* the virtual clock only moves when the test moves it */
         unsigned polls = 0, in_progress = 0;
@@ -996,6 +996,82 @@ static void test_poll_never_blocks_every_endpoint(void **state)
     free(badges); free(pings); free(status);
 }
 
+/* ========================================================= blocking form */
+
+/* Each blocking hc_api_<endpoint>() sends what its _begin form sends and
+ * returns the call's end result, as begin + hc_api_wait() would. */
+static void test_blocking_form_of_every_endpoint(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "api_checks_list.http", "api_check_get.http", "api_checks_create.http",
+        "api_check_get.http", "api_check_get.http", "api_check_get.http", "api_check_get.http",
+        "api_check_pings.http", "api_check_ping_body.http", "api_check_flips.http",
+        "api_channels.http", "api_badges.http", "api_status.http",
+    };
+    static const char *const lines[] = {
+        "GET /api/v3/checks/ ", "GET /api/v3/checks/" UUID " ", "POST /api/v3/checks/ ",
+        "POST /api/v3/checks/" UUID " ", "POST /api/v3/checks/" UUID "/pause ",
+        "POST /api/v3/checks/" UUID "/resume ", "DELETE /api/v3/checks/" UUID " ",
+        "GET /api/v3/checks/" UUID "/pings/ ", "GET /api/v3/checks/" UUID "/pings/18/body ",
+        "GET /api/v3/checks/" UUID "/flips/ ", "GET /api/v3/channels/ ", "GET /api/v3/badges/ ",
+        "GET /api/v3/status/ ",
+    };
+    hc_check_t items[8], c;
+    hc_list_t out = { .items = items, .capacity = 8 };
+    uint8_t buf[16];
+    hc_bytes_t bytes = { .buf = buf, .cap = sizeof buf };
+    hc_check_spec_t spec = { .set = HC_SPEC_NAME, .name = "n" };
+    for (int ep = 0; ep < 13; ep++) {
+        size_t len;
+        char *raw = hc_test_fixture(files[ep], &len);
+        hc_mock_conn_t s[] = { answer(raw) };
+        setup(s, 1);
+        hc_err_t r;
+        switch (ep) {
+        case 0: r = hc_api_list_checks(&fx.api, NULL, &out); break;
+        case 1: r = hc_api_get_check(&fx.api, UUID, &c); break;
+        case 2: r = hc_api_create_check(&fx.api, &spec, &c); break;
+        case 3: r = hc_api_update_check(&fx.api, UUID, &spec, &c); break;
+        case 4: r = hc_api_pause_check(&fx.api, UUID, &c); break;
+        case 5: r = hc_api_resume_check(&fx.api, UUID, &c); break;
+        case 6: r = hc_api_delete_check(&fx.api, UUID, &c); break;
+        case 7: r = hc_api_list_pings(&fx.api, UUID, &out); break;
+        case 8: r = hc_api_get_ping_body(&fx.api, UUID, 18, &bytes); break;
+        case 9: r = hc_api_list_flips(&fx.api, UUID, NULL, &out); break;
+        case 10: r = hc_api_list_channels(&fx.api, &out); break;
+        case 11: r = hc_api_list_badges(&fx.api, &out); break;
+        default: r = hc_api_status(&fx.api); break;
+        }
+        if (r != HC_OK)
+            fail_msg("endpoint %d: %s", ep, hc_strerror(r));
+        /* sent and answered before it returned, not in a later poll */
+        assert_true(fx.mock.capture_len > strlen(lines[ep]));
+        if (memcmp(fx.capture, lines[ep], strlen(lines[ep])) != 0)
+            fail_msg("endpoint %d sent %.40s", ep, (const char *)fx.capture);
+        assert_err(hc_api_poll(&fx.api), HC_OK);
+        free(raw);
+    }
+}
+
+/* A blocking call refused before it starts returns the refusal at once,
+ * sends nothing, and leaves a call still running alone (begin + wait
+ * would have run that call to its end instead). */
+static void test_blocking_form_refused(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { json("200 OK", "{}") };
+    s[0].response_delay_ms = 100;
+    setup(s, 1);
+    hc_check_t c;
+    assert_err(hc_api_get_check(&fx.api, "nope", &c), HC_ERR_ARG);
+    nothing_sent();
+    assert_err(hc_api_pause_check_begin(&fx.api, UUID, NULL), HC_OK);
+    assert_err(hc_api_get_check(&fx.api, UUID, &c), HC_ERR_BUSY);
+    assert_err(hc_api_poll(&fx.api), HC_IN_PROGRESS);
+    assert_err(hc_api_wait(&fx.api), HC_OK);
+}
+
 /* ================================================== local validation */
 
 static void test_local_validation_sends_nothing(void **state)
@@ -1015,21 +1091,21 @@ static void test_local_validation_sends_nothing(void **state)
     memset(kw201, 'k', 201);
     kw201[201] = '\0';
 
-    assert_err(hc_api_get_check(&fx.api, "45C9D87E-C6E4-42C7-BA1E-921CFC827121", &c), HC_ERR_ARG);
-    assert_err(hc_api_get_check(&fx.api, "45c9d87e-c6e4-42c7-ba1e-921cfc82712", &c), HC_ERR_ARG);
-    assert_err(hc_api_get_check(&fx.api, "df14bf3280973f9c90f7bffc8188edf411f5785", &c), HC_ERR_ARG);
-    assert_err(hc_api_get_check(&fx.api, "DF14BF3280973F9C90F7BFFC8188EDF411F57858", &c), HC_ERR_ARG);
-    assert_err(hc_api_get_check(&fx.api, "45c9d87e-c6e4-42c7-ba1e-921cfc827121/x", &c), HC_ERR_ARG);
-    assert_err(hc_api_get_check(&fx.api, UUID, NULL), HC_ERR_ARG);
-    assert_err(hc_api_pause_check(&fx.api, "df14bf3280973f9c90f7bffc8188edf411f57858", NULL), HC_ERR_ARG);
-    assert_err(hc_api_resume_check(&fx.api, NULL, NULL), HC_ERR_ARG);
-    assert_err(hc_api_list_pings(&fx.api, "nope", &out), HC_ERR_ARG);
-    assert_err(hc_api_list_flips(&fx.api, "nope", NULL, &out), HC_ERR_ARG);
-    assert_err(hc_api_get_ping_body(&fx.api, "nope", 1, &(hc_bytes_t){ .cap = 0 }), HC_ERR_ARG);
+    assert_err(hc_api_get_check_begin(&fx.api, "45C9D87E-C6E4-42C7-BA1E-921CFC827121", &c), HC_ERR_ARG);
+    assert_err(hc_api_get_check_begin(&fx.api, "45c9d87e-c6e4-42c7-ba1e-921cfc82712", &c), HC_ERR_ARG);
+    assert_err(hc_api_get_check_begin(&fx.api, "df14bf3280973f9c90f7bffc8188edf411f5785", &c), HC_ERR_ARG);
+    assert_err(hc_api_get_check_begin(&fx.api, "DF14BF3280973F9C90F7BFFC8188EDF411F57858", &c), HC_ERR_ARG);
+    assert_err(hc_api_get_check_begin(&fx.api, "45c9d87e-c6e4-42c7-ba1e-921cfc827121/x", &c), HC_ERR_ARG);
+    assert_err(hc_api_get_check_begin(&fx.api, UUID, NULL), HC_ERR_ARG);
+    assert_err(hc_api_pause_check_begin(&fx.api, "df14bf3280973f9c90f7bffc8188edf411f57858", NULL), HC_ERR_ARG);
+    assert_err(hc_api_resume_check_begin(&fx.api, NULL, NULL), HC_ERR_ARG);
+    assert_err(hc_api_list_pings_begin(&fx.api, "nope", &out), HC_ERR_ARG);
+    assert_err(hc_api_list_flips_begin(&fx.api, "nope", NULL, &out), HC_ERR_ARG);
+    assert_err(hc_api_get_ping_body_begin(&fx.api, "nope", 1, &(hc_bytes_t){ .cap = 0 }), HC_ERR_ARG);
 
     const char *tags[] = { "ok", NULL };
     hc_check_query_t q = { .tags = tags, .n_tags = 2 };
-    assert_err(hc_api_list_checks(&fx.api, &q, &out), HC_ERR_ARG);
+    assert_err(hc_api_list_checks_begin(&fx.api, &q, &out), HC_ERR_ARG);
 
     const hc_flip_query_t flips[] = {
         { .has_seconds = true, .seconds = 31536001 },
@@ -1037,7 +1113,7 @@ static void test_local_validation_sends_nothing(void **state)
         { .has_end = true, .end = 10000000001LL },
     };
     for (int i = 0; i < 3; i++)
-        assert_err(hc_api_list_flips(&fx.api, UUID, &flips[i], &out), HC_ERR_RANGE);
+        assert_err(hc_api_list_flips_begin(&fx.api, UUID, &flips[i], &out), HC_ERR_RANGE);
 
     const struct { hc_check_spec_t spec; hc_err_t err; bool update_only; } specs[] = {
         { { .set = HC_SPEC_NAME | HC_SPEC_UNIQUE, .name = "x", .unique = unique, .n_unique = 1 },
@@ -1056,24 +1132,24 @@ static void test_local_validation_sends_nothing(void **state)
     };
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
         if (!specs[i].update_only)
-            assert_err(hc_api_create_check(&fx.api, &specs[i].spec, NULL), specs[i].err);
-        assert_err(hc_api_update_check(&fx.api, UUID, &specs[i].spec, NULL), specs[i].err);
+            assert_err(hc_api_create_check_begin(&fx.api, &specs[i].spec, NULL), specs[i].err);
+        assert_err(hc_api_update_check_begin(&fx.api, UUID, &specs[i].spec, NULL), specs[i].err);
     }
     hc_check_spec_t ok = { .set = HC_SPEC_NAME, .name = "x" };
-    assert_err(hc_api_update_check(&fx.api, "not-a-uuid", &ok, NULL), HC_ERR_ARG);
-    assert_err(hc_api_update_check(&fx.api, NULL, &ok, NULL), HC_ERR_ARG);
-    assert_err(hc_api_create_check(&fx.api, NULL, NULL), HC_ERR_ARG);
-    assert_err(hc_api_list_checks(NULL, NULL, &out), HC_ERR_ARG);
+    assert_err(hc_api_update_check_begin(&fx.api, "not-a-uuid", &ok, NULL), HC_ERR_ARG);
+    assert_err(hc_api_update_check_begin(&fx.api, NULL, &ok, NULL), HC_ERR_ARG);
+    assert_err(hc_api_create_check_begin(&fx.api, NULL, NULL), HC_ERR_ARG);
+    assert_err(hc_api_list_checks_begin(NULL, NULL, &out), HC_ERR_ARG);
     assert_err(hc_api_poll(NULL), HC_ERR_ARG);
     assert_err(hc_api_wait(NULL), HC_ERR_ARG);
     nothing_sent();
 
     /* a refused call is not reported as the previous call's success */
-    assert_err(wait_for(hc_api_get_check(&fx.api, UUID, &c)), HC_OK);
-    assert_err(hc_api_list_checks(&fx.api, &q, &out), HC_ERR_ARG);
+    assert_err(wait_for(hc_api_get_check_begin(&fx.api, UUID, &c)), HC_OK);
+    assert_err(hc_api_list_checks_begin(&fx.api, &q, &out), HC_ERR_ARG);
     assert_true(hc_api_wait(&fx.api) != HC_OK);
     assert_true(hc_api_poll(&fx.api) != HC_OK);
-    assert_err(hc_api_update_check(&fx.api, UUID, &specs[1].spec, NULL), HC_ERR_RANGE);
+    assert_err(hc_api_update_check_begin(&fx.api, UUID, &specs[1].spec, NULL), HC_ERR_RANGE);
     assert_err(hc_api_wait(&fx.api), HC_ERR_RANGE);
     assert_int_equal(fx.mock.next, 1);
 }
@@ -1087,7 +1163,7 @@ static void test_request_body_too_large(void **state)
     hc_check_spec_t spec = { .set = HC_SPEC_DESC,
                              .desc = "a description longer than sixty-four bytes, which is "
                                      "the element buffer here" };
-    assert_err(hc_api_create_check(&fx.api, &spec, NULL), HC_ERR_BUFFER);
+    assert_err(hc_api_create_check_begin(&fx.api, &spec, NULL), HC_ERR_BUFFER);
     nothing_sent();
     /* a target longer than the work buffer */
     setup(s, 1);
@@ -1097,7 +1173,7 @@ static void test_request_body_too_large(void **state)
     hc_check_query_t q = { .tags = tags, .n_tags = 1 };
     hc_check_t c;
     hc_list_t out = { .items = &c, .capacity = 1 };
-    assert_err(hc_api_list_checks(&fx.api, &q, &out), HC_ERR_BUFFER);
+    assert_err(hc_api_list_checks_begin(&fx.api, &q, &out), HC_ERR_BUFFER);
     nothing_sent();
     assert_true(hc_api_wait(&fx.api) != HC_OK);
 }
@@ -1120,7 +1196,7 @@ static void test_busy_leaves_the_running_call_alone(void **state)
     got.size = sizeof(hc_check_t);
     hc_check_t slot;
     hc_list_t out = { .items = &slot, .capacity = 1, .each = keep, .ctx = &got };
-    assert_err(hc_api_list_checks(&fx.api, NULL, &out), HC_OK);
+    assert_err(hc_api_list_checks_begin(&fx.api, NULL, &out), HC_OK);
     /* into the first element's bytes */
     unsigned polls = 0;
     while (fx.mock.resp_pos < len - 5000 && polls++ < 100000)
@@ -1130,12 +1206,12 @@ static void test_busy_leaves_the_running_call_alone(void **state)
     hc_check_spec_t spec = { .set = HC_SPEC_NAME | HC_SPEC_DESC, .name = "zzzzzzzzzzzz",
                              .desc = "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz" };
     hc_check_t c;
-    assert_err(hc_api_create_check(&fx.api, &spec, &c), HC_ERR_BUSY);
-    assert_err(hc_api_update_check(&fx.api, UUID, &spec, &c), HC_ERR_BUSY);
-    assert_err(hc_api_get_check(&fx.api, UUID, &c), HC_ERR_BUSY);
-    assert_err(hc_api_status(&fx.api), HC_ERR_BUSY);
+    assert_err(hc_api_create_check_begin(&fx.api, &spec, &c), HC_ERR_BUSY);
+    assert_err(hc_api_update_check_begin(&fx.api, UUID, &spec, &c), HC_ERR_BUSY);
+    assert_err(hc_api_get_check_begin(&fx.api, UUID, &c), HC_ERR_BUSY);
+    assert_err(hc_api_status_begin(&fx.api), HC_ERR_BUSY);
     /* a refusal for a bad argument does not end the running call either */
-    assert_err(hc_api_get_check(&fx.api, "bad", &c), HC_ERR_ARG);
+    assert_err(hc_api_get_check_begin(&fx.api, "bad", &c), HC_ERR_ARG);
     assert_err(hc_api_poll(&fx.api), HC_IN_PROGRESS);
 
     assert_err(hc_api_wait(&fx.api), HC_OK);
@@ -1181,8 +1257,9 @@ static void test_version_in_every_target(void **state)
         hc_flip_t f;
         hc_list_t out = { .items = &f, .capacity = 1 };
         hc_flip_query_t q = { .has_end = true, .end = 5 };
-        assert_err(wait_for(hc_api_list_flips(&fx.api, "df14bf3280973f9c90f7bffc8188edf411f57858",
-                                              &q, &out)), HC_OK);
+        assert_err(wait_for(hc_api_list_flips_begin(
+                       &fx.api, "df14bf3280973f9c90f7bffc8188edf411f57858", &q, &out)),
+                   HC_OK);
         char want[128];
         snprintf(want, sizeof want,
                  "GET /api/v%u/checks/df14bf3280973f9c90f7bffc8188edf411f57858/flips/?end=5 HTTP/1.1\r\n",
@@ -1294,11 +1371,11 @@ static void test_measure_memory_needed(void **state)
                   ex.max_tok);
     print_message("  recorded v3.0.1 responses: largest element %zu bytes (%s), most tokens %d\n",
                   all.max_elem, all.worst, all.max_tok);
-    print_message("  sizeof hc_api_t %zu, hc_client_t %zu, hc_check_t %zu, hc_ping_info_t %zu, "
+    print_message("  sizeof hc_api_t %zu, hc_client_t %zu, hc_check_t %zu, hc_received_ping_t %zu, "
                   "hc_flip_t %zu, hc_channel_t %zu, hc_badge_t %zu, hc_jstream_t %zu, "
                   "jsmntok_t %zu\n",
                   sizeof(hc_api_t), sizeof(hc_client_t), sizeof(hc_check_t),
-                  sizeof(hc_ping_info_t), sizeof(hc_flip_t), sizeof(hc_channel_t),
+                  sizeof(hc_received_ping_t), sizeof(hc_flip_t), sizeof(hc_channel_t),
                   sizeof(hc_badge_t), sizeof(hc_jstream_t), sizeof(jsmntok_t));
 
     /* The documented 2 KB and 80 tokens cover them; the measured minimum
@@ -1311,7 +1388,7 @@ static void test_measure_memory_needed(void **state)
         hc_mock_conn_t s[] = { json("200 OK", doc_example) };
         setup_mem(s, 1, need - (shrink == 1), ntok - (shrink == 2));
         hc_check_t c;
-        hc_err_t r = wait_for(hc_api_get_check(&fx.api, UUID, &c));
+        hc_err_t r = wait_for(hc_api_get_check_begin(&fx.api, UUID, &c));
         assert_err(r, shrink ? HC_ERR_JSON_TOO_LARGE : HC_OK);
         if (!shrink) {
             assert_string_equal(c.uuid, "803f680d-e89b-492b-82ef-2be7b774a92d");
@@ -1328,7 +1405,7 @@ static void test_measure_memory_needed(void **state)
         setup_mem(s, 1, need - (shrink == 1), ntok - (shrink == 2));
         hc_check_t c;
         hc_list_t out = { .items = &c, .capacity = 1 };
-        assert_err(wait_for(hc_api_list_checks(&fx.api, NULL, &out)),
+        assert_err(wait_for(hc_api_list_checks_begin(&fx.api, NULL, &out)),
                    shrink ? HC_ERR_JSON_TOO_LARGE : HC_OK);
     }
 }
@@ -1351,6 +1428,8 @@ int main(void)
         cmocka_unit_test(test_elements_too_large),
         cmocka_unit_test(test_ping_body),
         cmocka_unit_test(test_poll_never_blocks_every_endpoint),
+        cmocka_unit_test(test_blocking_form_of_every_endpoint),
+        cmocka_unit_test(test_blocking_form_refused),
         cmocka_unit_test(test_local_validation_sends_nothing),
         cmocka_unit_test(test_request_body_too_large),
         cmocka_unit_test(test_busy_leaves_the_running_call_alone),

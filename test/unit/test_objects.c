@@ -66,7 +66,7 @@ typedef struct {
     size_t max_tokens;
     size_t max_bytes;
     hc_check_t checks[8];
-    hc_ping_info_t pings[20];
+    hc_received_ping_t pings[20];
     hc_flip_t flips[8];
     hc_channel_t channels[2];
     hc_badge_t badges[4];
@@ -92,7 +92,7 @@ static hc_err_t on_element(void *ctx, const char *name, size_t name_len, const c
         break;
     case 1:
         assert_true(l->count < 20);
-        err = hc_decode_ping(&l->pings[l->count], &doc, 0);
+        err = hc_decode_received_ping(&l->pings[l->count], &doc, 0);
         break;
     case 2:
         assert_true(l->count < 8);
@@ -502,7 +502,7 @@ static void test_pings_every_field(void **state)
     (void)state;
     list_t *l = list_fixture("api_check_pings.http", "pings", HC_JSTREAM_ARRAY, 1);
     assert_int_equal(l->count, 18);
-    hc_ping_info_t *p = &l->pings[0];
+    hc_received_ping_t *p = &l->pings[0];
     assert_int_equal(p->type, HC_PING_TYPE_SUCCESS);
     assert_int_equal(p->date, T_0526_131515);
     assert_int_equal(p->n, 18);
@@ -552,15 +552,15 @@ static void test_ping_types_and_errors(void **state)
     };
     jsmntok_t tok[16];
     hc_json_t doc;
-    hc_ping_info_t p;
+    hc_received_ping_t p;
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
         assert_int_equal(hc_json_parse(&doc, ok[i].json, strlen(ok[i].json), tok, 16), HC_OK);
-        assert_int_equal(hc_decode_ping(&p, &doc, 0), HC_OK);
+        assert_int_equal(hc_decode_received_ping(&p, &doc, 0), HC_OK);
         assert_int_equal(p.type, ok[i].type);
     }
     const char *dur = "{\"duration\": 2.896736, \"remote_addr\": null}";
     assert_int_equal(hc_json_parse(&doc, dur, strlen(dur), tok, 16), HC_OK);
-    assert_int_equal(hc_decode_ping(&p, &doc, 0), HC_OK);
+    assert_int_equal(hc_decode_received_ping(&p, &doc, 0), HC_OK);
     assert_int_equal(p.duration_ms, 2897);
     assert_true(HC_IS_NULL(&p, HC_PING_F_REMOTE_ADDR));
     static const char *const bad[] = {
@@ -569,7 +569,7 @@ static void test_ping_types_and_errors(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         assert_int_equal(hc_json_parse(&doc, bad[i], strlen(bad[i]), tok, 16), HC_OK);
-        if (hc_decode_ping(&p, &doc, 0) != HC_ERR_JSON)
+        if (hc_decode_received_ping(&p, &doc, 0) != HC_ERR_JSON)
             fail_msg("accepted %s", bad[i]);
     }
 }

@@ -300,7 +300,7 @@ static void test_nonblocking_ping(void **state)
     script[0].max_read = 1;
     script[0].storm = 2;
     hc_ping_t p = { .uuid = UUID };
-    assert_int_equal(hc_ping_begin(&client, &p), HC_OK);
+    assert_int_equal(hc_ping_send_begin(&client, &p), HC_OK);
     hc_ping_result_t res;
     hc_err_t r = HC_IN_PROGRESS;
     int polls = 0;
@@ -366,8 +366,8 @@ static void test_validate_bad_arguments(void **state)
     assert_int_equal(hc_ping_validate(&client, &bad_signal), HC_ERR_ARG);
     hc_ping_t bad_method = { .uuid = UUID, .method = (hc_method_t)(HC_METHOD_POST + 1) };
     assert_int_equal(hc_ping_validate(&client, &bad_method), HC_ERR_ARG);
-    assert_int_equal(hc_ping_begin(NULL, &good), HC_ERR_ARG);
-    assert_int_equal(hc_ping_begin(&client, NULL), HC_ERR_ARG);
+    assert_int_equal(hc_ping_send_begin(NULL, &good), HC_ERR_ARG);
+    assert_int_equal(hc_ping_send_begin(&client, NULL), HC_ERR_ARG);
     check_refused(no_body, HC_ERR_ARG);
     check_refused(bad_signal, HC_ERR_ARG);
     check_refused(bad_method, HC_ERR_ARG);
@@ -395,7 +395,7 @@ static void test_bad_ping_url_refused_before_sending(void **state)
     cfg.ping_url = "ftp://hc.test/ping";
     assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
     hc_ping_t p = { .uuid = UUID };
-    assert_int_equal(hc_ping_begin(&client, &p), HC_ERR_URL);
+    assert_int_equal(hc_ping_send_begin(&client, &p), HC_ERR_URL);
     hc_ping_result_t res;
     assert_int_equal(hc_ping_send(&client, &p, &res), HC_ERR_URL);
     assert_false(res.delivered);
@@ -434,7 +434,7 @@ static void test_nonblocking_ping_failure_reported(void **state)
     cfg.max_attempts = 1;
     assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
     hc_ping_t p = { .uuid = UUID };
-    assert_int_equal(hc_ping_begin(&client, &p), HC_OK);
+    assert_int_equal(hc_ping_send_begin(&client, &p), HC_OK);
     hc_ping_result_t res;
     hc_err_t r = HC_IN_PROGRESS;
     for (int i = 0; i < 1000 && r == HC_IN_PROGRESS; i++)

@@ -105,7 +105,7 @@ static void check_marker(uint64_t total, size_t ring_size, size_t piece)
     tc.ring = ring;
     tc.ring_size = ring_size;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
+    assert_int_equal(hc_trap_open(&t, &mc.client, &tc), HC_OK);
     uint64_t logged = 0;
     while (logged < total) {
         size_t n = total - logged < piece ? (size_t)(total - logged) : piece;
@@ -119,7 +119,7 @@ static void check_marker(uint64_t total, size_t ring_size, size_t piece)
         tail[i] = pattern[(size_t)(pos % piece)];
     }
     assert_int_equal(hc_trap_cut(&t), total - tail_len);
-    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    assert_int_equal(hc_trap_close(&t, 0), HC_OK);
     ref_body(want, sizeof want, tail, tail_len, total, ring_size);
     assert_string_equal(sent_body(), want);
 }

@@ -240,19 +240,19 @@ hc_err_t hc_decode_check(hc_check_t *out, const hc_json_t *doc, int obj)
 /* ------------------------------------------------------------------- ping */
 
 static const field_t ping_fields[] = {
-    FIELD(hc_ping_info_t, type, K_PING_TYPE, HC_PING_F_TYPE),
-    FIELD(hc_ping_info_t, date, K_TIME, HC_PING_F_DATE),
-    FIELD(hc_ping_info_t, n, K_U32, HC_PING_F_N),
-    FIELD(hc_ping_info_t, scheme, K_STR, HC_PING_F_SCHEME),
-    FIELD(hc_ping_info_t, remote_addr, K_STR, HC_PING_F_REMOTE_ADDR),
-    FIELD(hc_ping_info_t, method, K_STR, HC_PING_F_METHOD),
-    FIELD(hc_ping_info_t, ua, K_STR, HC_PING_F_UA),
-    FIELD(hc_ping_info_t, rid, K_STR, HC_PING_F_RID),
-    FIELD_KEY("duration", hc_ping_info_t, duration_ms, K_MS, HC_PING_F_DURATION),
-    FIELD(hc_ping_info_t, body_url, K_STR, HC_PING_F_BODY_URL),
+    FIELD(hc_received_ping_t, type, K_PING_TYPE, HC_PING_F_TYPE),
+    FIELD(hc_received_ping_t, date, K_TIME, HC_PING_F_DATE),
+    FIELD(hc_received_ping_t, n, K_U32, HC_PING_F_N),
+    FIELD(hc_received_ping_t, scheme, K_STR, HC_PING_F_SCHEME),
+    FIELD(hc_received_ping_t, remote_addr, K_STR, HC_PING_F_REMOTE_ADDR),
+    FIELD(hc_received_ping_t, method, K_STR, HC_PING_F_METHOD),
+    FIELD(hc_received_ping_t, ua, K_STR, HC_PING_F_UA),
+    FIELD(hc_received_ping_t, rid, K_STR, HC_PING_F_RID),
+    FIELD_KEY("duration", hc_received_ping_t, duration_ms, K_MS, HC_PING_F_DURATION),
+    FIELD(hc_received_ping_t, body_url, K_STR, HC_PING_F_BODY_URL),
 };
 
-hc_err_t hc_decode_ping(hc_ping_info_t *out, const hc_json_t *doc, int obj)
+hc_err_t hc_decode_received_ping(hc_received_ping_t *out, const hc_json_t *doc, int obj)
 {
     masks_t m;
     hc_err_t err = decode_object(doc, obj, ping_fields, COUNT(ping_fields), out, sizeof *out, &m);

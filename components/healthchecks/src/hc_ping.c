@@ -108,7 +108,7 @@ static void put_target(hc_buf_t *b, const hc_client_t *c, const hc_ping_t *p)
     }
 }
 
-hc_err_t hc_ping_begin(hc_client_t *c, const hc_ping_t *p)
+hc_err_t hc_ping_send_begin(hc_client_t *c, const hc_ping_t *p)
 {
     hc_err_t err = hc_ping_validate(c, p);
     if (err != HC_OK)
@@ -192,7 +192,7 @@ hc_err_t hc_ping_poll(hc_client_t *c, hc_ping_result_t *out)
 
 hc_err_t hc_ping_send(hc_client_t *c, const hc_ping_t *p, hc_ping_result_t *out)
 {
-    hc_err_t err = hc_ping_begin(c, p);
+    hc_err_t err = hc_ping_send_begin(c, p);
     if (err != HC_OK) {
         fill_refusal(out);
         return err;

@@ -3,14 +3,19 @@
  * @brief The Management API (v1, v2, v3): checks, pings, flips,
  *        integrations, badges and status, decoded into fixed structs.
  *
- * Every endpoint function only starts its request (nothing is sent yet);
- * then either block with hc_api_wait() or call hc_api_poll() from a main
- * loop until it stops returning HC_IN_PROGRESS:
+ * Every endpoint has two forms. hc_api_<endpoint>() blocks: it starts the
+ * call and waits for its end, bounded by the client's deadline.
+ * hc_api_<endpoint>_begin() only starts it (nothing is sent yet); then call
+ * hc_api_poll() from a main loop until it stops returning HC_IN_PROGRESS
+ * (or block after all with hc_api_wait()):
  *
  * @code
- * hc_err_t err = hc_api_get_check(&api, uuid, &check);
+ * hc_err_t err = hc_api_get_check(&api, uuid, &check);   // blocking
+ *
+ * err = hc_api_get_check_begin(&api, uuid, &check);      // non-blocking
  * if (err == HC_OK)
- *     err = hc_api_wait(&api);          // the blocking form
+ *     while ((err = hc_api_poll(&api)) == HC_IN_PROGRESS)
+ *         do_other_work();
  * @endcode
  *
  * Lists stream: each element is decoded as soon as its bytes have arrived,
@@ -54,7 +59,7 @@ typedef struct hc_api_mem {
  * @c items is an array of the endpoint's element type.
  */
 typedef struct hc_list {
-    void *items;          /**< hc_check_t[], hc_ping_info_t[], hc_flip_t[], ... */
+    void *items;          /**< hc_check_t[], hc_received_ping_t[], hc_flip_t[], ... */
     size_t capacity;      /**< elements @c items holds (at least 1) */
     size_t count;         /**< out: elements stored */
     size_t total;         /**< out: elements the server sent */
@@ -74,14 +79,14 @@ typedef struct hc_bytes {
     void *ctx;
 } hc_bytes_t;
 
-/** Filters of hc_api_list_checks(). */
+/** Filters of hc_api_list_checks_begin(). */
 typedef struct hc_check_query {
     const char *const *tags;  /**< every tag must match; percent-encoded when sent */
     size_t n_tags;
     const char *slug;         /**< or NULL */
 } hc_check_query_t;
 
-/** Filters of hc_api_list_flips(); each used only when its has_ flag is set. */
+/** Filters of hc_api_list_flips_begin(); each used only when its has_ flag is set. */
 typedef struct hc_flip_query {
     bool has_seconds; uint32_t seconds;  /**< 0..31536000: newer than now - seconds */
     bool has_start; int64_t start;       /**< 0..10000000000: created >= start */
@@ -121,49 +126,49 @@ hc_err_t hc_api_init(hc_api_t *api, hc_client_t *client, const hc_api_mem_t *mem
  * HC_ERR_BUSY or while an earlier call still runs: that call goes on. */
 
 /** GET checks/ with optional filters; elements are hc_check_t. */
-hc_err_t hc_api_list_checks(hc_api_t *api, const hc_check_query_t *query, hc_list_t *out);
+hc_err_t hc_api_list_checks_begin(hc_api_t *api, const hc_check_query_t *query, hc_list_t *out);
 
 /** GET checks/<uuid or unique_key> into @p out. */
-hc_err_t hc_api_get_check(hc_api_t *api, const char *id, hc_check_t *out);
+hc_err_t hc_api_get_check_begin(hc_api_t *api, const char *id, hc_check_t *out);
 
 /** POST checks/: create, or with spec->unique an upsert; afterwards
  *  hc_api_created() tells a new check (201) from an updated one (200).
  *  @p out may be NULL. */
-hc_err_t hc_api_create_check(hc_api_t *api, const hc_check_spec_t *spec, hc_check_t *out);
+hc_err_t hc_api_create_check_begin(hc_api_t *api, const hc_check_spec_t *spec, hc_check_t *out);
 
 /** POST checks/<uuid>: sends exactly the fields set in @p spec (no
  *  "unique"). @p out may be NULL. */
-hc_err_t hc_api_update_check(hc_api_t *api, const char *uuid, const hc_check_spec_t *spec,
-                             hc_check_t *out);
+hc_err_t hc_api_update_check_begin(hc_api_t *api, const char *uuid,
+                                   const hc_check_spec_t *spec, hc_check_t *out);
 
 /** POST checks/<uuid>/pause. @p out may be NULL. */
-hc_err_t hc_api_pause_check(hc_api_t *api, const char *uuid, hc_check_t *out);
+hc_err_t hc_api_pause_check_begin(hc_api_t *api, const char *uuid, hc_check_t *out);
 
 /** POST checks/<uuid>/resume (HC_ERR_CONFLICT when not paused). @p out may be NULL. */
-hc_err_t hc_api_resume_check(hc_api_t *api, const char *uuid, hc_check_t *out);
+hc_err_t hc_api_resume_check_begin(hc_api_t *api, const char *uuid, hc_check_t *out);
 
 /** DELETE checks/<uuid>; @p out (may be NULL) gets the deleted check. */
-hc_err_t hc_api_delete_check(hc_api_t *api, const char *uuid, hc_check_t *out);
+hc_err_t hc_api_delete_check_begin(hc_api_t *api, const char *uuid, hc_check_t *out);
 
-/** GET checks/<uuid>/pings/ (newest first); elements are hc_ping_info_t. */
-hc_err_t hc_api_list_pings(hc_api_t *api, const char *uuid, hc_list_t *out);
+/** GET checks/<uuid>/pings/ (newest first); elements are hc_received_ping_t. */
+hc_err_t hc_api_list_pings_begin(hc_api_t *api, const char *uuid, hc_list_t *out);
 
 /** GET checks/<uuid>/pings/<n>/body: the raw body (HC_ERR_NOT_FOUND when none). */
-hc_err_t hc_api_get_ping_body(hc_api_t *api, const char *uuid, uint32_t n, hc_bytes_t *out);
+hc_err_t hc_api_get_ping_body_begin(hc_api_t *api, const char *uuid, uint32_t n, hc_bytes_t *out);
 
 /** GET checks/<uuid or unique_key>/flips/; elements are hc_flip_t.
  *  @p query may be NULL. */
-hc_err_t hc_api_list_flips(hc_api_t *api, const char *id, const hc_flip_query_t *query,
-                           hc_list_t *out);
+hc_err_t hc_api_list_flips_begin(hc_api_t *api, const char *id,
+                                 const hc_flip_query_t *query, hc_list_t *out);
 
 /** GET channels/; elements are hc_channel_t. */
-hc_err_t hc_api_list_channels(hc_api_t *api, hc_list_t *out);
+hc_err_t hc_api_list_channels_begin(hc_api_t *api, hc_list_t *out);
 
 /** GET badges/; elements are hc_badge_t (one per tag, and "*"). */
-hc_err_t hc_api_list_badges(hc_api_t *api, hc_list_t *out);
+hc_err_t hc_api_list_badges_begin(hc_api_t *api, hc_list_t *out);
 
 /** GET status/ (no key needed): HC_OK when the server answers 200 "OK". */
-hc_err_t hc_api_status(hc_api_t *api);
+hc_err_t hc_api_status_begin(hc_api_t *api);
 
 /* --------------------------------------------------------------- driving */
 
@@ -182,6 +187,107 @@ hc_err_t hc_api_poll(hc_api_t *api);
 
 /** Run the call to its end (blocking, bounded by the client's deadline). */
 hc_err_t hc_api_wait(hc_api_t *api);
+
+/* ------------------------------------------------------- blocking forms
+ * Each starts its call as the _begin form does and waits for its end with
+ * hc_api_wait(), bounded by the client's deadline. Inline, so a firmware
+ * links only the forms it calls. */
+
+/** Blocking hc_api_list_checks_begin(). */
+static inline hc_err_t hc_api_list_checks(hc_api_t *api, const hc_check_query_t *query,
+                                          hc_list_t *out)
+{
+    hc_err_t err = hc_api_list_checks_begin(api, query, out);
+    return err == HC_OK ? hc_api_wait(api) : err;
+}
+
+/** Blocking hc_api_get_check_begin(). */
+static inline hc_err_t hc_api_get_check(hc_api_t *api, const char *id, hc_check_t *out)
+{
+    hc_err_t err = hc_api_get_check_begin(api, id, out);
+    return err == HC_OK ? hc_api_wait(api) : err;
+}
+
+/** Blocking hc_api_create_check_begin(). */
+static inline hc_err_t hc_api_create_check(hc_api_t *api, const hc_check_spec_t *spec,
+                                           hc_check_t *out)
+{
+    hc_err_t err = hc_api_create_check_begin(api, spec, out);
+    return err == HC_OK ? hc_api_wait(api) : err;
+}
+
+/** Blocking hc_api_update_check_begin(). */
+static inline hc_err_t hc_api_update_check(hc_api_t *api, const char *uuid,
+                                           const hc_check_spec_t *spec, hc_check_t *out)
+{
+    hc_err_t err = hc_api_update_check_begin(api, uuid, spec, out);
+    return err == HC_OK ? hc_api_wait(api) : err;
+}
+
+/** Blocking hc_api_pause_check_begin(). */
+static inline hc_err_t hc_api_pause_check(hc_api_t *api, const char *uuid, hc_check_t *out)
+{
+    hc_err_t err = hc_api_pause_check_begin(api, uuid, out);
+    return err == HC_OK ? hc_api_wait(api) : err;
+}
+
+/** Blocking hc_api_resume_check_begin(). */
+static inline hc_err_t hc_api_resume_check(hc_api_t *api, const char *uuid, hc_check_t *out)
+{
+    hc_err_t err = hc_api_resume_check_begin(api, uuid, out);
+    return err == HC_OK ? hc_api_wait(api) : err;
+}
+
+/** Blocking hc_api_delete_check_begin(). */
+static inline hc_err_t hc_api_delete_check(hc_api_t *api, const char *uuid, hc_check_t *out)
+{
+    hc_err_t err = hc_api_delete_check_begin(api, uuid, out);
+    return err == HC_OK ? hc_api_wait(api) : err;
+}
+
+/** Blocking hc_api_list_pings_begin(). */
+static inline hc_err_t hc_api_list_pings(hc_api_t *api, const char *uuid, hc_list_t *out)
+{
+    hc_err_t err = hc_api_list_pings_begin(api, uuid, out);
+    return err == HC_OK ? hc_api_wait(api) : err;
+}
+
+/** Blocking hc_api_get_ping_body_begin(). */
+static inline hc_err_t hc_api_get_ping_body(hc_api_t *api, const char *uuid, uint32_t n,
+                                            hc_bytes_t *out)
+{
+    hc_err_t err = hc_api_get_ping_body_begin(api, uuid, n, out);
+    return err == HC_OK ? hc_api_wait(api) : err;
+}
+
+/** Blocking hc_api_list_flips_begin(). */
+static inline hc_err_t hc_api_list_flips(hc_api_t *api, const char *id,
+                                         const hc_flip_query_t *query, hc_list_t *out)
+{
+    hc_err_t err = hc_api_list_flips_begin(api, id, query, out);
+    return err == HC_OK ? hc_api_wait(api) : err;
+}
+
+/** Blocking hc_api_list_channels_begin(). */
+static inline hc_err_t hc_api_list_channels(hc_api_t *api, hc_list_t *out)
+{
+    hc_err_t err = hc_api_list_channels_begin(api, out);
+    return err == HC_OK ? hc_api_wait(api) : err;
+}
+
+/** Blocking hc_api_list_badges_begin(). */
+static inline hc_err_t hc_api_list_badges(hc_api_t *api, hc_list_t *out)
+{
+    hc_err_t err = hc_api_list_badges_begin(api, out);
+    return err == HC_OK ? hc_api_wait(api) : err;
+}
+
+/** Blocking hc_api_status_begin(). */
+static inline hc_err_t hc_api_status(hc_api_t *api)
+{
+    hc_err_t err = hc_api_status_begin(api);
+    return err == HC_OK ? hc_api_wait(api) : err;
+}
 
 /** The latest create answered 201 Created (false: 200, an existing check updated). */
 static inline bool hc_api_created(const hc_api_t *api) { return api->created; }

@@ -129,7 +129,7 @@ typedef enum hc_ping_type {
     HC_PING_TYPE_IGN           /**< ignored (wrong method, filtered out) */
 } hc_ping_type_t;
 
-/** Fields of hc_ping_info_t. */
+/** Fields of hc_received_ping_t. */
 typedef enum hc_ping_field {
     HC_PING_F_TYPE, HC_PING_F_DATE, HC_PING_F_N, HC_PING_F_SCHEME,
     HC_PING_F_REMOTE_ADDR, HC_PING_F_METHOD, HC_PING_F_UA, HC_PING_F_RID,
@@ -138,7 +138,7 @@ typedef enum hc_ping_field {
 } hc_ping_field_t;
 
 /** One ping of a check's log (GET checks/<uuid>/pings/). */
-typedef struct hc_ping_info {
+typedef struct hc_received_ping {
     int64_t date;                  /**< UNIX seconds */
     uint32_t n;                    /**< the ping's number */
     uint32_t duration_ms;          /**< from the matching start; present only then */
@@ -152,10 +152,10 @@ typedef struct hc_ping_info {
     char ua[HC_PING_UA_MAX];
     char rid[HC_UUID_MAX];         /**< run id; null when none */
     char body_url[HC_URL_MAX];     /**< null when the ping has no body */
-} hc_ping_info_t;
+} hc_received_ping_t;
 
 /** Decode a ping object; as hc_decode_check(). */
-hc_err_t hc_decode_ping(hc_ping_info_t *out, const hc_json_t *doc, int obj);
+hc_err_t hc_decode_received_ping(hc_received_ping_t *out, const hc_json_t *doc, int obj);
 
 /* ------------------------------------------------------------------- flip */
 

@@ -77,10 +77,10 @@ hc_err_t hc_ping_validate(const hc_client_t *c, const hc_ping_t *p);
  * returning HC_IN_PROGRESS. @p p and its body must stay valid until then.
  * @return HC_OK when started, or a validation / request error (nothing sent).
  */
-hc_err_t hc_ping_begin(hc_client_t *c, const hc_ping_t *p);
+hc_err_t hc_ping_send_begin(hc_client_t *c, const hc_ping_t *p);
 
 /**
- * Advance a ping started with hc_ping_begin(); never blocks.
+ * Advance a ping started with hc_ping_send_begin(); never blocks.
  * @param out filled when the ping has ended (may be NULL).
  * @return HC_IN_PROGRESS; HC_OK when delivered; otherwise why not:
  *         a transport error, HC_ERR_NOT_FOUND (also for "OK (not found)"),

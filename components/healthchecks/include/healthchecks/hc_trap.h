@@ -9,7 +9,7 @@
  * ring and the server's Ping-Body-Limit (learned from the start ping); when
  * bytes were dropped, the body starts with a marker saying how many.
  *
- * A failed or slow start ping never stops the job: hc_trap_begin() returns
+ * A failed or slow start ping never stops the job: hc_trap_open() returns
  * within the client's deadline whatever happens, and the run goes on.
  */
 #ifndef HC_TRAP_H
@@ -29,7 +29,7 @@ typedef enum hc_trap_action {
     HC_TRAP_NOTHING     /**< send no final ping */
 } hc_trap_action_t;
 
-/** The exit code to pass to hc_trap_end() when the job could not be run. */
+/** The exit code to pass to hc_trap_close() when the job could not be run. */
 #define HC_TRAP_EXEC_FAILED (-1)
 
 /** How a run is reported. Zero-initialise, then hc_trap_config_defaults(). */
@@ -59,8 +59,8 @@ typedef struct hc_trap {
     size_t len;                   /**< bytes held in the ring */
     uint64_t total;               /**< bytes ever appended */
     hc_err_t start_result;        /**< outcome of the start ping */
-    bool pending;                 /**< an *_async ping is in flight */
-    hc_err_t result;              /**< the latest *_async ping's result */
+    bool pending;                 /**< a ping begun by an *_begin call is in flight */
+    hc_err_t result;              /**< its latest result */
 } hc_trap_t;
 
 /** Fill @p cfg with the defaults named in hc_trap_config_t. */
@@ -74,14 +74,14 @@ void hc_trap_config_defaults(hc_trap_config_t *cfg);
  *         pings are off); HC_ERR_ARG for a bad target (checked first, and
  *         then nothing is sent for the whole run).
  */
-hc_err_t hc_trap_begin(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg);
+hc_err_t hc_trap_open(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg);
 
-/** Non-blocking hc_trap_begin(): starts the start ping; drive it with
+/** Non-blocking hc_trap_open(): starts the start ping; drive it with
  *  hc_trap_poll(). @return HC_OK when started (or nothing to send). */
-hc_err_t hc_trap_begin_async(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg);
+hc_err_t hc_trap_open_begin(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg);
 
 /**
- * Give the run its output ring after hc_trap_begin(), for a caller that
+ * Give the run its output ring after hc_trap_open(), for a caller that
  * sizes it from what the start ping learned (the server's Ping-Body-Limit)
  * rather than up front. Replaces the ring and ring_size given in the config;
  * the new ring must outlive the run.
@@ -92,7 +92,7 @@ hc_err_t hc_trap_set_ring(hc_trap_t *t, uint8_t *ring, size_t size);
 
 /** Append job output to the tail ring; the oldest bytes give way. Never
  *  blocks, never fails. Not while the final ping is in flight: its body is
- *  sent straight from the ring, which hc_trap_end() rotated in place. */
+ *  sent straight from the ring, which hc_trap_close() rotated in place. */
 void hc_trap_log(hc_trap_t *t, const void *data, size_t len);
 
 /**
@@ -102,17 +102,17 @@ void hc_trap_log(hc_trap_t *t, const void *data, size_t len);
  * @return the final ping's result; HC_OK also when the mapping says
  *         HC_TRAP_NOTHING.
  */
-hc_err_t hc_trap_end(hc_trap_t *t, int exit_code);
+hc_err_t hc_trap_close(hc_trap_t *t, int exit_code);
 
-/** Non-blocking hc_trap_end(): starts the final ping; drive it with
+/** Non-blocking hc_trap_close(): starts the final ping; drive it with
  *  hc_trap_poll(). @return HC_OK when started (or nothing to send);
  *  HC_ERR_BUSY while the start ping is still in flight (poll it to its end
  *  first); or the ping's refusal. */
-hc_err_t hc_trap_end_async(hc_trap_t *t, int exit_code);
+hc_err_t hc_trap_close_begin(hc_trap_t *t, int exit_code);
 
-/** Advance the ping started by an *_async call; never blocks.
+/** Advance the ping started by an *_begin call; never blocks.
  *  @return HC_IN_PROGRESS, or that ping's result (repeated on later calls);
- *  the refusal of an *_async call that did not start; HC_ERR_ARG for
+ *  the refusal of an *_begin call that did not start; HC_ERR_ARG for
  *  NULL or a zeroed trap that was never begun. */
 hc_err_t hc_trap_poll(hc_trap_t *t);
 
