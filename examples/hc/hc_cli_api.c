@@ -36,9 +36,24 @@ bool cli_parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out)
     return true;
 }
 
+/* A canonical lowercase UUID: 8-4-4-4-12 hex digits. */
+static bool is_uuid(const char *s)
+{
+    static const size_t group[] = { 8, 4, 4, 4, 12 };
+    for (size_t g = 0; g < sizeof group / sizeof group[0]; g++) {
+        if (g && *s++ != '-')
+            return false;
+        size_t n = strspn(s, "0123456789abcdef");
+        if (n != group[g])
+            return false;
+        s += n;
+    }
+    return *s == '\0';
+}
+
 bool cli_valid_id(const char *s, bool unique_key_ok)
 {
-    if (hc_is_uuid(s, true))
+    if (is_uuid(s))
         return true;
     size_t n = strspn(s, "0123456789abcdef");
     return unique_key_ok && n == 40 && s[n] == '\0';

@@ -18,6 +18,7 @@
 #include "healthchecks/hc_ping.h"
 #include "hc_port_posix.h"
 #include "hc_test_server.h"
+#include "hc_lex.h"
 
 #define UA "hc-api-test/1.0"
 #define BACKUP HC_TEST_CHECK_BACKUP

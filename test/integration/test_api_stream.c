@@ -20,6 +20,7 @@
 #include "hc_port_mock.h"
 #include "hc_port_posix.h"
 #include "hc_test_server.h"
+#include "hc_lex.h"
 
 #define GENERATED 1000
 #define ALL (HC_TEST_SEEDED_CHECKS + GENERATED)

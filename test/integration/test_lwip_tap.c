@@ -19,6 +19,7 @@
 #include "hc_lwip_testnet.h"
 
 #include "hc_test_server.h"
+#include "hc_request.h"
 
 static hc_test_server_t server;
 static char closed_url[64];

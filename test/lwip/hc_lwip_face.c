@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include "hc_lwip_testnet.h"
+#include "hc_request.h"
 
 void hc_face_init(hc_face_client_t *f, hc_face_t face)
 {

@@ -38,7 +38,7 @@ PROVIDERS = [
     ("freertos/", "freertos"), ("esp_err.h", "esp_common"), ("esp_log.h", "log"),
     ("jsmn.h", "espressif__jsmn"),
 ]
-PING_MODULES = {"hc_error", "hc_buf", "hc_url", "hc_http", "hc_client", "hc_ping", "hc_trap"}
+PING_MODULES = {"hc_error", "hc_lex", "hc_buf", "hc_url", "hc_http", "hc_client", "hc_ping", "hc_trap"}
 IDF_PORT_SOURCES = {"port/lwip/src/hc_port_lwip_sockets.c", "port/mbedtls/hc_port_mbedtls.c",
                     "port/esp_idf/hc_port_esp_idf.c"}
 

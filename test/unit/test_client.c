@@ -11,6 +11,7 @@
 
 #include "healthchecks/hc_client.h"
 #include "hc_port_mock.h"
+#include "hc_request.h"
 
 #define OK_RESPONSE "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"
 #define OK_KEEP "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nOK"

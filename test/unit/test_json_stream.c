@@ -335,23 +335,6 @@ static void test_members_with_escaped_names(void **state)
     record_free(&r);
 }
 
-static void test_sink_adapter(void **state)
-{
-    (void)state;
-    hc_jstream_t js;
-    char buf[64];
-    record_t r;
-    const char *body = "{\"channels\": [{\"id\": \"x\"}]}";
-    record_init(&r);
-    assert_int_equal(hc_jstream_init(&js, "channels", HC_JSTREAM_ARRAY, buf, sizeof buf,
-                                     on_element, &r), HC_OK);
-    assert_int_equal(hc_jstream_sink(&js, NULL, (const uint8_t *)body, 10), HC_OK);
-    assert_int_equal(hc_jstream_sink(&js, NULL, (const uint8_t *)body + 10, strlen(body) - 10), HC_OK);
-    assert_int_equal(hc_jstream_finish(&js), HC_OK);
-    assert_int_equal(r.count, 1);
-    record_free(&r);
-}
-
 /* ------------------------------------------------------------------ errors */
 
 static void test_element_too_large(void **state)
@@ -558,7 +541,6 @@ int main(void)
         cmocka_unit_test(test_scalar_elements),
         cmocka_unit_test(test_other_members_skipped),
         cmocka_unit_test(test_members_with_escaped_names),
-        cmocka_unit_test(test_sink_adapter),
         cmocka_unit_test(test_element_too_large),
         cmocka_unit_test(test_element_too_large_members),
         cmocka_unit_test(test_every_truncation_is_an_error),

@@ -14,6 +14,7 @@
 
 #include "healthchecks/hc_ping.h"
 #include "hc_port_mock.h"
+#include "hc_lex.h"
 
 #define UUID "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
 #define RID "cabd8d03-d637-46e9-b652-805655b43815"

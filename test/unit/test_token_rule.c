@@ -13,6 +13,7 @@
 #include "healthchecks/hc_client.h"
 #include "healthchecks/hc_http.h"
 #include "hc_mock_client.h"
+#include "hc_request.h"
 
 static bool want_tchar(int c)
 {

@@ -12,6 +12,7 @@
 
 #include "healthchecks/hc_trap.h"
 #include "hc_mock_client.h"
+#include "hc_request.h"
 
 #define UUID "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
 #define OK_LIMIT(n) "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nPing-Body-Limit: " n "\r\n\r\nOK"

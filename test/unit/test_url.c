@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "healthchecks/hc_url.h"
+#include "hc_lex.h"
 
 typedef struct good_url {
     const char *url;

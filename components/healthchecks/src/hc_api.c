@@ -4,7 +4,8 @@
 
 #include <string.h>
 
-#include "healthchecks/hc_ping.h"
+#include "hc_lex.h"
+#include "hc_request.h"
 
 /* What a response decodes into. */
 enum kind {
@@ -30,7 +31,7 @@ hc_err_t hc_api_init(hc_api_t *api, hc_client_t *client, const hc_api_mem_t *mem
 static bool is_unique_key(const char *s)
 {
     size_t n = 0;
-    while ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f'))
+    while (hc_lex_is_lower_hex(s[n]))
         n++;
     return n == 40 && s[n] == '\0';
 }
@@ -107,6 +108,14 @@ static hc_err_t collect_body(void *ctx, const hc_http_response_t *resp,
         api->body_len += len;
     }
     return HC_OK;
+}
+
+/* A list body goes to the splitter as it arrives. */
+static hc_err_t stream_list(void *ctx, const hc_http_response_t *resp,
+                            const uint8_t *data, size_t len)
+{
+    (void)resp;
+    return hc_jstream_feed((hc_jstream_t *)ctx, data, len);
 }
 
 static hc_err_t deliver_bytes(void *ctx, const hc_http_response_t *resp,
@@ -195,7 +204,7 @@ static hc_err_t start(hc_api_t *api, hc_buf_t *b, bool idempotent,
         req.sink = deliver_bytes;
         break;
     case K_CHECKS: case K_PINGS: case K_FLIPS: case K_CHANNELS: case K_BADGES:
-        req.sink = hc_jstream_sink;
+        req.sink = stream_list;
         req.sink_ctx = &api->stream;
         break;
     default:

@@ -5,9 +5,11 @@
  * non-blocking driver passes "now" so nothing ever waits.
  */
 #include "healthchecks/hc_client.h"
-#include "hc_token.h"
 
 #include <string.h>
+
+#include "hc_lex.h"
+#include "hc_request.h"
 
 #if HC_TEXT_MAX < 2 || HC_TEXT_MAX > 256
 #error "HC_TEXT_MAX must fit the client's 8-bit text length"
@@ -198,7 +200,7 @@ static hc_err_t check_request_line(const hc_buf_t *line)
     if (i == 0 || i + 1 >= line->len)
         return HC_ERR_ARG;
     while (++i < line->len)
-        if (line->data[i] <= ' ' || line->data[i] == 0x7f)
+        if (line->data[i] == ' ' || hc_lex_is_ctl(line->data[i]))
             return HC_ERR_UNSAFE_CHAR;
     return HC_OK;
 }

@@ -1,9 +1,10 @@
 /* Management API objects; see hc_objects.h. */
 #include "healthchecks/hc_objects.h"
 #include "healthchecks/hc_jwrite.h"
-#include "healthchecks/hc_ping.h"
 
 #include <string.h>
+
+#include "hc_lex.h"
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
 
@@ -393,7 +394,7 @@ static const char *spec_str(const hc_check_spec_t *s, const spec_field_t *f)
 static bool slug_ok(const char *s)
 {
     for (; *s; s++) {
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+        if (!hc_lex_is_slug_char(*s))
             return false;
     }
     return true;

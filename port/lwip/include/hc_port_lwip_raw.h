@@ -38,10 +38,10 @@
  * (LOCK_TCPIP_CORE()) or inside tcpip_callback().
  *
  * Waiting. Nothing moves in a superloop while a call is running, so
- * without help a call can only check and return: the non-blocking driver
- * (hc_client_poll(), hc_ping_poll()) needs nothing more. To let calls wait
- * (the blocking driver: hc_client_wait(), hc_ping_send()), give the port
- * an idle hook with hc_lwip_raw_set_idle(): it is called repeatedly while
+ * without help a call can only check and return: the non-blocking
+ * driver (hc_ping_poll(), hc_api_poll(), hc_trap_poll()) needs nothing
+ * more. To let calls wait (the blocking driver: hc_ping_send(),
+ * hc_api_wait(), ...), give the port an idle hook with hc_lwip_raw_set_idle(): it is called repeatedly while
  * a call waits, until there is progress or @c wait_until passes, and must
  * run the stack once (poll the network driver, sys_check_timeouts(); on a
  * threaded lwIP: release the core lock, sleep a tick, take it again).

@@ -8,8 +8,8 @@
  * deadline, the non-blocking one never lets it wait. A client belongs to
  * one thread or task at a time; two clients share nothing.
  *
- * The ping and management modules build requests with hc_request_begin()
- * and hc_request_start(); applications normally call those modules.
+ * Applications make requests through the ping (hc_ping.h), management
+ * (hc_api.h) and run-wrapper (hc_trap.h) modules.
  */
 #ifndef HC_CLIENT_H
 #define HC_CLIENT_H
@@ -52,10 +52,8 @@ typedef struct hc_config {
     uint8_t api_version;         /**< management API version: 1, 2 or 3 */
 } hc_config_t;
 
-/** Which base URL a request goes to. */
-typedef enum hc_base { HC_BASE_PING, HC_BASE_API } hc_base_t;
-
-/** Per-request options for hc_request_start(). */
+/** The options of the request in flight. Internal: part of hc_client_t
+ *  only because the client holds it (it sets the struct's size). */
 typedef struct hc_request {
     const char *content_type;  /**< or NULL */
     const uint8_t *body;       /**< sent from this memory, not copied; or NULL */
@@ -120,53 +118,9 @@ hc_err_t hc_client_init(hc_client_t *c, const hc_config_t *cfg);
  *  while a request runs (see hc_client_abort()). */
 void hc_client_close(hc_client_t *c);
 
-/**
- * Begin a request: checks the client is idle, parses the base URL and
- * writes "METHOD /prefix" into the work buffer. The caller appends the rest
- * of the target (already percent-encoded) to @p target.
- * @return HC_OK, HC_ERR_BUSY, HC_ERR_URL, HC_ERR_NO_TLS, HC_ERR_ARG.
- */
-hc_err_t hc_request_begin(hc_client_t *c, hc_buf_t *target, hc_base_t base,
-                          const char *method);
-
-/**
- * Finish the head and start the exchange (no I/O happens here). @p req is
- * copied; the body and sink context it points to must stay valid until the
- * request ends. Then drive it with hc_client_poll() or hc_client_wait().
- * @return HC_OK; HC_ERR_ARG (NULL, a body length without a body, an empty
- *         method or target, or a method that begins with a space);
- *         HC_ERR_BUSY; HC_ERR_BUFFER (head plus 64 bytes of receive space do
- *         not fit the work buffer); HC_ERR_UNSAFE_CHAR (a method that is not
- *         a token, a target with a space or control byte, or a header value
- *         with CR, LF or NUL); HC_ERR_RANGE (a body over 4 GiB).
- */
-hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *req);
-
-/**
- * Advance the request without ever blocking.
- * @return HC_IN_PROGRESS, or the final result: HC_OK when a response
- *         arrived (whatever its status; see hc_client_status()), or the
- *         error of the last attempt (HC_ERR_ABORTED after an abort). With
- *         no request running it repeats the latest result.
- */
-hc_err_t hc_client_poll(hc_client_t *c);
-
-/** Run the request to its end, blocking at most until the deadline.
- *  @return as hc_client_poll(), never HC_IN_PROGRESS. */
-hc_err_t hc_client_wait(hc_client_t *c);
-
 /** Abandon the request in flight (closing its connection); its result
  *  becomes HC_ERR_ABORTED. Does nothing when no request runs. */
 void hc_client_abort(hc_client_t *c);
-
-/**
- * The error a response status means, for modules that map statuses:
- * 2xx → HC_OK, 400 → HC_ERR_BAD_REQUEST, 401 → HC_ERR_UNAUTHORIZED,
- * 403 → HC_ERR_FORBIDDEN, 404 → HC_ERR_NOT_FOUND, 409 → HC_ERR_CONFLICT,
- * 413 → HC_ERR_PAYLOAD_TOO_LARGE, 429 → HC_ERR_RATE_LIMITED,
- * 5xx → HC_ERR_SERVER, anything else → HC_ERR_HTTP_STATUS.
- */
-hc_err_t hc_status_error(uint16_t status);
 
 /** HTTP status of the latest response, 0 if none arrived. */
 static inline uint16_t hc_client_status(const hc_client_t *c) { return c->status; }

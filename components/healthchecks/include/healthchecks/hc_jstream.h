@@ -3,8 +3,7 @@
  * @brief Splits a streamed list response into its elements, so memory is
  *        bounded by the largest element, not by the list.
  *
- * The body arrives in pieces of any size (see hc_jstream_sink(), an
- * hc_body_sink_fn). The splitter checks the whole body's JSON syntax with
+ * The body arrives in pieces of any size (hc_jstream_feed()). The splitter checks the whole body's JSON syntax with
  * hc_jscan, finds the list under the expected member name, copies each
  * element's bytes into the caller's element buffer and hands the complete
  * element to a callback; then the bytes are dropped. Feeding a body whole,
@@ -31,7 +30,6 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "healthchecks/hc_error.h"
-#include "healthchecks/hc_http.h"
 #include "healthchecks/hc_jscan.h"
 
 /** Where the list is in the body. */
@@ -109,12 +107,5 @@ hc_err_t hc_jstream_feed(hc_jstream_t *js, const uint8_t *data, size_t len);
  *         earlier sticky error.
  */
 hc_err_t hc_jstream_finish(hc_jstream_t *js);
-
-/**
- * hc_jstream_feed() in the shape of an hc_body_sink_fn: pass it as the
- * request's sink with the stream as its context.
- */
-hc_err_t hc_jstream_sink(void *ctx, const hc_http_response_t *resp,
-                         const uint8_t *data, size_t len);
 
 #endif /* HC_JSTREAM_H */

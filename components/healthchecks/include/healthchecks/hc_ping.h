@@ -103,8 +103,4 @@ hc_err_t hc_ping_send(hc_client_t *c, const hc_ping_t *p, hc_ping_result_t *out)
  */
 hc_err_t hc_rid_new(const hc_client_t *c, char out[37]);
 
-/** True if @p s is a canonical UUID (8-4-4-4-12 hex digits). With
- *  @p lowercase_only, uppercase hex is refused (as in ping URLs). */
-bool hc_is_uuid(const char *s, bool lowercase_only);
-
 #endif /* HC_PING_H */

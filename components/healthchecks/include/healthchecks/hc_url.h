@@ -1,7 +1,7 @@
 /**
  * @file hc_url.h
- * @brief Base URLs (ping and API roots) and the safety rules for values
- *        that reach a request line or a header.
+ * @brief Base URLs (the ping and API roots of the client's configuration),
+ *        parsed into host, port and path prefix.
  */
 #ifndef HC_URL_H
 #define HC_URL_H
@@ -45,16 +45,5 @@ typedef struct hc_url {
  *         than HC_HOST_MAX-1).
  */
 hc_err_t hc_url_parse(const char *url, hc_url_t *out);
-
-/**
- * Check that @p s (NUL-terminated) may go into a request line or a header
- * value: no CR, LF or other control byte (DEL included) except TAB.
- * @return HC_OK, HC_ERR_ARG for NULL, or HC_ERR_UNSAFE_CHAR.
- */
-hc_err_t hc_check_header_value(const char *s);
-
-/** Same as hc_check_header_value() for @p n bytes that may contain NUL,
- *  which is then rejected too. A NULL @p s is HC_ERR_ARG even when @p n is 0. */
-hc_err_t hc_check_header_bytes(const char *s, size_t n);
 
 #endif /* HC_URL_H */
