@@ -15,6 +15,8 @@
 #error "HC_TEXT_MAX must fit the client's 8-bit text length"
 #endif
 
+/* The states of a request, drawn in hc_client_states.dot (a test keeps the
+ * two in step). */
 enum { ST_IDLE, ST_CONNECT, ST_SEND, ST_RECV, ST_BACKOFF };
 
 /* Receive space the work buffer must keep after the request head. */

@@ -12,6 +12,10 @@
 #include "healthchecks/hc_config.h"
 #include "healthchecks/hc_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** A parsed base URL. @c path points into the string that was parsed, which
  *  must outlive this struct. */
 typedef struct hc_url {
@@ -37,13 +41,17 @@ typedef struct hc_url {
  * the default. Trailing '/' are dropped from the prefix, inner ones are
  * kept. '@', '?', '#', spaces, bytes >= 0x80 and the other characters
  * RFC 3986 forbids unencoded (`"<>[\]^`{|}`) are refused in the prefix.
- * @param url  NUL-terminated; must outlive @p out (out->path points into it).
- * @param out  filled on success; untouched fields are undefined on error.
+ * @param[in]  url NUL-terminated; must outlive @p out (out->path points into it).
+ * @param[out] out filled on success; its fields are undefined on error.
  * @return HC_OK; HC_ERR_ARG for NULL; HC_ERR_UNSAFE_CHAR for CR/LF/control
  *         bytes (TAB and DEL included) anywhere; HC_ERR_URL for any other
  *         malformation (unknown scheme, empty host, bad port, host longer
  *         than HC_HOST_MAX-1).
  */
 hc_err_t hc_url_parse(const char *url, hc_url_t *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* HC_URL_H */
