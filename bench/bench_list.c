@@ -74,7 +74,7 @@ static const char *first_element(const char *body, size_t *len)
 static char *build_response(size_t *len)
 {
     size_t raw_len, elem_len = 0;
-    char *raw = hc_bench_fixture("api_checks_list.http", &raw_len);
+    char *raw = hc_fixture_load("api_checks_list.http", &raw_len);
     const char *body = hc_fixture_body(raw);
     HC_BENCH_REQUIRE(body != NULL);
     const char *elem = first_element(body, &elem_len);

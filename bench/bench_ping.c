@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "hc_fixture.h"
 #include "healthchecks/hc_ping.h"
 #include "hc_mock_client.h"
 
@@ -64,7 +65,7 @@ int main(int argc, char **argv)
     run.poll = strcmp(mode, "poll") == 0;
 
     size_t len;
-    char *response = hc_bench_fixture("ping_uuid_success_get.http", &len);
+    char *response = hc_fixture_load("ping_uuid_success_get.http", &len);
     hc_mock_conn_t *script = calloc(run.pings, sizeof *script);
     HC_BENCH_REQUIRE(script != NULL);
     for (size_t i = 0; i < run.pings; i++) {

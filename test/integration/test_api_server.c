@@ -14,6 +14,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "hc_test_assert.h"
 #include "healthchecks/hc_api.h"
 #include "healthchecks/hc_ping.h"
 #include "hc_port_posix.h"
@@ -39,13 +40,6 @@
                                       BIT(HC_CHECK_F_TIMEOUT)))
 #define SIMPLE_RO ((SIMPLE_RW & ~RW_ONLY) | BIT(HC_CHECK_F_UNIQUE_KEY))
 #define NEVER_PINGED (BIT(HC_CHECK_F_LAST_PING) | BIT(HC_CHECK_F_NEXT_PING))
-
-#define assert_err(actual, expected)                                                    \
-    do {                                                                                \
-        hc_err_t a_ = (actual), e_ = (expected);                                        \
-        if (a_ != e_)                                                                   \
-            fail_msg("got %s, expected %s", hc_strerror(a_), hc_strerror(e_));          \
-    } while (0)
 
 typedef struct env {
     hc_test_server_t server;

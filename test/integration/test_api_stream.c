@@ -15,6 +15,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "hc_test_assert.h"
 #include "healthchecks/hc_api.h"
 #include "healthchecks/hc_ping.h"
 #include "hc_port_mock.h"
@@ -27,13 +28,6 @@
 #define ELEM 2048
 #define TOKENS 80
 #define RAW_CAP (4u << 20)
-
-#define assert_err(actual, expected)                                                    \
-    do {                                                                                \
-        hc_err_t a_ = (actual), e_ = (expected);                                        \
-        if (a_ != e_)                                                                   \
-            fail_msg("got %s, expected %s", hc_strerror(a_), hc_strerror(e_));          \
-    } while (0)
 
 typedef struct env {
     hc_test_server_t server;

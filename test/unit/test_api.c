@@ -14,7 +14,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hc_test_fixture.h"
+#include "hc_test_assert.h"
+#include "hc_fixture.h"
 
 #include "healthchecks/hc_api.h"
 #include "healthchecks/hc_ping.h"
@@ -24,13 +25,6 @@
 #define UUID "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
 #define MAX_ITEMS 32
 #define POLL_LIMIT 5000000u
-
-#define assert_err(actual, expected)                                                    \
-    do {                                                                                \
-        hc_err_t a_ = (actual), e_ = (expected);                                        \
-        if (a_ != e_)                                                                   \
-            fail_msg("got %s, expected %s", hc_strerror(a_), hc_strerror(e_));          \
-    } while (0)
 
 typedef struct fixture {
     hc_mock_t mock;
@@ -291,7 +285,7 @@ static void test_recorded_lists_decode_identically_however_delivered(void **stat
     for (size_t i = 0; i < sizeof list_cases / sizeof list_cases[0]; i++) {
         const list_case_t *c = &list_cases[i];
         size_t len;
-        char *raw = hc_test_fixture(c->file, &len);
+        char *raw = hc_fixture_load(c->file, &len);
         assert_err(run_list(c->ep, raw, WHOLE, &ref), HC_OK);
         assert_int_equal(ref.n, c->total);
         for (mode_t_ m = BYTEWISE; m < N_MODES; m++) {
@@ -309,7 +303,7 @@ static void test_recorded_values(void **state)
     (void)state;
     static kept_t k;
     size_t len;
-    char *raw = hc_test_fixture("api_checks_list.http", &len);
+    char *raw = hc_fixture_load("api_checks_list.http", &len);
     assert_err(run_list(EP_CHECKS, raw, BYTEWISE, &k), HC_OK);
     const hc_check_t *c = &k.items[0].check;
     assert_string_equal(c->name, "Backups");
@@ -335,13 +329,13 @@ static void test_recorded_values(void **state)
     assert_true(c->started);
     free(raw);
 
-    raw = hc_test_fixture("api_check_flips.http", &len);
+    raw = hc_fixture_load("api_check_flips.http", &len);
     assert_err(run_list(EP_FLIPS, raw, BYTEWISE, &k), HC_OK);
     for (size_t i = 0; i < 7; i++)
         assert_int_equal(k.items[i].flip.up, i % 2 == 0);
     free(raw);
 
-    raw = hc_test_fixture("api_badges.http", &len);
+    raw = hc_fixture_load("api_badges.http", &len);
     assert_err(run_list(EP_BADGES, raw, BYTEWISE, &k), HC_OK);
     static const char *const tags[] = { "*", "prod", "cron", "db" };
     for (size_t i = 0; i < 4; i++)
@@ -379,7 +373,7 @@ static void test_array_mode_capacity_and_total(void **state)
     (void)state;
     static kept_t ref;
     size_t len;
-    char *raw = hc_test_fixture("api_checks_list.http", &len);
+    char *raw = hc_fixture_load("api_checks_list.http", &len);
     assert_err(run_list(EP_CHECKS, raw, WHOLE, &ref), HC_OK);
 
     for (size_t cap = 1; cap <= 9; cap++) {
@@ -417,7 +411,7 @@ static void test_callback_error_stops_the_call(void **state)
     (void)state;
     static kept_t k;
     size_t len;
-    char *raw = hc_test_fixture("api_check_pings.http", &len);
+    char *raw = hc_fixture_load("api_check_pings.http", &len);
     for (unsigned stop = 1; stop <= 18; stop += 17) {
         hc_mock_conn_t s[] = { answer(raw) };
         s[0].max_read = 1;
@@ -455,7 +449,7 @@ static void test_recorded_single_objects(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         size_t len;
-        char *raw = hc_test_fixture(cases[i].file, &len);
+        char *raw = hc_fixture_load(cases[i].file, &len);
         hc_check_t ref, got;
         for (mode_t_ m = WHOLE; m < N_MODES; m++) {
             const char *bytes = raw;
@@ -554,7 +548,7 @@ static void test_every_status_mapping(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const error_case_t *c = &cases[i];
         size_t len;
-        char *raw = c->file ? hc_test_fixture(c->file, &len) : NULL;
+        char *raw = c->file ? hc_fixture_load(c->file, &len) : NULL;
         hc_mock_conn_t s[3];
         for (unsigned k = 0; k < 3; k++)
             s[k] = answer(raw ? raw : c->raw);
@@ -610,7 +604,7 @@ static void test_status_endpoint(void **state)
 {
     (void)state;
     size_t len;
-    char *ok = hc_test_fixture("api_status.http", &len);
+    char *ok = hc_fixture_load("api_status.http", &len);
     hc_mock_conn_t s[] = {
         answer(ok),
         answer("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nNOPE"),
@@ -850,8 +844,8 @@ static void test_ping_body(void **state)
 {
     (void)state;
     size_t len;
-    char *raw = hc_test_fixture("api_check_ping_body.http", &len);  /* "slug body" */
-    char *missing = hc_test_fixture("api_check_ping_body_missing.http", &len);
+    char *raw = hc_fixture_load("api_check_ping_body.http", &len);  /* "slug body" */
+    char *missing = hc_fixture_load("api_check_ping_body_missing.http", &len);
 
     for (mode_t_ m = WHOLE; m < N_MODES; m++) {
         const char *bytes = raw;
@@ -932,15 +926,15 @@ static void test_poll_never_blocks_every_endpoint(void **state)
 {
     (void)state;
     size_t len;
-    char *list = hc_test_fixture("api_checks_list.http", &len);
-    char *one = hc_test_fixture("api_check_get.http", &len);
-    char *created = hc_test_fixture("api_checks_create.http", &len);
-    char *body = hc_test_fixture("api_check_ping_body.http", &len);
-    char *flips = hc_test_fixture("api_check_flips.http", &len);
-    char *chans = hc_test_fixture("api_channels.http", &len);
-    char *badges = hc_test_fixture("api_badges.http", &len);
-    char *pings = hc_test_fixture("api_check_pings.http", &len);
-    char *status = hc_test_fixture("api_status.http", &len);
+    char *list = hc_fixture_load("api_checks_list.http", &len);
+    char *one = hc_fixture_load("api_check_get.http", &len);
+    char *created = hc_fixture_load("api_checks_create.http", &len);
+    char *body = hc_fixture_load("api_check_ping_body.http", &len);
+    char *flips = hc_fixture_load("api_check_flips.http", &len);
+    char *chans = hc_fixture_load("api_channels.http", &len);
+    char *badges = hc_fixture_load("api_badges.http", &len);
+    char *pings = hc_fixture_load("api_check_pings.http", &len);
+    char *status = hc_fixture_load("api_status.http", &len);
     const char *raws[] = { list, one, created, one, one, one, one, pings, body, flips, chans,
                            badges, status };
     hc_check_t items[8], c;
@@ -1024,7 +1018,7 @@ static void test_blocking_form_of_every_endpoint(void **state)
     hc_check_spec_t spec = { .set = HC_SPEC_NAME, .name = "n" };
     for (int ep = 0; ep < 13; ep++) {
         size_t len;
-        char *raw = hc_test_fixture(files[ep], &len);
+        char *raw = hc_fixture_load(files[ep], &len);
         hc_mock_conn_t s[] = { answer(raw) };
         setup(s, 1);
         hc_err_t r;
@@ -1186,7 +1180,7 @@ static void test_busy_leaves_the_running_call_alone(void **state)
     (void)state;
     static kept_t ref, got;
     size_t len;
-    char *raw = hc_test_fixture("api_checks_list.http", &len);
+    char *raw = hc_fixture_load("api_checks_list.http", &len);
     assert_err(run_list(EP_CHECKS, raw, WHOLE, &ref), HC_OK);
 
     hc_mock_conn_t s[] = { answer(raw) };
@@ -1352,7 +1346,7 @@ static void test_measure_memory_needed(void **state)
     measure_t all = { 0 };
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
         size_t len;
-        char *raw = hc_test_fixture(bodies[i].file, &len);
+        char *raw = hc_fixture_load(bodies[i].file, &len);
         const char *body = body_of(raw);
         measure_t m = { 0 };
         measure_body(body, len - (size_t)(body - raw), bodies[i].key, bodies[i].shape, &m);

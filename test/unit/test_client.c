@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hc_test_assert.h"
 #include "healthchecks/hc_client.h"
 #include "hc_port_mock.h"
 #include "hc_request.h"
@@ -49,12 +50,12 @@ static void setup_with(const hc_mock_conn_t *script, size_t n)
     fx.cfg.transport = &fx.tp;
     fx.cfg.work = fx.work;
     fx.cfg.work_size = sizeof fx.work;
-    assert_int_equal(hc_client_init(&fx.client, &fx.cfg), HC_OK);
+    assert_err(hc_client_init(&fx.client, &fx.cfg), HC_OK);
 }
 
 static void reinit(void)
 {
-    assert_int_equal(hc_client_init(&fx.client, &fx.cfg), HC_OK);
+    assert_err(hc_client_init(&fx.client, &fx.cfg), HC_OK);
 }
 
 static hc_err_t start_get(const char *path, bool idempotent)
@@ -104,7 +105,7 @@ static void test_blocking_request_and_exact_bytes(void **state)
     (void)state;
     hc_mock_conn_t s[] = { answer(OK_RESPONSE) };
     setup_with(s, 1);
-    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
     assert_int_equal(hc_client_status(&fx.client), 200);
     assert_string_equal(hc_client_text(&fx.client), "OK");
     assert_int_equal(hc_client_attempts(&fx.client), 1);
@@ -120,7 +121,7 @@ static void test_one_byte_io_and_storms_same_result(void **state)
     s[0].max_write = 1;
     s[0].storm = 3;
     setup_with(s, 1);
-    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
     assert_string_equal(hc_client_text(&fx.client), "OK");
     captured_equals(EXPECTED_GET);
 }
@@ -133,10 +134,10 @@ static void test_nonblocking_never_waits(void **state)
     s[0].max_write = 7;
     s[0].storm = 5;
     setup_with(s, 1);
-    assert_int_equal(start_get("/abc", true), HC_OK);
+    assert_err(start_get("/abc", true), HC_OK);
     hc_err_t r;
     unsigned polls = poll_to_end(&r, 100000);
-    assert_int_equal(r, HC_OK);
+    assert_err(r, HC_OK);
     assert_true(polls > 1);
     assert_string_equal(hc_client_text(&fx.client), "OK");
     captured_equals(EXPECTED_GET);
@@ -149,13 +150,13 @@ static void test_nonblocking_slow_connect_reports_in_progress(void **state)
     hc_mock_conn_t s[] = { answer(OK_RESPONSE) };
     s[0].connect_ms = 300;
     setup_with(s, 1);
-    assert_int_equal(start_get("/abc", true), HC_OK);
-    assert_int_equal(hc_client_poll(&fx.client), HC_IN_PROGRESS);
+    assert_err(start_get("/abc", true), HC_OK);
+    assert_err(hc_client_poll(&fx.client), HC_IN_PROGRESS);
     assert_int_equal(fx.mock.capture_len, 0);
     fx.mock.now += 300; /* the application's time passes */
     hc_err_t r;
     poll_to_end(&r, 1000);
-    assert_int_equal(r, HC_OK);
+    assert_err(r, HC_OK);
 }
 
 /* --------------------------------------------------------------- faults */
@@ -167,7 +168,7 @@ static void test_dns_failure(void **state)
     setup_with(s, 1);
     fx.cfg.max_attempts = 1;
     reinit();
-    assert_int_equal(blocking_get("/abc"), HC_ERR_DNS);
+    assert_err(blocking_get("/abc"), HC_ERR_DNS);
     assert_int_equal(hc_client_status(&fx.client), 0);
     assert_int_equal(fx.mock.capture_len, 0);
 }
@@ -182,7 +183,7 @@ static void test_refused_then_retried_with_backoff(void **state)
     fx.cfg.backoff_ms = 1000;
     fx.cfg.backoff_max_ms = 10000;
     reinit();
-    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
     assert_int_equal(hc_client_attempts(&fx.client), 3);
     assert_int_equal(fx.mock.next, 3);
     /* back-offs of [500, 1000] then [1000, 2000] ms, jittered */
@@ -195,7 +196,7 @@ static void test_refused_every_time_gives_connect_error(void **state)
     (void)state;
     hc_mock_conn_t s[] = { { .connect_result = HC_IO_REFUSED } };
     setup_with(s, 1); /* script exhausted: later connects are refused too */
-    assert_int_equal(blocking_get("/abc"), HC_ERR_CONNECT);
+    assert_err(blocking_get("/abc"), HC_ERR_CONNECT);
     assert_int_equal(hc_client_attempts(&fx.client), 3);
 }
 
@@ -207,7 +208,7 @@ static void test_reset_during_headers_is_retried(void **state)
     s[0].fail_at = 10;
     s[0].fail_result = HC_IO_ERROR;
     setup_with(s, 2);
-    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
     assert_int_equal(hc_client_attempts(&fx.client), 2);
     assert_string_equal(hc_client_text(&fx.client), "OK");
 }
@@ -222,7 +223,7 @@ static void test_close_during_body_is_truncation(void **state)
     setup_with(s, 1);
     fx.cfg.max_attempts = 1;
     reinit();
-    assert_int_equal(blocking_get("/abc"), HC_ERR_HTTP_TRUNCATED);
+    assert_err(blocking_get("/abc"), HC_ERR_HTTP_TRUNCATED);
 }
 
 static void test_silent_server_times_out_at_io_deadline(void **state)
@@ -234,7 +235,7 @@ static void test_silent_server_times_out_at_io_deadline(void **state)
     fx.cfg.io_timeout_ms = 2000;
     reinit();
     uint32_t t0 = fx.mock.now;
-    assert_int_equal(blocking_get("/abc"), HC_ERR_TIMEOUT);
+    assert_err(blocking_get("/abc"), HC_ERR_TIMEOUT);
     assert_int_equal(fx.mock.now - t0, 2000);
     assert_int_equal(fx.mock.n_closes, 1);
 }
@@ -250,7 +251,7 @@ static void test_overall_deadline_bounds_retries(void **state)
     fx.cfg.backoff_ms = 100;
     reinit();
     uint32_t t0 = fx.mock.now;
-    assert_int_equal(blocking_get("/abc"), HC_ERR_TIMEOUT);
+    assert_err(blocking_get("/abc"), HC_ERR_TIMEOUT);
     assert_true(fx.mock.now - t0 <= 9000);
     assert_int_equal(hc_client_attempts(&fx.client), 3);
 }
@@ -261,8 +262,8 @@ static void test_send_failure_not_resent_when_not_idempotent(void **state)
     /* The peer resets after 10 request bytes: it may have acted on them. */
     hc_mock_conn_t s[] = { { .send_fails = true, .send_fail_at = 10 }, answer(OK_RESPONSE) };
     setup_with(s, 2);
-    assert_int_equal(start_get("/abc", false), HC_OK);
-    assert_int_equal(hc_client_wait(&fx.client), HC_ERR_IO);
+    assert_err(start_get("/abc", false), HC_OK);
+    assert_err(hc_client_wait(&fx.client), HC_ERR_IO);
     assert_int_equal(hc_client_attempts(&fx.client), 1);
     assert_int_equal(fx.mock.n_connects, 1);
 }
@@ -272,8 +273,8 @@ static void test_send_failure_before_any_byte_is_retried(void **state)
     (void)state;
     hc_mock_conn_t s[] = { { .send_fails = true }, answer(OK_RESPONSE) };
     setup_with(s, 2);
-    assert_int_equal(start_get("/abc", false), HC_OK);
-    assert_int_equal(hc_client_wait(&fx.client), HC_OK);
+    assert_err(start_get("/abc", false), HC_OK);
+    assert_err(hc_client_wait(&fx.client), HC_OK);
     assert_int_equal(hc_client_attempts(&fx.client), 2);
 }
 
@@ -282,7 +283,7 @@ static void test_5xx_retried_404_not(void **state)
     (void)state;
     hc_mock_conn_t s[] = { answer(UNAVAILABLE), answer(NOT_FOUND), answer(OK_RESPONSE) };
     setup_with(s, 3);
-    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
     assert_int_equal(hc_client_status(&fx.client), 404);
     assert_string_equal(hc_client_text(&fx.client), "not found");
     assert_int_equal(hc_client_attempts(&fx.client), 2);
@@ -293,9 +294,9 @@ static void test_5xx_every_time_reports_last_status(void **state)
     (void)state;
     hc_mock_conn_t s[] = { answer(UNAVAILABLE), answer(UNAVAILABLE), answer(UNAVAILABLE) };
     setup_with(s, 3);
-    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
     assert_int_equal(hc_client_status(&fx.client), 503);
-    assert_int_equal(hc_status_error(hc_client_status(&fx.client)), HC_ERR_SERVER);
+    assert_err(hc_status_error(hc_client_status(&fx.client)), HC_ERR_SERVER);
     assert_int_equal(hc_client_attempts(&fx.client), 3);
 }
 
@@ -304,13 +305,13 @@ static void test_nonblocking_backoff_does_not_sleep(void **state)
     (void)state;
     hc_mock_conn_t s[] = { answer(UNAVAILABLE), answer(OK_RESPONSE) };
     setup_with(s, 2);
-    assert_int_equal(start_get("/abc", true), HC_OK);
+    assert_err(start_get("/abc", true), HC_OK);
     hc_err_t r = HC_IN_PROGRESS;
     for (int i = 0; i < 1000 && r == HC_IN_PROGRESS; i++) {
         r = hc_client_poll(&fx.client);
         fx.mock.now += 50; /* the application's main loop goes on */
     }
-    assert_int_equal(r, HC_OK);
+    assert_err(r, HC_OK);
     assert_int_equal(fx.mock.n_sleeps, 0);
     assert_int_equal(hc_client_attempts(&fx.client), 2);
 }
@@ -325,8 +326,8 @@ static void test_keep_alive_reuses_connection(void **state)
     setup_with(s, 1);
     fx.cfg.keep_alive = true;
     reinit();
-    assert_int_equal(blocking_get("/abc"), HC_OK);
-    assert_int_equal(blocking_get("/def"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/def"), HC_OK);
     assert_string_equal(hc_client_text(&fx.client), "OK");
     assert_int_equal(fx.mock.n_connects, 1);
     assert_int_equal(fx.mock.n_closes, 0);
@@ -342,11 +343,11 @@ static void test_stale_keep_alive_reconnects_transparently(void **state)
     setup_with(s, 2);
     fx.cfg.keep_alive = true;
     reinit();
-    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
     /* Second request on the kept connection: the server has gone (the
      * script's first connection has nothing more to say and closes). */
     s[0].keep_open = false;
-    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
     assert_int_equal(hc_client_attempts(&fx.client), 1);
     assert_int_equal(fx.mock.n_connects, 2);
 }
@@ -358,8 +359,8 @@ static void test_busy_while_running(void **state)
     (void)state;
     hc_mock_conn_t s[] = { { .silent = true } };
     setup_with(s, 1);
-    assert_int_equal(start_get("/abc", true), HC_OK);
-    assert_int_equal(start_get("/abc", true), HC_ERR_BUSY);
+    assert_err(start_get("/abc", true), HC_OK);
+    assert_err(start_get("/abc", true), HC_ERR_BUSY);
     hc_client_abort(&fx.client);
     assert_int_equal(fx.mock.n_closes, 1);
 }
@@ -374,7 +375,7 @@ static void test_small_work_buffer(void **state)
     memset(long_path, 'a', sizeof long_path - 1);
     long_path[sizeof long_path - 1] = '\0';
     long_path[0] = '/';
-    assert_int_equal(start_get(long_path, true), HC_ERR_BUFFER);
+    assert_err(start_get(long_path, true), HC_ERR_BUFFER);
     assert_int_equal(fx.mock.n_connects, 0);
 }
 
@@ -384,7 +385,7 @@ static void test_https_without_tls_transport(void **state)
     setup_with(NULL, 0);
     fx.cfg.ping_url = "https://hc-ping.com";
     reinit();
-    assert_int_equal(start_get("/abc", true), HC_ERR_NO_TLS);
+    assert_err(start_get("/abc", true), HC_ERR_NO_TLS);
 }
 
 static void test_unsafe_user_agent_rejected_before_sending(void **state)
@@ -393,7 +394,7 @@ static void test_unsafe_user_agent_rejected_before_sending(void **state)
     setup_with(NULL, 0);
     fx.cfg.user_agent = "evil\r\nX-Injected: 1";
     reinit();
-    assert_int_equal(start_get("/abc", true), HC_ERR_UNSAFE_CHAR);
+    assert_err(start_get("/abc", true), HC_ERR_UNSAFE_CHAR);
     assert_int_equal(fx.mock.n_connects, 0);
     assert_int_equal(fx.mock.capture_len, 0);
 }
@@ -404,13 +405,13 @@ static void test_init_rejects_missing_pieces(void **state)
     setup_with(NULL, 0);
     hc_config_t bad = fx.cfg;
     bad.transport = NULL;
-    assert_int_equal(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
+    assert_err(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
     bad = fx.cfg;
     bad.work_size = 16;
-    assert_int_equal(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
+    assert_err(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
     bad = fx.cfg;
     bad.max_attempts = 0;
-    assert_int_equal(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
+    assert_err(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
 }
 
 /* ------------------------------------------------- found in review */
@@ -420,11 +421,11 @@ static void test_abort_gives_a_final_result(void **state)
     (void)state;
     hc_mock_conn_t s[] = { { .silent = true } };
     setup_with(s, 1);
-    assert_int_equal(start_get("/abc", true), HC_OK);
-    assert_int_equal(hc_client_poll(&fx.client), HC_IN_PROGRESS);
+    assert_err(start_get("/abc", true), HC_OK);
+    assert_err(hc_client_poll(&fx.client), HC_IN_PROGRESS);
     hc_client_abort(&fx.client);
-    assert_int_equal(hc_client_poll(&fx.client), HC_ERR_ABORTED);
-    assert_int_equal(hc_client_wait(&fx.client), HC_ERR_ABORTED);
+    assert_err(hc_client_poll(&fx.client), HC_ERR_ABORTED);
+    assert_err(hc_client_wait(&fx.client), HC_ERR_ABORTED);
     assert_null(fx.mock.cur); /* the connection is closed */
 }
 
@@ -436,10 +437,10 @@ static void test_stale_keep_alive_not_resent_when_not_idempotent(void **state)
     setup_with(s, 2);
     fx.cfg.keep_alive = true;
     reinit();
-    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
     s[0].keep_open = false;  /* the server closes after reading the request */
-    assert_int_equal(start_get("/create", false), HC_OK);
-    assert_int_equal(hc_client_wait(&fx.client), HC_ERR_CLOSED);
+    assert_err(start_get("/create", false), HC_OK);
+    assert_err(hc_client_wait(&fx.client), HC_ERR_CLOSED);
     assert_int_equal(fx.mock.n_connects, 1); /* it may have acted: not resent */
 }
 
@@ -453,20 +454,20 @@ static void test_stale_reconnect_gets_its_own_connect_time(void **state)
     fx.cfg.max_attempts = 1;
     fx.cfg.connect_timeout_ms = 1000;
     reinit();
-    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
     /* The next request waits 1.5 s on the kept connection (past the connect
      * timeout) before the server turns out to have closed it; the
      * reconnect, which takes 500 ms, must still get its own connect phase. */
     s[0].keep_open = false;
     s[1].connect_ms = 500;
-    assert_int_equal(start_get("/abc", true), HC_OK);
+    assert_err(start_get("/abc", true), HC_OK);
     fx.mock.now += 1500;
     hc_err_t r = HC_IN_PROGRESS;
     for (int i = 0; i < 100 && r == HC_IN_PROGRESS; i++) {
         r = hc_client_poll(&fx.client);
         fx.mock.now += 100;
     }
-    assert_int_equal(r, HC_OK);
+    assert_err(r, HC_OK);
     assert_int_equal(fx.mock.n_connects, 2);
 }
 
@@ -488,7 +489,7 @@ static void test_transport_claiming_too_much_is_an_error(void **state)
     fx.cfg.transport = &liar;
     fx.cfg.max_attempts = 1;
     reinit();
-    assert_int_equal(blocking_get("/abc"), HC_ERR_IO);
+    assert_err(blocking_get("/abc"), HC_ERR_IO);
 }
 
 static void test_stray_bytes_after_a_whole_response(void **state)
@@ -499,7 +500,7 @@ static void test_stray_bytes_after_a_whole_response(void **state)
     setup_with(s, 1);
     fx.cfg.keep_alive = true;
     reinit();
-    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
     assert_int_equal(hc_client_status(&fx.client), 200);
     assert_null(fx.mock.cur); /* the response counts; the connection does not */
 }
@@ -510,13 +511,13 @@ static void test_init_rejects_spans_the_clock_cannot_hold(void **state)
     setup_with(NULL, 0);
     hc_config_t bad = fx.cfg;
     bad.deadline_ms = 0x80000000u;
-    assert_int_equal(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
+    assert_err(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
     bad = fx.cfg;
     bad.backoff_max_ms = UINT32_MAX;
-    assert_int_equal(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
+    assert_err(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
     bad = fx.cfg;
     bad.deadline_ms = 0x7fffffffu;
-    assert_int_equal(hc_client_init(&fx.client, &bad), HC_OK);
+    assert_err(hc_client_init(&fx.client, &bad), HC_OK);
 }
 
 static void test_request_line_injection_refused(void **state)
@@ -525,14 +526,14 @@ static void test_request_line_injection_refused(void **state)
     setup_with(NULL, 0);
     hc_buf_t b;
     hc_request_t req = { .idempotent = true };
-    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET / HTTP/1.1\r\nX: 1"), HC_OK);
-    assert_int_equal(hc_request_start(&fx.client, &b, &req), HC_ERR_UNSAFE_CHAR);
-    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET / HTTP/1.1\r\nX: 1"), HC_OK);
+    assert_err(hc_request_start(&fx.client, &b, &req), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
     hc_buf_puts(&b, "/x\r\nX-Also: 2");
-    assert_int_equal(hc_request_start(&fx.client, &b, &req), HC_ERR_UNSAFE_CHAR);
-    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
+    assert_err(hc_request_start(&fx.client, &b, &req), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
     hc_buf_puts(&b, "/x y");
-    assert_int_equal(hc_request_start(&fx.client, &b, &req), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_request_start(&fx.client, &b, &req), HC_ERR_UNSAFE_CHAR);
     assert_int_equal(fx.mock.n_connects, 0);
 }
 
@@ -585,18 +586,18 @@ static void test_abort_on_idle_client_changes_nothing(void **state)
     fx.cfg.keep_alive = true;
     reinit();
     hc_client_abort(&fx.client);                    /* before any request */
-    assert_int_equal(hc_client_poll(&fx.client), HC_OK);
+    assert_err(hc_client_poll(&fx.client), HC_OK);
     assert_int_equal(fx.mock.n_closes, 0);
-    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
     assert_non_null(fx.mock.cur);                   /* kept alive */
     hc_client_abort(&fx.client);                    /* idle again: no-op */
     assert_int_equal(fx.mock.n_closes, 0);
     assert_non_null(fx.mock.cur);
-    assert_int_equal(hc_client_poll(&fx.client), HC_OK);
-    assert_int_equal(hc_client_wait(&fx.client), HC_OK);
+    assert_err(hc_client_poll(&fx.client), HC_OK);
+    assert_err(hc_client_wait(&fx.client), HC_OK);
     assert_int_equal(hc_client_status(&fx.client), 200);
     /* the kept connection still serves the next request */
-    assert_int_equal(blocking_get("/def"), HC_OK);
+    assert_err(blocking_get("/def"), HC_OK);
     assert_int_equal(fx.mock.n_connects, 1);
 }
 
@@ -608,17 +609,17 @@ static void test_request_begin_bad_args_and_bad_base_url(void **state)
     fx.cfg.api_url = "ftp://x";
     reinit();
     hc_buf_t b;
-    assert_int_equal(hc_request_begin(NULL, &b, HC_BASE_PING, "GET"), HC_ERR_ARG);
-    assert_int_equal(hc_request_begin(&fx.client, NULL, HC_BASE_PING, "GET"), HC_ERR_ARG);
-    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_PING, NULL), HC_ERR_ARG);
-    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_API, "GET"), HC_ERR_URL);
+    assert_err(hc_request_begin(NULL, &b, HC_BASE_PING, "GET"), HC_ERR_ARG);
+    assert_err(hc_request_begin(&fx.client, NULL, HC_BASE_PING, "GET"), HC_ERR_ARG);
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, NULL), HC_ERR_ARG);
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_API, "GET"), HC_ERR_URL);
     fx.cfg.api_url = "http://hc.test/api\r\nX: 1";
     reinit();
-    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_API, "GET"), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_API, "GET"), HC_ERR_UNSAFE_CHAR);
     assert_int_equal(fx.mock.next, 0);
     assert_int_equal(fx.mock.capture_len, 0);
     /* the other base still works */
-    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
     captured_equals(EXPECTED_GET);
 }
 
@@ -635,18 +636,18 @@ static const char *kept_then_other_base(const char *api_url, const hc_transport_
     fx.cfg.api_url = api_url;
     fx.cfg.tls_transport = tls;
     reinit();
-    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
     assert_int_equal(fx.mock.n_closes, 0);
     assert_non_null(fx.mock.cur);
     hc_buf_t b;
-    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_API, "GET"), HC_OK);
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_API, "GET"), HC_OK);
     /* the kept connection goes to the wrong place: closed at once */
     assert_int_equal(fx.mock.n_closes, 1);
     assert_null(fx.mock.cur);
     hc_buf_puts(&b, "/checks/");
     hc_request_t req = { .idempotent = true };
-    assert_int_equal(hc_request_start(&fx.client, &b, &req), HC_OK);
-    assert_int_equal(hc_client_wait(&fx.client), HC_OK);
+    assert_err(hc_request_start(&fx.client, &b, &req), HC_OK);
+    assert_err(hc_client_wait(&fx.client), HC_OK);
     assert_int_equal(hc_client_status(&fx.client), 200);
     assert_int_equal(fx.mock.n_connects, 2);
     assert_int_equal(fx.mock.next, 2);
@@ -690,7 +691,7 @@ static void test_keep_alive_not_reused_for_another_host_or_port(void **state)
 static hc_err_t start_raw(const char *method, const char *path)
 {
     hc_buf_t b;
-    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_PING, method), HC_OK);
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, method), HC_OK);
     hc_buf_puts(&b, path);
     hc_request_t req = { .idempotent = true };
     return hc_request_start(&fx.client, &b, &req);
@@ -703,17 +704,17 @@ static void test_request_line_method_and_target_checked(void **state)
     setup_with(s, 1);
     fx.cfg.ping_url = "http://hc.test";
     reinit();
-    assert_int_equal(start_raw("GET\r", "/abc"), HC_ERR_UNSAFE_CHAR);
-    assert_int_equal(start_raw("G\x7f" "T", "/abc"), HC_ERR_UNSAFE_CHAR);
-    assert_int_equal(start_raw("GET/", "/abc"), HC_ERR_UNSAFE_CHAR);
-    assert_int_equal(start_raw("GET:", "/abc"), HC_ERR_UNSAFE_CHAR);
-    assert_int_equal(start_raw("", "/abc"), HC_ERR_ARG);
-    assert_int_equal(start_raw("GET", "/a\x7f"), HC_ERR_UNSAFE_CHAR);
+    assert_err(start_raw("GET\r", "/abc"), HC_ERR_UNSAFE_CHAR);
+    assert_err(start_raw("G\x7f" "T", "/abc"), HC_ERR_UNSAFE_CHAR);
+    assert_err(start_raw("GET/", "/abc"), HC_ERR_UNSAFE_CHAR);
+    assert_err(start_raw("GET:", "/abc"), HC_ERR_UNSAFE_CHAR);
+    assert_err(start_raw("", "/abc"), HC_ERR_ARG);
+    assert_err(start_raw("GET", "/a\x7f"), HC_ERR_UNSAFE_CHAR);
     assert_int_equal(fx.mock.next, 0);
     assert_int_equal(fx.mock.capture_len, 0);
     /* refusals leave the client idle and usable */
-    assert_int_equal(start_raw("GET", "/ping/abc"), HC_OK);
-    assert_int_equal(hc_client_wait(&fx.client), HC_OK);
+    assert_err(start_raw("GET", "/ping/abc"), HC_OK);
+    assert_err(hc_client_wait(&fx.client), HC_OK);
     captured_equals(EXPECTED_GET);
 }
 
@@ -728,8 +729,8 @@ static void test_method_with_a_space_refused_as_a_target_with_a_space(void **sta
     setup_with(NULL, 0);
     fx.cfg.ping_url = "http://hc.test";
     reinit();
-    assert_int_equal(start_raw("GE T", "/abc"), HC_ERR_UNSAFE_CHAR);
-    assert_int_equal(start_raw("GE", "T /abc"), HC_ERR_UNSAFE_CHAR);
+    assert_err(start_raw("GE T", "/abc"), HC_ERR_UNSAFE_CHAR);
+    assert_err(start_raw("GE", "T /abc"), HC_ERR_UNSAFE_CHAR);
     assert_int_equal(fx.client.state, 0);  /* idle: nothing will be sent */
     assert_int_equal(fx.mock.capture_len, 0);
 }
@@ -741,7 +742,7 @@ static void test_empty_target_refused(void **state)
     setup_with(NULL, 0);
     fx.cfg.ping_url = "http://hc.test";  /* no prefix path */
     reinit();
-    assert_int_equal(start_raw("GET", ""), HC_ERR_ARG);
+    assert_err(start_raw("GET", ""), HC_ERR_ARG);
     assert_int_equal(fx.client.state, 0);
 }
 
@@ -753,23 +754,23 @@ static void test_request_start_bad_args_and_busy(void **state)
     setup_with(s, 2);
     hc_buf_t b;
     hc_request_t req = { .idempotent = true };
-    assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
     hc_buf_puts(&b, "/abc");
-    assert_int_equal(hc_request_start(NULL, &b, &req), HC_ERR_ARG);
-    assert_int_equal(hc_request_start(&fx.client, NULL, &req), HC_ERR_ARG);
-    assert_int_equal(hc_request_start(&fx.client, &b, NULL), HC_ERR_ARG);
+    assert_err(hc_request_start(NULL, &b, &req), HC_ERR_ARG);
+    assert_err(hc_request_start(&fx.client, NULL, &req), HC_ERR_ARG);
+    assert_err(hc_request_start(&fx.client, &b, NULL), HC_ERR_ARG);
     hc_request_t no_body = { .body_len = 3 };
-    assert_int_equal(hc_request_start(&fx.client, &b, &no_body), HC_ERR_ARG);
+    assert_err(hc_request_start(&fx.client, &b, &no_body), HC_ERR_ARG);
     assert_int_equal(fx.mock.next, 0);
 
-    assert_int_equal(hc_request_start(&fx.client, &b, &req), HC_OK);
+    assert_err(hc_request_start(&fx.client, &b, &req), HC_OK);
     assert_int_equal(hc_client_poll(&fx.client), HC_IN_PROGRESS); /* connecting */
     hc_request_t other = { .body = (const uint8_t *)"xyz", .body_len = 3 };
-    assert_int_equal(hc_request_start(&fx.client, &b, &other), HC_ERR_BUSY);
+    assert_err(hc_request_start(&fx.client, &b, &other), HC_ERR_BUSY);
     fx.mock.now += 100;
     hc_err_t r;
     poll_to_end(&r, 1000);
-    assert_int_equal(r, HC_OK);
+    assert_err(r, HC_OK);
     assert_int_equal(hc_client_status(&fx.client), 200);
     assert_int_equal(hc_client_attempts(&fx.client), 1);
     captured_equals(EXPECTED_GET);   /* the first request, untouched */
@@ -789,11 +790,11 @@ static void test_head_must_leave_receive_space(void **state)
     memset(path, 'a', sizeof path);
     path[0] = '/';
     path[65 - base] = '\0';
-    assert_int_equal(start_get(path, true), HC_ERR_BUFFER);
+    assert_err(start_get(path, true), HC_ERR_BUFFER);
     assert_int_equal(fx.mock.next, 0);
     assert_int_equal(fx.mock.capture_len, 0);
     path[64 - base] = '\0';
-    assert_int_equal(blocking_get(path), HC_OK);
+    assert_err(blocking_get(path), HC_OK);
     assert_int_equal(fx.mock.capture_len, 64);
     assert_string_equal(hc_client_text(&fx.client), "OK");
 }
@@ -820,7 +821,7 @@ static void test_backoff_capped_at_max(void **state)
     fx.cfg.backoff_max_ms = 1500;
     fx.cfg.max_attempts = 4;
     use_bent_transport();
-    assert_int_equal(blocking_get("/abc"), HC_ERR_CONNECT);
+    assert_err(blocking_get("/abc"), HC_ERR_CONNECT);
     assert_int_equal(hc_client_attempts(&fx.client), 4);
     /* [500, 1000], then 2000 and 4000 capped to [750, 1500] */
     gaps_within_backoff(1000, 1500, 3);
@@ -838,7 +839,7 @@ static void test_backoff_doubling_that_wraps_is_capped(void **state)
     fx.cfg.max_attempts = 18;
     fx.cfg.deadline_ms = 0x7fffffffu;
     use_bent_transport();
-    assert_int_equal(blocking_get("/abc"), HC_ERR_CONNECT);
+    assert_err(blocking_get("/abc"), HC_ERR_CONNECT);
     assert_int_equal(hc_client_attempts(&fx.client), 18);
     gaps_within_backoff(65537, 1000000, 17);
     assert_in_range(bend.connect_at[17] - bend.connect_at[16], 500000, 1000000);
@@ -851,9 +852,9 @@ static void test_send_reporting_closed_is_retried(void **state)
     setup_with(s, 2);
     use_bent_transport();
     bend.send_closed = 1;
-    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
     assert_int_equal(hc_client_attempts(&fx.client), 2);
-    assert_int_equal(fx.client.last_error, HC_ERR_CLOSED);
+    assert_err(fx.client.last_error, HC_ERR_CLOSED);
     captured_equals(EXPECTED_GET);   /* sent once, whole, on the retry */
 
     hc_mock_conn_t t[] = { answer(OK_RESPONSE), answer(OK_RESPONSE) };
@@ -861,7 +862,7 @@ static void test_send_reporting_closed_is_retried(void **state)
     fx.cfg.max_attempts = 2;
     use_bent_transport();
     bend.send_closed = 2;
-    assert_int_equal(blocking_get("/abc"), HC_ERR_CLOSED);
+    assert_err(blocking_get("/abc"), HC_ERR_CLOSED);
     assert_int_equal(hc_client_attempts(&fx.client), 2);
     assert_int_equal(fx.mock.capture_len, 0);
     assert_null(fx.mock.cur);
@@ -883,7 +884,7 @@ static void check_connect_fault(int32_t io, hc_err_t expected, uint8_t attempts)
     hc_err_t second = blocking_get("/abc");
     assert_int_equal(hc_client_attempts(&fx.client), attempts);
     if (attempts == 2) {
-        assert_int_equal(second, HC_OK);
+        assert_err(second, HC_OK);
         assert_int_equal(fx.client.last_error, expected);
         captured_equals(EXPECTED_GET);
     } else {
@@ -908,7 +909,7 @@ static void test_transport_errors_mapped(void **state)
     setup_with(s, 1);
     fx.cfg.max_attempts = 1;
     reinit();
-    assert_int_equal(blocking_get("/abc"), HC_ERR_TIMEOUT);
+    assert_err(blocking_get("/abc"), HC_ERR_TIMEOUT);
     assert_int_equal(hc_client_status(&fx.client), 0);
     assert_null(fx.mock.cur);
 }
@@ -921,14 +922,14 @@ static void test_send_claiming_too_much_is_an_error(void **state)
     fx.cfg.max_attempts = 1;
     use_bent_transport();
     bend.send_overclaims = true;
-    assert_int_equal(blocking_get("/abc"), HC_ERR_IO);
+    assert_err(blocking_get("/abc"), HC_ERR_IO);
     assert_int_equal(hc_client_status(&fx.client), 0);
     assert_int_equal(hc_client_body_sent(&fx.client), 0);
     assert_null(fx.mock.cur);
     /* an honest transport works on the same client afterwards */
     bend.send_overclaims = false;
     size_t before = fx.mock.capture_len;
-    assert_int_equal(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
     assert_int_equal(fx.mock.capture_len - before, strlen(EXPECTED_GET));
     assert_memory_equal(fx.capture + before, EXPECTED_GET, strlen(EXPECTED_GET));
 }
@@ -940,13 +941,13 @@ static void test_poll_and_wait_on_null_or_idle_client(void **state)
     setup_with(s, 1);
     fx.cfg.max_attempts = 1;
     reinit();
-    assert_int_equal(hc_client_poll(NULL), HC_ERR_ARG);
-    assert_int_equal(hc_client_wait(NULL), HC_ERR_ARG);
-    assert_int_equal(blocking_get("/abc"), HC_ERR_DNS);
+    assert_err(hc_client_poll(NULL), HC_ERR_ARG);
+    assert_err(hc_client_wait(NULL), HC_ERR_ARG);
+    assert_err(blocking_get("/abc"), HC_ERR_DNS);
     size_t consumed = fx.mock.next;
     for (int i = 0; i < 3; i++) {
-        assert_int_equal(hc_client_poll(&fx.client), HC_ERR_DNS);
-        assert_int_equal(hc_client_wait(&fx.client), HC_ERR_DNS);
+        assert_err(hc_client_poll(&fx.client), HC_ERR_DNS);
+        assert_err(hc_client_wait(&fx.client), HC_ERR_DNS);
     }
     assert_int_equal(fx.mock.next, consumed);  /* no new attempt */
     assert_int_equal(fx.mock.capture_len, 0);
@@ -986,11 +987,11 @@ static void test_long_body_to_sink_and_text_truncated(void **state)
     collected_t got = { .len = 0 };
     for (int k = 0; k < 2; k++) {
         hc_buf_t b;
-        assert_int_equal(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
+        assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
         hc_buf_puts(&b, "/abc");
         hc_request_t req = { .idempotent = true, .sink = collect, .sink_ctx = &got };
-        assert_int_equal(hc_request_start(&fx.client, &b, &req), HC_OK);
-        assert_int_equal(hc_client_wait(&fx.client), HC_OK);
+        assert_err(hc_request_start(&fx.client, &b, &req), HC_OK);
+        assert_err(hc_client_wait(&fx.client), HC_OK);
         /* the text keeps the first HC_TEXT_MAX - 1 bytes, and says so */
         assert_true(hc_client_text_truncated(&fx.client));
         assert_int_equal(strlen(hc_client_text(&fx.client)), HC_TEXT_MAX - 1);

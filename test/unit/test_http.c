@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hc_test_assert.h"
 #include "healthchecks/hc_http.h"
 
 #define FIXTURE_DIR HC_TEST_FIXTURES "/healthchecks-3.0.1/"
@@ -44,7 +45,7 @@ static void test_head_default_port(void **state)
     (void)state;
     hc_http_head_t hh = { .host = "hc-ping.com", .default_port = true, .port = 443,
                           .user_agent = "hc/0.1", .keep_alive = true };
-    assert_int_equal(build_head("GET", "/5a1b", &hh), HC_OK);
+    assert_err(build_head("GET", "/5a1b", &hh), HC_OK);
     assert_string_equal(head_text,
                         "GET /5a1b HTTP/1.1\r\n"
                         "Host: hc-ping.com\r\n"
@@ -56,7 +57,7 @@ static void test_head_explicit_port_no_ua_close(void **state)
 {
     (void)state;
     hc_http_head_t hh = { .host = "127.0.0.1", .port = 8000, .api_key = "k3y" };
-    assert_int_equal(build_head("HEAD", "/api/v3/checks/", &hh), HC_OK);
+    assert_err(build_head("HEAD", "/api/v3/checks/", &hh), HC_OK);
     assert_string_equal(head_text,
                         "HEAD /api/v3/checks/ HTTP/1.1\r\n"
                         "Host: 127.0.0.1:8000\r\n"
@@ -69,12 +70,12 @@ static void test_head_ipv6(void **state)
 {
     (void)state;
     hc_http_head_t hh = { .host = "::1", .host_ipv6 = true, .port = 65535, .keep_alive = true };
-    assert_int_equal(build_head("GET", "/", &hh), HC_OK);
+    assert_err(build_head("GET", "/", &hh), HC_OK);
     assert_string_equal(head_text, "GET / HTTP/1.1\r\nHost: [::1]:65535\r\n\r\n");
 
     hc_http_head_t def = { .host = "fe80::1", .host_ipv6 = true, .port = 80,
                            .default_port = true, .keep_alive = true };
-    assert_int_equal(build_head("GET", "/", &def), HC_OK);
+    assert_err(build_head("GET", "/", &def), HC_OK);
     assert_string_equal(head_text, "GET / HTTP/1.1\r\nHost: [fe80::1]\r\n\r\n");
 }
 
@@ -86,7 +87,7 @@ static void test_head_post_with_body_and_extras(void **state)
                           .api_key = "key", .content_type = "text/plain", .has_body = true,
                           .content_length = 11, .keep_alive = true, .extra = extra,
                           .n_extra = 2 };
-    assert_int_equal(build_head("POST", "/ping/x", &hh), HC_OK);
+    assert_err(build_head("POST", "/ping/x", &hh), HC_OK);
     assert_string_equal(head_text,
                         "POST /ping/x HTTP/1.1\r\n"
                         "Host: example.org\r\n"
@@ -103,7 +104,7 @@ static void test_head_empty_post_and_close(void **state)
 {
     (void)state;
     hc_http_head_t hh = { .host = "h", .port = 1, .has_body = true, .content_length = 0 };
-    assert_int_equal(build_head("POST", "/p", &hh), HC_OK);
+    assert_err(build_head("POST", "/p", &hh), HC_OK);
     assert_string_equal(head_text,
                         "POST /p HTTP/1.1\r\nHost: h:1\r\nContent-Length: 0\r\n"
                         "Connection: close\r\n\r\n");
@@ -166,7 +167,7 @@ static void test_head_bad_extra_names(void **state)
     hc_header_t ok = { "!#$%&'*+-.^_`|~09azAZ", "v" };
     hc_http_head_t hh = { .host = "h", .default_port = true, .keep_alive = true,
                           .extra = &ok, .n_extra = 1 };
-    assert_int_equal(build_head("GET", "/", &hh), HC_OK);
+    assert_err(build_head("GET", "/", &hh), HC_OK);
     assert_string_equal(head_text, "GET / HTTP/1.1\r\nHost: h\r\n!#$%&'*+-.^_`|~09azAZ: v\r\n\r\n");
 }
 
@@ -183,7 +184,7 @@ static void test_head_null_arguments(void **state)
     /* a NULL value omits the header, as for the fixed ones */
     hh.extra = &x2;
     hh.keep_alive = true;
-    assert_int_equal(build_head("GET", "/", &hh), HC_OK);
+    assert_err(build_head("GET", "/", &hh), HC_OK);
     assert_string_equal(head_text, "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
 }
 
@@ -194,7 +195,7 @@ static void test_head_content_length_range(void **state)
         skip();
     hc_http_head_t hh = { .host = "h", .default_port = true, .has_body = true,
                           .content_length = (size_t)UINT32_MAX };
-    assert_int_equal(build_head("POST", "/", &hh), HC_OK);
+    assert_err(build_head("POST", "/", &hh), HC_OK);
     assert_non_null(strstr(head_text, "\r\nContent-Length: 4294967295\r\n"));
     hh.content_length = (size_t)((uint64_t)UINT32_MAX + 1u);
     expect_rejected(&hh, HC_ERR_RANGE);
@@ -208,7 +209,7 @@ static void test_head_overflow(void **state)
     hc_http_head_t hh = { .host = "::1", .host_ipv6 = true, .port = 8000, .user_agent = "ua",
                           .api_key = "k", .content_type = "t", .has_body = true,
                           .content_length = 5, .extra = extra, .n_extra = 1 };
-    assert_int_equal(build_head("POST", "/x", &hh), HC_OK);
+    assert_err(build_head("POST", "/x", &hh), HC_OK);
     size_t full = strlen(head_text);
     for (size_t cap = 0; cap <= full; cap++) {
         uint8_t *mem = malloc(cap ? cap : 1);
@@ -279,7 +280,7 @@ static void test_rewind_forgets_response(void **state)
     hc_http_start(&h, head, sizeof head - 1, NULL, 0, false, 0, NULL, NULL);
     assert_false(hc_http_response_started(&h));
     hc_http_mark_sent(&h, 5);
-    assert_int_equal(hc_http_feed(&h, (const uint8_t *)resp, strlen(resp), &used), HC_IN_PROGRESS);
+    assert_err(hc_http_feed(&h, (const uint8_t *)resp, strlen(resp), &used), HC_IN_PROGRESS);
     assert_true(hc_http_response_started(&h));
     assert_true(hc_http_headers_done(&h));
     assert_int_equal(h.resp.status, 404);
@@ -290,12 +291,12 @@ static void test_rewind_forgets_response(void **state)
     assert_false(hc_http_response_started(&h));
     assert_false(hc_http_headers_done(&h));
     assert_int_equal(h.resp.status, 0);
-    assert_int_equal(hc_http_feed_eof(&h), HC_ERR_CLOSED);
+    assert_err(hc_http_feed_eof(&h), HC_ERR_CLOSED);
 
     /* after an error, a rewind gives a clean exchange again */
     hc_http_rewind(&h);
     static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
-    assert_int_equal(hc_http_feed(&h, (const uint8_t *)ok, strlen(ok), &used), HC_OK);
+    assert_err(hc_http_feed(&h, (const uint8_t *)ok, strlen(ok), &used), HC_OK);
     assert_int_equal(used, strlen(ok));
     assert_int_equal(h.resp.status, 200);
 }
@@ -392,7 +393,7 @@ static void run(const spec_t *spec, const uint8_t *data, size_t len, size_t spli
     if (r == HC_OK) {
         size_t dummy;
         static const uint8_t none[1] = { 0 };
-        assert_int_equal(hc_http_feed(&h, none, 0, &dummy), HC_OK);
+        assert_err(hc_http_feed(&h, none, 0, &dummy), HC_OK);
     }
     o->headers_done = hc_http_headers_done(&h);
     o->resp = h.resp;
@@ -561,8 +562,8 @@ static void check_fixture(const char *path)
 
     spec_t spec = { .head_request = !strcmp(f.method, "HEAD") };
     const outcome_t *o = check_bytes(&spec, data, len);
-    assert_int_equal(o->before_eof, HC_OK);
-    assert_int_equal(o->result, HC_OK);
+    assert_err(o->before_eof, HC_OK);
+    assert_err(o->result, HC_OK);
     assert_int_equal(o->consumed, len);
     assert_true(o->headers_done);
     assert_int_equal(o->resp.status, f.status);
@@ -612,7 +613,7 @@ static void test_fixture_large_header_block(void **state)
     assert_true(x.head_len > 450);
     assert_true(x.head_len > sizeof(hc_http_t));
     const outcome_t *o = check_bytes(&(spec_t){ 0 }, data, len);
-    assert_int_equal(o->result, HC_OK);
+    assert_err(o->result, HC_OK);
     assert_int_equal(o->resp.status, 200);
     assert_true(o->resp.has_ping_body_limit);
     assert_int_equal(o->resp.ping_body_limit, 10000);
@@ -645,7 +646,7 @@ static void test_chunked_with_extensions_and_trailers(void **state)
                                "X-Checksum: 1234\r\n"
                                "Y: 2\r\n"
                                "\r\n");
-    assert_int_equal(o->before_eof, HC_OK);
+    assert_err(o->before_eof, HC_OK);
     assert_true(o->resp.chunked);
     assert_true(o->resp.keep_alive);
     assert_false(o->resp.has_content_length);
@@ -663,7 +664,7 @@ static void test_chunked_bare_lf_and_upper_hex(void **state)
                                "b\nabcdefghijk\n"
                                "0\n"
                                "\n");
-    assert_int_equal(o->before_eof, HC_OK);
+    assert_err(o->before_eof, HC_OK);
     assert_true(o->resp.chunked);
     assert_body(o, "0123456789abcdefghijk");
 }
@@ -672,16 +673,16 @@ static void test_close_delimited(void **state)
 {
     (void)state;
     const outcome_t *o = check("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nsome body\r\n\r\nmore");
-    assert_int_equal(o->before_eof, HC_IN_PROGRESS);
-    assert_int_equal(o->result, HC_OK);
+    assert_err(o->before_eof, HC_IN_PROGRESS);
+    assert_err(o->result, HC_OK);
     assert_false(o->resp.keep_alive);
     assert_true(o->headers_done);
     assert_body(o, "some body\r\n\r\nmore");
 
     /* empty close-delimited body */
     o = check("HTTP/1.1 200 OK\r\n\r\n");
-    assert_int_equal(o->before_eof, HC_IN_PROGRESS);
-    assert_int_equal(o->result, HC_OK);
+    assert_err(o->before_eof, HC_IN_PROGRESS);
+    assert_err(o->result, HC_OK);
     assert_body(o, "");
 }
 
@@ -689,8 +690,8 @@ static void test_te_not_chunked_is_close_delimited(void **state)
 {
     (void)state;
     const outcome_t *o = check("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n5\r\nab");
-    assert_int_equal(o->before_eof, HC_IN_PROGRESS);
-    assert_int_equal(o->result, HC_OK);
+    assert_err(o->before_eof, HC_IN_PROGRESS);
+    assert_err(o->result, HC_OK);
     assert_false(o->resp.chunked);
     assert_false(o->resp.keep_alive);
     assert_body(o, "5\r\nab");
@@ -701,7 +702,7 @@ static void test_te_and_cl_te_wins(void **state)
     (void)state;
     const outcome_t *o = check("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n"
                                "Transfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n");
-    assert_int_equal(o->before_eof, HC_OK);
+    assert_err(o->before_eof, HC_OK);
     assert_true(o->resp.chunked);
     assert_false(o->resp.keep_alive);
     assert_body(o, "ok");
@@ -712,25 +713,25 @@ static void test_head_response_has_no_body(void **state)
     (void)state;
     spec_t spec = { .head_request = true, .max_body = 1 };
     const outcome_t *o = check_spec(&spec, "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n");
-    assert_int_equal(o->before_eof, HC_OK);
+    assert_err(o->before_eof, HC_OK);
     assert_true(o->resp.has_content_length);
     assert_int_equal(o->resp.content_length, 5000);
     assert_true(o->resp.keep_alive);
     assert_body(o, "");
 
     o = check_spec(&spec, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
-    assert_int_equal(o->before_eof, HC_OK);
+    assert_err(o->before_eof, HC_OK);
 }
 
 static void test_204_and_304_have_no_body(void **state)
 {
     (void)state;
     const outcome_t *o = check("HTTP/1.1 204 No Content\r\n\r\n");
-    assert_int_equal(o->before_eof, HC_OK);
+    assert_err(o->before_eof, HC_OK);
     assert_int_equal(o->resp.status, 204);
     assert_true(o->resp.keep_alive);
     o = check("HTTP/1.1 304 Not Modified\r\nContent-Length: 42\r\n\r\n");
-    assert_int_equal(o->before_eof, HC_OK);
+    assert_err(o->before_eof, HC_OK);
     assert_int_equal(o->resp.status, 304);
     assert_body(o, "");
 }
@@ -747,7 +748,7 @@ static void test_100_continue_then_200(void **state)
                                "Content-Length: 2\r\n"
                                "\r\n"
                                "OK");
-    assert_int_equal(o->before_eof, HC_OK);
+    assert_err(o->before_eof, HC_OK);
     assert_int_equal(o->resp.status, 200);
     assert_string_equal(o->resp.content_type, "");
     assert_true(o->resp.keep_alive);
@@ -774,7 +775,7 @@ static void test_101_is_final_without_body(void **state)
 {
     (void)state;
     const outcome_t *o = check("HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n");
-    assert_int_equal(o->before_eof, HC_OK);
+    assert_err(o->before_eof, HC_OK);
     assert_int_equal(o->resp.status, 101);
 }
 
@@ -802,7 +803,7 @@ static void test_status_line_forms(void **state)
 {
     (void)state;
     const outcome_t *o = check("HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n");
-    assert_int_equal(o->result, HC_OK);
+    assert_err(o->result, HC_OK);
     assert_int_equal(o->resp.status, 200);
     o = check("HTTP/1.1 404 \r\nContent-Length: 0\r\n\r\n");
     assert_int_equal(o->resp.status, 404);
@@ -823,7 +824,7 @@ static void test_header_matching_and_trimming(void **state)
                                "Content-Length:   3  \r\n"
                                "\r\n"
                                "abc");
-    assert_int_equal(o->result, HC_OK);
+    assert_err(o->result, HC_OK);
     assert_string_equal(o->resp.content_type, "text/plain");
     assert_string_equal(o->resp.location, "/x/y");
     assert_int_equal(o->resp.content_length, 3);
@@ -837,11 +838,11 @@ static void test_content_length_list_and_repeat(void **state)
     (void)state;
     const outcome_t *o = check("HTTP/1.1 200 OK\r\nContent-Length: 3, 3 ,3\r\n"
                                "Content-Length: 3\r\ncontent-length: ,3,,\t3 ,\r\n\r\nabc");
-    assert_int_equal(o->result, HC_OK);
+    assert_err(o->result, HC_OK);
     assert_int_equal(o->resp.content_length, 3);
     o = check("HTTP/1.1 200 OK\r\nContent-Length: 4294967295\r\n\r\nab");
     assert_int_equal(o->resp.content_length, 4294967295u);
-    assert_int_equal(o->result, HC_ERR_HTTP_TRUNCATED);
+    assert_err(o->result, HC_ERR_HTTP_TRUNCATED);
 }
 
 static void test_ping_body_limit_non_numeric_ignored(void **state)
@@ -853,7 +854,7 @@ static void test_ping_body_limit_non_numeric_ignored(void **state)
         snprintf(text, sizeof text, "HTTP/1.1 200 OK\r\nPing-Body-Limit: %s\r\nContent-Length: 0\r\n\r\n",
                  bad[i]);
         const outcome_t *o = check(text);
-        assert_int_equal(o->result, HC_OK);
+        assert_err(o->result, HC_OK);
         assert_false(o->resp.has_ping_body_limit);
     }
     const outcome_t *o = check("HTTP/1.1 200 OK\r\nPing-Body-Limit: 0\r\nContent-Length: 0\r\n\r\n");
@@ -873,7 +874,7 @@ static void test_long_values_cut_and_flagged(void **state)
     snprintf(text, sizeof text, "HTTP/1.1 302 Found\r\nContent-Type: %s\r\nLocation: %s   \r\n"
              "Content-Length: 0\r\n\r\n", ct, loc);
     const outcome_t *o = check(text);
-    assert_int_equal(o->result, HC_OK);
+    assert_err(o->result, HC_OK);
     assert_string_equal(o->resp.content_type, ct);
     assert_false(o->resp.content_type_truncated);
     assert_string_equal(o->resp.location, loc);
@@ -888,7 +889,7 @@ static void test_long_values_cut_and_flagged(void **state)
         snprintf(text, sizeof text, "HTTP/1.1 302 Found\r\nContent-Type: %s\r\nLocation: %s\r\n"
                  "Content-Length: 0\r\n\r\n", ct, loc);
         o = check(text);
-        assert_int_equal(o->result, HC_OK);
+        assert_err(o->result, HC_OK);
         assert_true(o->resp.content_type_truncated);
         assert_true(o->resp.location_truncated);
         assert_int_equal(strlen(o->resp.content_type), HC_CONTENT_TYPE_MAX - 1);
@@ -905,7 +906,7 @@ static void test_line_at_limit_accepted(void **state)
     memset(text + n, 'v', fill);
     strcpy(text + (size_t)n + fill, "\r\nContent-Length: 1\r\n\r\n!");
     const outcome_t *o = check(text);
-    assert_int_equal(o->result, HC_OK);
+    assert_err(o->result, HC_OK);
     assert_body(o, "!");
 }
 
@@ -917,7 +918,7 @@ static void test_headers_at_count_limit_accepted(void **state)
     for (int i = 1; i < HC_HTTP_MAX_HEADERS; i++)
         n += (size_t)snprintf(text + n, sizeof text - n, "X-%d: %d\r\n", i, i);
     snprintf(text + n, sizeof text - n, "\r\n");
-    assert_int_equal(check(text)->result, HC_OK);
+    assert_err(check(text)->result, HC_OK);
 }
 
 static void test_max_body_exact_fits(void **state)
@@ -925,13 +926,13 @@ static void test_max_body_exact_fits(void **state)
     (void)state;
     spec_t spec = { .max_body = 5 };
     const outcome_t *o = check_spec(&spec, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n12345");
-    assert_int_equal(o->result, HC_OK);
+    assert_err(o->result, HC_OK);
     o = check_spec(&spec, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                           "3\r\n123\r\n2\r\n45\r\n0\r\n\r\n");
-    assert_int_equal(o->result, HC_OK);
+    assert_err(o->result, HC_OK);
     assert_body(o, "12345");
     o = check_spec(&spec, "HTTP/1.1 200 OK\r\n\r\n12345");
-    assert_int_equal(o->result, HC_OK);
+    assert_err(o->result, HC_OK);
     assert_body(o, "12345");
 }
 
@@ -941,7 +942,7 @@ static void test_null_sink_discards(void **state)
     spec_t spec = { .no_sink = true };
     const outcome_t *o = check_spec(&spec, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                                            "3\r\n123\r\n0\r\n\r\n");
-    assert_int_equal(o->result, HC_OK);
+    assert_err(o->result, HC_OK);
     assert_int_equal(o->sink_calls, 0);
 }
 
@@ -950,7 +951,7 @@ static void test_body_in_large_pieces(void **state)
     (void)state;
     run(&(spec_t){ 0 }, (const uint8_t *)"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789",
         49, 0, false, &cur_outcome);
-    assert_int_equal(cur_outcome.result, HC_OK);
+    assert_err(cur_outcome.result, HC_OK);
     assert_int_equal(cur_outcome.sink_calls, 1);
     assert_body(&cur_outcome, "0123456789");
 }
@@ -985,11 +986,11 @@ static void test_refused_first_byte_still_started(void **state)
     hc_http_t h;
     size_t used = 99;
     hc_http_start(&h, NULL, 0, NULL, 0, false, 0, NULL, NULL);
-    assert_int_equal(hc_http_feed(&h, (const uint8_t *)"X", 1, &used), HC_ERR_HTTP_STATUS_LINE);
+    assert_err(hc_http_feed(&h, (const uint8_t *)"X", 1, &used), HC_ERR_HTTP_STATUS_LINE);
     assert_int_equal(used, 0);
     assert_true(hc_http_response_started(&h));
     assert_false(hc_http_headers_done(&h));
-    assert_int_equal(hc_http_feed_eof(&h), HC_ERR_HTTP_STATUS_LINE);
+    assert_err(hc_http_feed_eof(&h), HC_ERR_HTTP_STATUS_LINE);
 }
 
 static char *long_line_response(const char *prefix, size_t fill, const char *suffix)
@@ -1023,7 +1024,7 @@ static void test_line_too_long(void **state)
     free(t);
     /* a header name far longer than the value buffer is merely unwanted */
     t = long_line_response("HTTP/1.1 200 OK\r\nX", 300, ": v\r\nContent-Length: 0\r\n\r\n");
-    assert_int_equal(check(t)->result, HC_OK);
+    assert_err(check(t)->result, HC_OK);
     free(t);
 }
 
@@ -1081,7 +1082,7 @@ static void test_control_bytes_in_header(void **state)
     expect_error("HTTP/1.1 200 OK\r\nX-A: a\x7f\r\n\r\n", HC_ERR_HTTP_HEADER);
     static const uint8_t nul[] = "HTTP/1.1 200 OK\r\nX-A: a\0b\r\n\r\n";
     const outcome_t *o = check_bytes(&(spec_t){ 0 }, nul, sizeof nul - 1);
-    assert_int_equal(o->result, HC_ERR_HTTP_HEADER);
+    assert_err(o->result, HC_ERR_HTTP_HEADER);
 }
 
 static void test_content_length_non_numeric(void **state)
@@ -1157,7 +1158,7 @@ static void test_chunk_size_overflow(void **state)
     expect_error(text, HC_ERR_HTTP_CHUNK);
     /* while FFFFFFFF is the largest size */
     const outcome_t *o = check("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffff\r\nab");
-    assert_int_equal(o->result, HC_ERR_HTTP_TRUNCATED);
+    assert_err(o->result, HC_ERR_HTTP_TRUNCATED);
     assert_body(o, "ab");
 }
 
@@ -1197,8 +1198,8 @@ static void test_truncated(void **state)
     };
     for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++) {
         const outcome_t *o = check(cut[i]);
-        assert_int_equal(o->before_eof, HC_IN_PROGRESS);
-        assert_int_equal(o->result, HC_ERR_HTTP_TRUNCATED);
+        assert_err(o->before_eof, HC_IN_PROGRESS);
+        assert_err(o->result, HC_ERR_HTTP_TRUNCATED);
     }
 }
 
@@ -1206,8 +1207,8 @@ static void test_closed_before_any_byte(void **state)
 {
     (void)state;
     const outcome_t *o = check("");
-    assert_int_equal(o->before_eof, HC_IN_PROGRESS);
-    assert_int_equal(o->result, HC_ERR_CLOSED);
+    assert_err(o->before_eof, HC_IN_PROGRESS);
+    assert_err(o->result, HC_ERR_CLOSED);
     assert_false(o->headers_done);
 }
 
@@ -1216,7 +1217,7 @@ static void test_body_too_large_from_content_length(void **state)
     (void)state;
     spec_t spec = { .max_body = 4 };
     const outcome_t *o = check_spec(&spec, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n12345");
-    assert_int_equal(o->result, HC_ERR_BODY_TOO_LARGE);
+    assert_err(o->result, HC_ERR_BODY_TOO_LARGE);
     assert_int_equal(o->sink_calls, 0);
     assert_true(o->resp.has_content_length);
 }
@@ -1227,10 +1228,10 @@ static void test_body_too_large_streamed(void **state)
     spec_t spec = { .max_body = 4 };
     const outcome_t *o = check_spec(&spec, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                                            "3\r\n123\r\n2\r\n45\r\n0\r\n\r\n");
-    assert_int_equal(o->result, HC_ERR_BODY_TOO_LARGE);
+    assert_err(o->result, HC_ERR_BODY_TOO_LARGE);
     assert_body(o, "1234");
     o = check_spec(&spec, "HTTP/1.1 200 OK\r\n\r\n123456789");
-    assert_int_equal(o->result, HC_ERR_BODY_TOO_LARGE);
+    assert_err(o->result, HC_ERR_BODY_TOO_LARGE);
     assert_body(o, "1234");
 }
 
@@ -1239,9 +1240,9 @@ static void test_sink_error_stops(void **state)
     (void)state;
     spec_t spec = { .sink_err = HC_ERR_JSON };
     const outcome_t *o = check_spec(&spec, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n12345");
-    assert_int_equal(o->result, HC_ERR_JSON);
+    assert_err(o->result, HC_ERR_JSON);
     o = check_spec(&spec, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n123\r\n0\r\n\r\n");
-    assert_int_equal(o->result, HC_ERR_JSON);
+    assert_err(o->result, HC_ERR_JSON);
 }
 
 int main(void)

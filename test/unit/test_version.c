@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hc_test_assert.h"
 #include "healthchecks/healthchecks.h"
 
 static void test_string_matches_the_numbers(void **state)
@@ -39,8 +40,8 @@ static void test_umbrella_reaches_every_module(void **state)
     hc_trap_config_defaults(&tc);
     assert_true(tc.start_ping);
     hc_check_spec_t spec = { .set = HC_SPEC_NAME, .name = "x" };
-    assert_int_equal(hc_check_spec_validate(&spec), HC_OK);
-    assert_int_equal(hc_api_init(NULL, NULL, NULL), HC_ERR_ARG);
+    assert_err(hc_check_spec_validate(&spec), HC_OK);
+    assert_err(hc_api_init(NULL, NULL, NULL), HC_ERR_ARG);
 }
 
 int main(void)
