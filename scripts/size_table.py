@@ -14,7 +14,7 @@
       named modules' objects, summed: for scripts/check-footprint.sh.
 
 .text counts code; .rodata (string tables, lookup tables) is shown apart
-because the issue's budgets count .text. .data and .bss are always 0 (see
+because the footprint budgets count .text. .data and .bss are always 0 (see
 check-archive.sh).
 """
 import pathlib

@@ -413,8 +413,9 @@ static void test_bad_ping_url_refused_before_sending(void **state)
     assert_string_equal(request_line(), "GET /ping/" UUID " HTTP/1.1");
 }
 
-/* Issue 3: "404, or a body saying not found -> not found; 429, or a body
- * saying rate limited/rate-limited -> rate limited", whatever the status. */
+/* A 404, or a body saying "not found", is not found; a 429, or a body
+ * saying "rate limited" or "rate-limited", is rate limited, whatever the
+ * status. */
 static void test_outcome_from_body_of_other_statuses(void **state)
 {
     (void)state;
