@@ -11,21 +11,21 @@ bool hc_is_tchar(int c)
 
 bool hc_is_uuid(const char *s, bool lowercase_only)
 {
-    /* 36 characters: hex digits, with '-' at 8, 13, 18 and 23 (bits of
-     * this mask). Reading stops at the first mismatch, NUL included. */
-    const uint32_t dashes = 1u << 8 | 1u << 13 | 1u << 18 | 1u << 23;
+    /* 36 characters: hex digits, with '-' at 8, 13, 18 and 23 (the set
+     * bits of dash, shifted out one per character). Reading stops at the
+     * first mismatch, NUL included. */
+    uint32_t dash = 1u << 8 | 1u << 13 | 1u << 18 | 1u << 23;
     /* Past the digits, c | fold is in a..f only for a hex letter allowed. */
     const int fold = lowercase_only ? 0 : 0x20;
     if (!s)
         return false;
-    for (unsigned i = 0; i < 36u; i++) {
-        int c = s[i];
-        bool ok = (dashes >> i) & 1u ? c == '-'
-                                     : hc_lex_is_digit(c) || (unsigned)((c | fold) - 'a') < 6u;
+    for (const char *end = s + 36; s < end; s++, dash >>= 1) {
+        int c = *s;
+        bool ok = dash & 1u ? c == '-' : hc_lex_is_digit(c) || (unsigned)((c | fold) - 'a') < 6u;
         if (!ok)
             return false;
     }
-    return s[36] == '\0';
+    return *s == '\0';
 }
 
 hc_err_t hc_check_header_bytes(const char *s, size_t n)
