@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "hc_fixture.h"
 
 void hc_bench_measure(void (*fn)(void *ctx), void *ctx)
 {
@@ -30,13 +29,6 @@ size_t hc_bench_count(int argc, char **argv, int index, size_t fallback)
         exit(2);
     }
     return (size_t)n;
-}
-
-char *hc_bench_fixture(const char *name, size_t *len)
-{
-    char *data = hc_fixture_load(name, len);
-    HC_BENCH_REQUIRE(data != NULL);
-    return data;
 }
 
 void hc_bench_report(const char *scenario, size_t ops, const char *unit)

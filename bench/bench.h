@@ -22,10 +22,6 @@ void hc_bench_require(int ok, const char *file, int line, const char *what);
  *  exits on anything but a positive number. */
 size_t hc_bench_count(int argc, char **argv, int index, size_t fallback);
 
-/** A recorded response of test/fixtures/healthchecks-3.0.1, read whole
- *  (NUL-terminated; the caller frees it); exits when it cannot be. */
-char *hc_bench_fixture(const char *name, size_t *len);
-
 /** Print the line run.sh reads: "ops <n> <unit>", then a human summary. */
 void hc_bench_report(const char *scenario, size_t ops, const char *unit);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "hc_fixture.h"
 #include "healthchecks/hc_http.h"
 
 typedef struct run {
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
 {
     static run_t run;
     run.responses = hc_bench_count(argc, argv, 1, 10000);
-    char *response = hc_bench_fixture("ping_uuid_success_get.http", &run.len);
+    char *response = hc_fixture_load("ping_uuid_success_get.http", &run.len);
     run.response = (const uint8_t *)response;
 
     hc_bench_measure(feed_responses, &run);

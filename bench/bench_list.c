@@ -38,7 +38,7 @@ static void list_checks(void *ctx)
     run_t *run = ctx;
     for (size_t i = 0; i < run->lists; i++) {
         hc_list_t out = { .items = &run->slot, .capacity = 1, .each = count_element, .ctx = run };
-        hc_err_t err = hc_api_list_checks(&run->api, NULL, &out);
+        hc_err_t err = hc_api_list_checks_begin(&run->api, NULL, &out);
         if (err == HC_OK)
             err = hc_api_wait(&run->api);
         run->complete += err == HC_OK && out.total == ELEMENTS;
@@ -74,7 +74,7 @@ static const char *first_element(const char *body, size_t *len)
 static char *build_response(size_t *len)
 {
     size_t raw_len, elem_len = 0;
-    char *raw = hc_bench_fixture("api_checks_list.http", &raw_len);
+    char *raw = hc_fixture_load("api_checks_list.http", &raw_len);
     const char *body = hc_fixture_body(raw);
     HC_BENCH_REQUIRE(body != NULL);
     const char *elem = first_element(body, &elem_len);
@@ -135,7 +135,7 @@ int main(int argc, char **argv)
     HC_BENCH_REQUIRE(mc.mock.n_connects == run.lists && mc.mock.resp_pos == len);
     HC_BENCH_REQUIRE(strcmp(run.slot.name, "Backups") == 0 && run.slot.truncated == 0);
     HC_BENCH_REQUIRE(strcmp(run.slot.tags, "prod db") == 0 && run.slot.last_ping > 0);
-    hc_bench_report("hc_api_list_checks", run.elements, "elements");
+    hc_bench_report("hc_api_list_checks_begin", run.elements, "elements");
     free(script);
     free(response);
     return 0;

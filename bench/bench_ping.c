@@ -4,13 +4,14 @@
  *
  *   bench_ping blocking|poll|bytewise [pings]
  *
- * blocking: hc_ping_send(); poll: hc_ping_begin() + hc_ping_poll();
+ * blocking: hc_ping_send(); poll: hc_ping_send_begin() + hc_ping_poll();
  * bytewise: hc_ping_send() with the response delivered 1 byte per recv. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
+#include "hc_fixture.h"
 #include "healthchecks/hc_ping.h"
 #include "hc_mock_client.h"
 
@@ -32,7 +33,7 @@ static bool good(hc_err_t err, const hc_ping_result_t *r)
 
 static hc_err_t ping_nonblocking(hc_client_t *c, const hc_ping_t *p, hc_ping_result_t *out)
 {
-    hc_err_t err = hc_ping_begin(c, p);
+    hc_err_t err = hc_ping_send_begin(c, p);
     for (unsigned i = 0; err == HC_OK && i < POLLS_PER_PING; i++) {
         err = hc_ping_poll(c, out);
         if (err != HC_IN_PROGRESS)
@@ -64,7 +65,7 @@ int main(int argc, char **argv)
     run.poll = strcmp(mode, "poll") == 0;
 
     size_t len;
-    char *response = hc_bench_fixture("ping_uuid_success_get.http", &len);
+    char *response = hc_fixture_load("ping_uuid_success_get.http", &len);
     hc_mock_conn_t *script = calloc(run.pings, sizeof *script);
     HC_BENCH_REQUIRE(script != NULL);
     for (size_t i = 0; i < run.pings; i++) {

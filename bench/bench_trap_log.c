@@ -43,7 +43,7 @@ int main(int argc, char **argv)
     tcfg.start_ping = false;  /* only the logging is measured */
     tcfg.ring = ring;
     tcfg.ring_size = sizeof ring;
-    HC_BENCH_REQUIRE(hc_trap_begin(&run.trap, &mc.client, &tcfg) == HC_OK);
+    HC_BENCH_REQUIRE(hc_trap_open(&run.trap, &mc.client, &tcfg) == HC_OK);
 
     hc_bench_measure(log_lines, &run);
 

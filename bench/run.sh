@@ -35,10 +35,10 @@ trap 'rm -rf "$out"' EXIT
 # name | program and arguments
 scenarios=(
     "ping, blocking (hc_ping_send), per ping|bench_ping blocking 1000"
-    "ping, non-blocking (hc_ping_begin + hc_ping_poll), per ping|bench_ping poll 1000"
+    "ping, non-blocking (hc_ping_send_begin + hc_ping_poll), per ping|bench_ping poll 1000"
     "ping, blocking, response 1 byte per recv, per ping|bench_ping bytewise 1000"
     "HTTP engine: hc_http_feed of the whole ping response, per response byte|bench_http 10000"
-    "checks list of 1,000 elements (hc_api_list_checks), per element|bench_list 1"
+    "checks list of 1,000 elements (hc_api_list_checks_begin), per element|bench_list 1"
     "hc_trap_log, 61-byte lines into a 4 KB ring, per byte|bench_trap_log 100000"
 )
 

@@ -4,8 +4,7 @@
 # real figures either way. Exit 1 when a budget is exceeded.
 # Usage: check-footprint.sh --ping-budget BYTES --full-budget BYTES
 #                           [--prefix arm-none-eabi-] PING_ONLY_LIB.a FULL_LIB.a
-# The budgets are 2048 (ping-only) and 10240 (full client), for
-# Cortex-M4 at -Os; ports are not counted.
+# The budgets are for Cortex-M4 at -Os; ports are not counted.
 set -euo pipefail
 prefix=arm-none-eabi- ping_budget= full_budget=
 while [ $# -gt 2 ]; do
@@ -17,7 +16,7 @@ while [ $# -gt 2 ]; do
     esac
 done
 if [ $# -ne 2 ] || [ -z "$ping_budget" ] || [ -z "$full_budget" ]; then
-    sed -n '2,8p' "$0" >&2; exit 2
+    sed -n '2,7p' "$0" >&2; exit 2
 fi
 here=$(dirname "$0")
 status=0

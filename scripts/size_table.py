@@ -14,7 +14,7 @@
       named modules' objects, summed: for scripts/check-footprint.sh.
 
 .text counts code; .rodata (string tables, lookup tables) is shown apart
-because the issue's budgets count .text. .data and .bss are always 0 (see
+because the footprint budgets count .text. .data and .bss are always 0 (see
 check-archive.sh).
 """
 import pathlib
@@ -26,10 +26,10 @@ TARGETS = [("arm-cortex-m0plus", "Cortex-M0+", "arm-none-eabi-"),
            ("arm-cortex-m4", "Cortex-M4F", "arm-none-eabi-"),
            ("riscv32-rv32imc", "RV32IMC", "riscv64-unknown-elf-")]
 OPTS = ["Os", "O2"]
-PING = ["hc_error", "hc_buf", "hc_url", "hc_http", "hc_client", "hc_ping", "hc_trap"]
+PING = ["hc_error", "hc_lex", "hc_buf", "hc_url", "hc_http", "hc_client", "hc_ping", "hc_trap"]
 MANAGEMENT = ["hc_jscan", "hc_jstream", "hc_json", "hc_jwrite", "hc_objects", "hc_api"]
 ROLE = {
-    "hc_error": "error texts", "hc_buf": "bounded buffer writer", "hc_url": "URL parser",
+    "hc_error": "error texts", "hc_lex": "character rules", "hc_buf": "bounded buffer writer", "hc_url": "URL parser",
     "hc_http": "HTTP/1.1 engine", "hc_client": "client drivers", "hc_ping": "Pinging API",
     "hc_trap": "run wrapper", "hc_jscan": "JSON scanner", "hc_jstream": "JSON list splitter",
     "hc_json": "JSON tokens and values", "hc_jwrite": "JSON writer", "hc_objects": "API objects",

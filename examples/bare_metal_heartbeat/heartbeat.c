@@ -63,7 +63,7 @@ void heartbeat_poll(heartbeat_t *hb)
             return;
         hb->started_at = now;
         hb->sent++;
-        hc_err_t err = hc_ping_begin(&hb->client, &hb->ping);
+        hc_err_t err = hc_ping_send_begin(&hb->client, &hb->ping);
         if (err != HC_OK) {
             ping_ended(hb, err, now);
             return;

@@ -59,6 +59,10 @@ const char *cli_strerror(hc_err_t err, const cli_client_t *cc);
  *  verification failure's reason) to stderr, without a newline. */
 void cli_explain(hc_err_t err, const cli_client_t *cc);
 
+/** A canonical UUID (8-4-4-4-12 hex digits); only lowercase hex with
+ *  @p lowercase_only, as in ping URLs. */
+bool cli_is_uuid(const char *s, bool lowercase_only);
+
 /** Check a ping's target the way the library will, before anything is
  *  sent; a refusal names the option and the rule it breaks.
  *  @return true when the target is fine, false after printing why. */

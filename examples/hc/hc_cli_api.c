@@ -39,7 +39,7 @@ bool cli_parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out)
 
 bool cli_valid_id(const char *s, bool unique_key_ok)
 {
-    if (hc_is_uuid(s, true))
+    if (cli_is_uuid(s, true))
         return true;
     size_t n = strspn(s, "0123456789abcdef");
     return unique_key_ok && n == 40 && s[n] == '\0';

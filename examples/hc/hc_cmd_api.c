@@ -68,12 +68,12 @@ static cli_api_t *begin(cli_api_opts_t *o, const cli_api_cmd_t *cmd, int argc, c
 /* ------------------------------------------------------------------ pings */
 
 #define PF(member, bit, type) \
-    { #member, HC_PING_F_##bit, CLI_F_##type, offsetof(hc_ping_info_t, member) }
+    { #member, HC_PING_F_##bit, CLI_F_##type, offsetof(hc_received_ping_t, member) }
 
 static const cli_field_t ping_fields[] = {
     PF(type, TYPE, PING_TYPE), PF(date, DATE, TIME_US), PF(n, N, U32), PF(scheme, SCHEME, STR),
     PF(remote_addr, REMOTE_ADDR, STR), PF(method, METHOD, STR), PF(ua, UA, STR),
-    PF(rid, RID, STR), { "duration", HC_PING_F_DURATION, CLI_F_US, offsetof(hc_ping_info_t, duration_us) },
+    PF(rid, RID, STR), { "duration", HC_PING_F_DURATION, CLI_F_US, offsetof(hc_received_ping_t, duration_us) },
     PF(body_url, BODY_URL, STR),
 };
 
@@ -84,7 +84,7 @@ static const cli_col_t ping_cols[] = {
 
 static hc_err_t print_ping_row(void *ctx, const void *item)
 {
-    const hc_ping_info_t *p = item;
+    const hc_received_ping_t *p = item;
     cli_obj_t obj = { ping_fields, sizeof ping_fields / sizeof ping_fields[0], p,
                       p->present, p->nulls, p->truncated };
     char n[16], date[32], duration[32] = "";
@@ -108,9 +108,9 @@ int cmd_pings(int argc, char **argv)
     if (!s)
         return status;
     cli_out_t out = { .json = o.json, .cols = ping_cols, .n_cols = 6 };
-    hc_ping_info_t item;
+    hc_received_ping_t item;
     hc_list_t list = { .items = &item, .capacity = 1, .each = print_ping_row, .ctx = &out };
-    return cli_api_finish_list(s, hc_api_list_pings(&s->api, o.pos[0], &list), cmd.name, &out);
+    return cli_api_finish_list(s, hc_api_list_pings_begin(&s->api, o.pos[0], &list), cmd.name, &out);
 }
 
 /* -------------------------------------------------------------- ping-body */
@@ -186,7 +186,7 @@ int cmd_ping_body(int argc, char **argv)
     if (!s)
         return status;
     hc_bytes_t body = { .each = write_body, .ctx = &body_out };
-    hc_err_t started = hc_api_get_ping_body(&s->api, o.pos[0], (uint32_t)n, &body);
+    hc_err_t started = hc_api_get_ping_body_begin(&s->api, o.pos[0], (uint32_t)n, &body);
     hc_err_t err = started == HC_OK ? hc_api_wait(&s->api) : started;
     if (body_out.n_carry)
         cli_safe_write(stdout, body_out.carry, body_out.n_carry, true, true);
@@ -279,7 +279,7 @@ int cmd_flips(int argc, char **argv)
     cli_out_t out = { .json = o.json, .cols = flip_cols, .n_cols = 2 };
     hc_flip_t item;
     hc_list_t list = { .items = &item, .capacity = 1, .each = print_flip_row, .ctx = &out };
-    return cli_api_finish_list(s, hc_api_list_flips(&s->api, o.pos[0], &q, &list), cmd.name, &out);
+    return cli_api_finish_list(s, hc_api_list_flips_begin(&s->api, o.pos[0], &q, &list), cmd.name, &out);
 }
 
 /* --------------------------------------------------------------- channels */
@@ -309,7 +309,7 @@ int cmd_channels(int argc, char **argv)
     cli_out_t out = { .json = o.json, .cols = channel_cols, .n_cols = 3 };
     hc_channel_t item;
     hc_list_t list = { .items = &item, .capacity = 1, .each = print_channel_row, .ctx = &out };
-    return cli_api_finish_list(s, hc_api_list_channels(&s->api, &list), cmd.name, &out);
+    return cli_api_finish_list(s, hc_api_list_channels_begin(&s->api, &list), cmd.name, &out);
 }
 
 /* ----------------------------------------------------------------- badges */
@@ -343,7 +343,7 @@ int cmd_badges(int argc, char **argv)
     cli_out_t out = { .json = o.json, .cols = badge_cols, .n_cols = 2 };
     hc_badge_t item;
     hc_list_t list = { .items = &item, .capacity = 1, .each = print_badge_row, .ctx = &out };
-    return cli_api_finish_list(s, hc_api_list_badges(&s->api, &list), cmd.name, &out);
+    return cli_api_finish_list(s, hc_api_list_badges_begin(&s->api, &list), cmd.name, &out);
 }
 
 /* ----------------------------------------------------------------- status */
@@ -356,7 +356,7 @@ int cmd_status(int argc, char **argv)
     cli_api_t *s = begin(&o, &cmd, argc, argv, false, &status);
     if (!s)
         return status;
-    status = cli_api_run(s, hc_api_status(&s->api), cmd.name, NULL);
+    status = cli_api_run(s, hc_api_status_begin(&s->api), cmd.name, NULL);
     if (status == 0)
         puts(o.json ? "{\"status\":\"OK\"}" : "OK");
     cli_api_close(s);

@@ -216,7 +216,7 @@ static int checks_list(int argc, char **argv)
     hc_check_t item;
     hc_list_t list = { .items = &item, .capacity = 1, .each = print_check_row, .ctx = &out };
     hc_check_query_t query = { args.tags, args.n_tags, args.slug };
-    return cli_api_finish_list(s, hc_api_list_checks(&s->api, &query, &list), cmd.name, &out);
+    return cli_api_finish_list(s, hc_api_list_checks_begin(&s->api, &query, &list), cmd.name, &out);
 }
 
 /* ------------------------------------------ get, pause, resume, delete */
@@ -243,7 +243,7 @@ static int one_check(int argc, char **argv, const char *name, const char *usage,
         cli_obj_t obj = check_obj(c);
         if (verb && !o.json) {
             print_check_line(stdout, verb, c);
-            if (call != hc_api_delete_check)
+            if (call != hc_api_delete_check_begin)
                 printf(", status %s", cli_status_name(c->status));
             putchar('\n');
         } else
@@ -256,23 +256,23 @@ static int one_check(int argc, char **argv, const char *name, const char *usage,
 
 static int checks_get(int argc, char **argv)
 {
-    return one_check(argc, argv, "checks get", get_usage, hc_api_get_check, true, NULL);
+    return one_check(argc, argv, "checks get", get_usage, hc_api_get_check_begin, true, NULL);
 }
 
 static int checks_pause(int argc, char **argv)
 {
-    return one_check(argc, argv, "checks pause", pause_usage, hc_api_pause_check, false, "paused");
+    return one_check(argc, argv, "checks pause", pause_usage, hc_api_pause_check_begin, false, "paused");
 }
 
 static int checks_resume(int argc, char **argv)
 {
-    return one_check(argc, argv, "checks resume", resume_usage, hc_api_resume_check, false,
+    return one_check(argc, argv, "checks resume", resume_usage, hc_api_resume_check_begin, false,
                      "resumed");
 }
 
 static int checks_delete(int argc, char **argv)
 {
-    return one_check(argc, argv, "checks delete", delete_usage, hc_api_delete_check, false,
+    return one_check(argc, argv, "checks delete", delete_usage, hc_api_delete_check_begin, false,
                      "deleted");
 }
 
@@ -429,8 +429,8 @@ static int write_check(int argc, char **argv, bool create)
         return status;
     hc_check_t *c = malloc(sizeof *c);
     hc_err_t started = !c ? HC_ERR_ARG
-                     : create ? hc_api_create_check(&s->api, &args.spec, c)
-                              : hc_api_update_check(&s->api, uuid, &args.spec, c);
+                     : create ? hc_api_create_check_begin(&s->api, &args.spec, c)
+                              : hc_api_update_check_begin(&s->api, uuid, &args.spec, c);
     status = c ? check_complete(c, cli_api_run(s, started, name, NULL), name) : 1;
     if (status == 0) {
         const char *what = !create ? "updated"

@@ -135,7 +135,7 @@ static int check_ping(const ping_args_t *a)
         return 2;
     if (p->signal == HC_SIGNAL_EXIT && p->exit_status > 255)
         return cli_usage_error("exit status %s is out of range 0..255", a->signal_arg);
-    if (p->rid && !hc_is_uuid(p->rid, false))
+    if (p->rid && !cli_is_uuid(p->rid, false))
         return cli_usage_error("--rid '%s' is not a run id (a UUID: 8-4-4-4-12 hex digits)",
                                p->rid);
     if (p->method == HC_METHOD_HEAD && (a->data || a->data_file))

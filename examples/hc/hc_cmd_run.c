@@ -723,7 +723,7 @@ int cmd_run(int argc, char **argv)
 
     install_handlers();
     hc_trap_t trap;
-    hc_err_t err = hc_trap_begin(&trap, &cc->client, &ro.tc);
+    hc_err_t err = hc_trap_open(&trap, &cc->client, &ro.tc);
     if (err == HC_ERR_ARG || err == HC_ERR_UNSAFE_CHAR || err == HC_ERR_TOO_LONG) {
         cli_report("bad check (a lowercase UUID, or a slug of a-z 0-9 - _)", err, NULL);
         cli_client_close(cc);
@@ -745,7 +745,7 @@ int cmd_run(int argc, char **argv)
     }
 
     int code = run_command(&trap, command, &ro);
-    err = hc_trap_end(&trap, code);
+    err = hc_trap_close(&trap, code);
     report(err == HC_OK ? "finish ping" : "finish ping not delivered", err, cc, o.verbose);
     cli_client_close(cc);
     free(ring);

@@ -65,13 +65,36 @@ int cli_usage_error(const char *fmt, ...)
 
 #define SLUG_RULE "1 to 100 of a-z 0-9 - _"
 
+bool cli_is_uuid(const char *s, bool lowercase_only)
+{
+    static const size_t group[] = { 8, 4, 4, 4, 12 };
+    const char *hex = lowercase_only ? "0123456789abcdef" : "0123456789abcdefABCDEF";
+    for (size_t g = 0; g < sizeof group / sizeof group[0]; g++) {
+        if (g && *s++ != '-')
+            return false;
+        size_t n = strspn(s, hex);
+        if (n != group[g])
+            return false;
+        s += n;
+    }
+    return *s == '\0';
+}
+
+static bool has_control_byte(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
 bool cli_check_target(const char *uuid, const char *slug, bool create, const char *ping_key)
 {
     if (uuid && slug)
         cli_usage_error("give --uuid or --slug, not both");
     else if (!uuid && !slug)
         cli_usage_error("which check? give --uuid or --slug");
-    else if (uuid && !hc_is_uuid(uuid, true))
+    else if (uuid && !cli_is_uuid(uuid, true))
         cli_usage_error("--uuid '%s' is not a check UUID (8-4-4-4-12 lowercase hex digits, "
                         "as in its ping URL)", uuid);
     else if (uuid && create)
@@ -82,7 +105,7 @@ bool cli_check_target(const char *uuid, const char *slug, bool create, const cha
         cli_usage_error("--slug is %s (" SLUG_RULE ")", *slug ? "longer than 100 characters" : "empty");
     else if (slug && (!ping_key || !*ping_key))
         cli_usage_error("--slug needs the project's ping key (--ping-key or HC_PING_KEY)");
-    else if (slug && hc_check_header_value(ping_key) != HC_OK)
+    else if (slug && has_control_byte(ping_key))
         cli_usage_error("--ping-key holds a control character (CR, LF, ...); no URL may");
     else
         return true;

@@ -48,7 +48,7 @@ static void start_ping(heartbeat_t *hb, uint32_t now_ms)
     hb->ping.signal = HC_SIGNAL_SUCCESS;
     hb->ping.body = (const uint8_t *)hb->body;
     hb->ping.body_len = b.len;
-    hc_err_t err = hc_ping_begin(hb->client, &hb->ping);
+    hc_err_t err = hc_ping_send_begin(hb->client, &hb->ping);
     if (err == HC_OK)
         hb->sending = true;
     else

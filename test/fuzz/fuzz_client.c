@@ -6,7 +6,7 @@
  * of the input.
  *
  * The ping is sent twice on fresh clients: blocking (hc_ping_send) and
- * non-blocking (hc_ping_begin, then hc_ping_poll in a bounded loop that
+ * non-blocking (hc_ping_send_begin, then hc_ping_poll in a bounded loop that
  * moves the virtual clock on only when a poll made no progress). Checked:
  * each ends within the client's deadline on the virtual clock; it is
  * reported delivered exactly when it returns HC_OK, and then the status
@@ -110,7 +110,7 @@ static void run_polling(setup_t *s, const hc_ping_t *p, outcome_t *o)
     s->mock.capture = capture;  /* makes request bytes count as activity */
     s->mock.capture_cap = sizeof capture;
     memset(&o->res, 0, sizeof o->res);
-    hc_err_t r = hc_ping_begin(&s->client, p);
+    hc_err_t r = hc_ping_send_begin(&s->client, p);
     FUZZ_CHECK(r == HC_OK);
     int idle = 0;
     long polls = 0;

@@ -82,7 +82,7 @@ static void check_check(const hc_check_t *c)
     FUZZ_CHECK(FUZZ_TERMINATED(c->schedule) && FUZZ_TERMINATED(c->tz));
 }
 
-static void check_ping(const hc_ping_info_t *p)
+static void check_ping(const hc_received_ping_t *p)
 {
     CHECK_MASKS(p, HC_PING_F__COUNT);
     FUZZ_CHECK(FUZZ_TERMINATED(p->scheme) && FUZZ_TERMINATED(p->remote_addr));
@@ -129,7 +129,7 @@ static hc_err_t decode(size_t kind, const hc_json_t *doc, const char *name, size
      * hands back, the terminators included. */
     union {
         hc_check_t check;
-        hc_ping_info_t ping;
+        hc_received_ping_t ping;
         hc_flip_t flip;
         hc_channel_t channel;
         hc_badge_t badge;
@@ -142,7 +142,7 @@ static hc_err_t decode(size_t kind, const hc_json_t *doc, const char *name, size
             check_check(&out.check);
         break;
     case K_PINGS:
-        if ((e = hc_decode_ping(&out.ping, doc, 0)) == HC_OK)
+        if ((e = hc_decode_received_ping(&out.ping, doc, 0)) == HC_OK)
             check_ping(&out.ping);
         break;
     case K_FLIPS:

@@ -24,6 +24,7 @@
 
 #include "healthchecks/hc_buf.h"
 #include "healthchecks/hc_url.h"
+#include "hc_lex.h"
 
 static bool is_ctl(unsigned char c)
 {

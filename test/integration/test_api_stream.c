@@ -15,24 +15,19 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "hc_test_assert.h"
 #include "healthchecks/hc_api.h"
 #include "healthchecks/hc_ping.h"
 #include "hc_port_mock.h"
 #include "hc_port_posix.h"
 #include "hc_test_server.h"
+#include "hc_lex.h"
 
 #define GENERATED 1000
 #define ALL (HC_TEST_SEEDED_CHECKS + GENERATED)
 #define ELEM 2048
 #define TOKENS 80
 #define RAW_CAP (4u << 20)
-
-#define assert_err(actual, expected)                                                    \
-    do {                                                                                \
-        hc_err_t a_ = (actual), e_ = (expected);                                        \
-        if (a_ != e_)                                                                   \
-            fail_msg("got %s, expected %s", hc_strerror(a_), hc_strerror(e_));          \
-    } while (0)
 
 typedef struct env {
     hc_test_server_t server;
@@ -164,7 +159,7 @@ static hc_err_t start_query(const query_t *q, hc_list_t *out)
 {
     const char *tags[1] = { q->tag };
     hc_check_query_t cq = { .tags = tags, .n_tags = q->tag ? 1 : 0, .slug = q->slug };
-    return hc_api_list_checks(&env->api, &cq, out);
+    return hc_api_list_checks_begin(&env->api, &cq, out);
 }
 
 static hc_err_t list_blocking(const query_t *q, seen_t *s)
@@ -480,7 +475,7 @@ static void test_maximal_check(void **state)
         .failure_kw = kw[4],
     };
     /* the request body alone is over 2 KB: refused before sending */
-    assert_err(hc_api_create_check(&env->api, &spec, NULL), HC_ERR_BUFFER);
+    assert_err(hc_api_create_check_begin(&env->api, &spec, NULL), HC_ERR_BUFFER);
 
     /* created with a larger element buffer */
     static char big[8192];
@@ -488,7 +483,7 @@ static void test_maximal_check(void **state)
     hc_api_mem_t mem = { big, sizeof big, big_tok, 128 };
     assert_err(hc_api_init(&env->api, &env->client, &mem), HC_OK);
     hc_check_t c;
-    assert_err(hc_api_create_check(&env->api, &spec, &c), HC_OK);
+    assert_err(hc_api_create_check_begin(&env->api, &spec, &c), HC_OK);
     assert_err(hc_api_wait(&env->api), HC_OK);
     assert_true(hc_api_created(&env->api));
     /* kept strings are cut to their fields, and flagged */
@@ -508,7 +503,7 @@ static void test_maximal_check(void **state)
 
     /* with 2 KB: listed and fetched, it is refused whole, never cut */
     bind_posix();
-    assert_err(hc_api_get_check(&env->api, uuid, &c), HC_OK);
+    assert_err(hc_api_get_check_begin(&env->api, uuid, &c), HC_OK);
     assert_err(hc_api_wait(&env->api), HC_ERR_JSON_TOO_LARGE);
     seen_t *s = calloc(1, sizeof *s);
     assert_non_null(s);
@@ -516,12 +511,12 @@ static void test_maximal_check(void **state)
     assert_int_equal(s->n, ALL);  /* the elements before it were delivered */
     free(s);
     /* a call on one check is carried out even when its echo does not fit */
-    assert_err(hc_api_pause_check(&env->api, uuid, NULL), HC_OK);
+    assert_err(hc_api_pause_check_begin(&env->api, uuid, NULL), HC_OK);
     assert_err(hc_api_wait(&env->api), HC_OK);  /* the echo is not wanted, so not read */
-    assert_err(hc_api_delete_check(&env->api, uuid, &c), HC_OK);
+    assert_err(hc_api_delete_check_begin(&env->api, uuid, &c), HC_OK);
     assert_err(hc_api_wait(&env->api), HC_ERR_JSON_TOO_LARGE);  /* deleted, echo too big */
     assert_int_equal(hc_client_status(&env->client), 200);
-    assert_err(hc_api_get_check(&env->api, uuid, &c), HC_OK);
+    assert_err(hc_api_get_check_begin(&env->api, uuid, &c), HC_OK);
     assert_err(hc_api_wait(&env->api), HC_ERR_NOT_FOUND);
     hc_client_close(&env->client);
 }

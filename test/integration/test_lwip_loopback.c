@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hc_test_assert.h"
 #include "lwip/sys.h"
 #include "lwip/tcp.h"
 #include "healthchecks/hc_client.h"
@@ -67,7 +68,7 @@ static void make_client(fixture_t *f, const char *base, uint8_t attempts)
     cfg.max_attempts = attempts;
     cfg.backoff_ms = 50;
     cfg.backoff_max_ms = 100;
-    assert_int_equal(hc_face_client(&f->fc, &cfg), HC_OK);
+    assert_err(hc_face_client(&f->fc, &cfg), HC_OK);
     memset(&f->ping, 0, sizeof f->ping);
     f->ping.uuid = UUID;
 }
@@ -117,7 +118,7 @@ static void test_ping_delivered(void **state)
 {
     fixture_t *f = *state;
     serve(HC_MINI_RESPOND, ok_response, 0);
-    assert_int_equal(run_ping(f), HC_OK);
+    assert_err(run_ping(f), HC_OK);
     assert_true(f->fc.result.delivered);
     assert_int_equal(f->fc.result.status, 200);
     assert_string_equal(f->fc.result.text, "OK");
@@ -134,7 +135,7 @@ static void test_ping_with_body(void **state)
     f->ping.signal = HC_SIGNAL_LOG;
     f->ping.body = (const uint8_t *)body;
     f->ping.body_len = sizeof body - 1;
-    assert_int_equal(run_ping(f), HC_OK);
+    assert_err(run_ping(f), HC_OK);
     assert_request_line("POST /ping/" UUID "/log HTTP/1.1\r\n");
     hc_lwip_test_lock();
     const char *end = strstr(server.request, "\r\n\r\n");
@@ -147,7 +148,7 @@ static void test_chunked_response(void **state)
 {
     fixture_t *f = *state;
     serve(HC_MINI_RESPOND, chunked_response, 0);
-    assert_int_equal(run_ping(f), HC_OK);
+    assert_err(run_ping(f), HC_OK);
     assert_int_equal(f->fc.result.status, 200);
     assert_string_equal(f->fc.result.text, "OK");
 }
@@ -165,7 +166,7 @@ static void test_server_closes_without_answer(void **state)
 {
     fixture_t *f = *state;
     serve(HC_MINI_CLOSE, NULL, 0);
-    assert_int_equal(run_ping(f), HC_ERR_CLOSED);
+    assert_err(run_ping(f), HC_ERR_CLOSED);
 }
 
 static void test_server_silent_times_out(void **state)
@@ -173,7 +174,7 @@ static void test_server_silent_times_out(void **state)
     fixture_t *f = *state;
     serve(HC_MINI_SILENT, NULL, 0);
     uint32_t t0 = sys_now();
-    assert_int_equal(run_ping(f), HC_ERR_TIMEOUT);
+    assert_err(run_ping(f), HC_ERR_TIMEOUT);
     uint32_t took = sys_now() - t0;
     assert_true(took >= 400);  /* io_timeout_ms */
     assert_true(took < 2000);  /* and not much longer */
@@ -185,7 +186,7 @@ static void test_retry_then_delivered(void **state)
     make_client(f, BASE "/ping", 3);
     serve(HC_MINI_RESPOND, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
                            "Connection: close\r\n\r\n", 0);
-    assert_int_equal(run_ping(f), HC_ERR_SERVER);
+    assert_err(run_ping(f), HC_ERR_SERVER);
     assert_int_equal(hc_client_attempts(&f->fc.client), 3);
     hc_lwip_test_lock();
     int connections = server.connections;
@@ -198,7 +199,7 @@ static void test_ipv6_literal(void **state)
     fixture_t *f = *state;
     make_client(f, "http://[" HC_LWIP_LOOP_IP6 "]:8080/ping", 1);
     serve(HC_MINI_RESPOND, ok_response, 0);
-    assert_int_equal(run_ping(f), HC_OK);
+    assert_err(run_ping(f), HC_OK);
     assert_true(f->fc.result.delivered);
     assert_request_line("GET /ping/" UUID " HTTP/1.1\r\nHost: [" HC_LWIP_LOOP_IP6 "]:8080\r\n");
 }
@@ -207,7 +208,7 @@ static void test_connection_refused(void **state)
 {
     fixture_t *f = *state;
     make_client(f, "http://" HC_LWIP_LOOP_IP ":8081/ping", 1);
-    assert_int_equal(run_ping(f), HC_ERR_CONNECT);
+    assert_err(run_ping(f), HC_ERR_CONNECT);
 }
 
 /* Debian's lwIP is built without DNS (LWIP_DNS=0): names fail at once,
@@ -217,7 +218,7 @@ static void test_name_without_dns(void **state)
     fixture_t *f = *state;
     make_client(f, "http://localhost:8080/ping", 1);
     uint32_t t0 = sys_now();
-    assert_int_equal(run_ping(f), HC_ERR_DNS);
+    assert_err(run_ping(f), HC_ERR_DNS);
     assert_true(sys_now() - t0 < 1000);
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hc_test_assert.h"
 #include "lwip/sys.h"
 #include "healthchecks/hc_client.h"
 #include "healthchecks/hc_ping.h"
@@ -19,6 +20,7 @@
 #include "hc_lwip_testnet.h"
 
 #include "hc_test_server.h"
+#include "hc_request.h"
 
 static hc_test_server_t server;
 static char closed_url[64];
@@ -54,7 +56,7 @@ static void make_client(fixture_t *f, const char *ping_base, uint8_t attempts)
     cfg.max_attempts = attempts;
     cfg.backoff_ms = 50;
     cfg.backoff_max_ms = 100;
-    assert_int_equal(hc_face_client(&f->fc, &cfg), HC_OK);
+    assert_err(hc_face_client(&f->fc, &cfg), HC_OK);
     memset(&f->ping, 0, sizeof f->ping);
     f->ping.uuid = HC_TEST_CHECK_BACKUP;
 }
@@ -95,7 +97,7 @@ static void recorded(char *out, size_t len)
 static void test_ping_delivered(void **state)
 {
     fixture_t *f = *state;
-    assert_int_equal(hc_face_ping(&f->fc, &f->ping), HC_OK);
+    assert_err(hc_face_ping(&f->fc, &f->ping), HC_OK);
     assert_true(f->fc.result.delivered);
     assert_int_equal(f->fc.result.status, 200);
     assert_string_equal(f->fc.result.text, "OK");
@@ -111,16 +113,16 @@ static void test_start_and_success_with_rid(void **state)
     fixture_t *f = *state;
     char rid[37];
     hc_face_lock(&f->fc);
-    assert_int_equal(hc_rid_new(&f->fc.client, rid), HC_OK);
+    assert_err(hc_rid_new(&f->fc.client, rid), HC_OK);
     hc_face_unlock(&f->fc);
     f->ping.rid = rid;
     f->ping.signal = HC_SIGNAL_START;
-    assert_int_equal(hc_face_ping(&f->fc, &f->ping), HC_OK);
+    assert_err(hc_face_ping(&f->fc, &f->ping), HC_OK);
     f->ping.signal = HC_SIGNAL_SUCCESS;
     static const char body[] = "done: 42 files";
     f->ping.body = (const uint8_t *)body;
     f->ping.body_len = sizeof body - 1;
-    assert_int_equal(hc_face_ping(&f->fc, &f->ping), HC_OK);
+    assert_err(hc_face_ping(&f->fc, &f->ping), HC_OK);
     static char log[16384];
     recorded(log, sizeof log);
     assert_non_null(strstr(log, "/ping/" HC_TEST_CHECK_BACKUP "/start"));
@@ -151,13 +153,13 @@ static void list_checks(fixture_t *f, sink_t *sink)
     memset(sink, 0, sizeof *sink);
     hc_buf_t target;
     hc_face_lock(&f->fc);
-    assert_int_equal(hc_request_begin(&f->fc.client, &target, HC_BASE_API, "GET"), HC_OK);
+    assert_err(hc_request_begin(&f->fc.client, &target, HC_BASE_API, "GET"), HC_OK);
     hc_buf_puts(&target, "/v3/checks/");
     hc_request_t req = { .send_api_key = true, .idempotent = true, .sink = collect,
                          .sink_ctx = sink };
-    assert_int_equal(hc_request_start(&f->fc.client, &target, &req), HC_OK);
+    assert_err(hc_request_start(&f->fc.client, &target, &req), HC_OK);
     hc_face_unlock(&f->fc);
-    assert_int_equal(hc_face_finish(&f->fc), HC_OK);
+    assert_err(hc_face_finish(&f->fc), HC_OK);
 }
 
 static void test_management_get(void **state)
@@ -177,7 +179,7 @@ static void test_chunked_responses(void **state)
 {
     fixture_t *f = *state;
     server_config("{\"framing\": \"chunked\"}");
-    assert_int_equal(hc_face_ping(&f->fc, &f->ping), HC_OK);
+    assert_err(hc_face_ping(&f->fc, &f->ping), HC_OK);
     assert_string_equal(f->fc.result.text, "OK");
     sink_t sink;
     list_checks(f, &sink);
@@ -199,7 +201,7 @@ static void test_server_silent(void **state)
     fixture_t *f = *state;
     server_config("{\"fail_next\": 1, \"fail_mode\": \"silent\"}");
     uint32_t t0 = sys_now();
-    assert_int_equal(hc_face_ping(&f->fc, &f->ping), HC_ERR_TIMEOUT);
+    assert_err(hc_face_ping(&f->fc, &f->ping), HC_ERR_TIMEOUT);
     uint32_t took = sys_now() - t0;
     assert_true(took >= 1000); /* io_timeout_ms */
     assert_true(took < 3000);
@@ -210,7 +212,7 @@ static void test_retry_after_500(void **state)
     fixture_t *f = *state;
     make_client(f, server.ping_url, 3);
     server_config("{\"fail_next\": 2, \"fail_mode\": \"500\"}");
-    assert_int_equal(hc_face_ping(&f->fc, &f->ping), HC_OK);
+    assert_err(hc_face_ping(&f->fc, &f->ping), HC_OK);
     assert_true(f->fc.result.delivered);
     assert_int_equal(hc_client_attempts(&f->fc.client), 3);
 }
@@ -219,14 +221,14 @@ static void test_connection_refused(void **state)
 {
     fixture_t *f = *state;
     make_client(f, closed_url, 1);
-    assert_int_equal(hc_face_ping(&f->fc, &f->ping), HC_ERR_CONNECT);
+    assert_err(hc_face_ping(&f->fc, &f->ping), HC_ERR_CONNECT);
 }
 
 static void test_unknown_check(void **state)
 {
     fixture_t *f = *state;
     f->ping.uuid = HC_TEST_UNKNOWN_UUID;
-    assert_int_equal(hc_face_ping(&f->fc, &f->ping), HC_ERR_NOT_FOUND);
+    assert_err(hc_face_ping(&f->fc, &f->ping), HC_ERR_NOT_FOUND);
     assert_int_equal(f->fc.result.status, 404);
 }
 

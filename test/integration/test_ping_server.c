@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hc_test_assert.h"
 #include "healthchecks/hc_ping.h"
 #include "hc_port_posix.h"
 #include "hc_test_server.h"
@@ -43,7 +44,7 @@ static env_t *start(const char *host, const char *const *args)
     e->cfg.work = e->work;
     e->cfg.work_size = sizeof e->work;
     e->cfg.backoff_ms = 20;
-    assert_int_equal(hc_client_init(&e->client, &e->cfg), HC_OK);
+    assert_err(hc_client_init(&e->client, &e->cfg), HC_OK);
     snprintf(e->host_header, sizeof e->host_header, "%s",
              e->server.base_url + strlen("http://"));
     return e;
@@ -102,7 +103,7 @@ static void run_cases(env_t *e, const ping_case_t *cases, size_t n)
         hc_err_t err = hc_ping_send(&e->client, &p, &res);
         if (err != HC_OK)
             print_error("case %zu (%s): %s\n", k, cases[k].line, hc_strerror(err));
-        assert_int_equal(err, HC_OK);
+        assert_err(err, HC_OK);
         assert_true(res.delivered);
         assert_int_equal(res.status, cases[k].status);
         assert_int_equal(hc_test_server_request_count(&e->server), k + 1);
@@ -148,10 +149,10 @@ static void test_create_reports_created_once(void **state)
     env_t *e = start("127.0.0.1", NULL);
     hc_ping_t p = { .slug = "brand-new", .create = true };
     hc_ping_result_t res;
-    assert_int_equal(hc_ping_send(&e->client, &p, &res), HC_OK);
+    assert_err(hc_ping_send(&e->client, &p, &res), HC_OK);
     assert_true(res.created);
     assert_string_equal(res.text, "Created");
-    assert_int_equal(hc_ping_send(&e->client, &p, &res), HC_OK);
+    assert_err(hc_ping_send(&e->client, &p, &res), HC_OK);
     assert_false(res.created);
     stop(e);
 }
@@ -196,8 +197,8 @@ static void test_rate_limited(void **state)
     env_t *e = start("127.0.0.1", args);
     e->client.cfg.max_attempts = 1;
     hc_ping_t p = { .slug = "database-backup" };
-    assert_int_equal(hc_ping_send(&e->client, &p, NULL), HC_OK);
-    assert_int_equal(hc_ping_send(&e->client, &p, NULL), HC_OK);
+    assert_err(hc_ping_send(&e->client, &p, NULL), HC_OK);
+    assert_err(hc_ping_send(&e->client, &p, NULL), HC_OK);
     expect_outcome(e, p, HC_ERR_RATE_LIMITED, 429);
     stop(e);
 }
@@ -215,7 +216,7 @@ static void test_refused_locally_sends_nothing(void **state)
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
         assert_int_not_equal(hc_ping_send(&e->client, &bad[k], NULL), HC_OK);
     e->client.cfg.user_agent = "ua\r\nX-Evil: 1";
-    assert_int_equal(hc_ping_send(&e->client, &(hc_ping_t){ .uuid = UUID }, NULL), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_ping_send(&e->client, &(hc_ping_t){ .uuid = UUID }, NULL), HC_ERR_UNSAFE_CHAR);
     assert_int_equal(hc_test_server_request_count(&e->server), 0);
     stop(e);
 }
@@ -229,14 +230,14 @@ static void test_body_limit_learned_and_tail_sent(void **state)
     env_t *e = start("127.0.0.1", args);
     hc_ping_result_t res;
     hc_ping_t start_ping = { .uuid = UUID, .signal = HC_SIGNAL_START };
-    assert_int_equal(hc_ping_send(&e->client, &start_ping, &res), HC_OK);
+    assert_err(hc_ping_send(&e->client, &start_ping, &res), HC_OK);
     assert_true(res.has_body_limit);
     assert_int_equal(res.body_limit, 16);
 
     const char *log = "line 1\nline 2\nline 3\nthe end\n";
     hc_ping_t done = { .uuid = UUID, .body = (const uint8_t *)log, .body_len = strlen(log),
                        .body_tail = true };
-    assert_int_equal(hc_ping_send(&e->client, &done, &res), HC_OK);
+    assert_err(hc_ping_send(&e->client, &done, &res), HC_OK);
     assert_int_equal(res.body_sent, 16);
     assert_string_equal(recorded(e, 2), expected(e, "POST /ping/" UUID, "\nline 3\nthe end\n"));
     stop(e);
@@ -248,7 +249,7 @@ static void ping_ok_with(const char *const *args, const char *host)
 {
     env_t *e = start(host, args);
     hc_ping_result_t res;
-    assert_int_equal(hc_ping_send(&e->client, &(hc_ping_t){ .uuid = UUID }, &res), HC_OK);
+    assert_err(hc_ping_send(&e->client, &(hc_ping_t){ .uuid = UUID }, &res), HC_OK);
     assert_string_equal(res.text, "OK");
     assert_int_equal(res.body_limit, HC_TEST_PING_BODY_LIMIT);
     stop(e);
@@ -271,7 +272,7 @@ static void test_keep_alive_reuses_one_connection(void **state)
     env_t *e = start("127.0.0.1", NULL);
     e->client.cfg.keep_alive = true;
     for (int i = 0; i < 3; i++)
-        assert_int_equal(hc_ping_send(&e->client, &(hc_ping_t){ .uuid = UUID }, NULL), HC_OK);
+        assert_err(hc_ping_send(&e->client, &(hc_ping_t){ .uuid = UUID }, NULL), HC_OK);
     char resp[4096];
     assert_int_equal(hc_test_server_control(&e->server, "GET", "/_test/requests", NULL,
                                             resp, sizeof resp), 200);
@@ -289,19 +290,19 @@ static void test_retries_after_server_errors_and_drops(void **state)
                                             "{\"fail_next\": 2, \"fail_mode\": \"500\"}",
                                             resp, sizeof resp), 200);
     hc_ping_result_t res;
-    assert_int_equal(hc_ping_send(&e->client, &(hc_ping_t){ .uuid = UUID }, &res), HC_OK);
+    assert_err(hc_ping_send(&e->client, &(hc_ping_t){ .uuid = UUID }, &res), HC_OK);
     assert_int_equal(hc_client_attempts(&e->client), 3);
 
     assert_int_equal(hc_test_server_control(&e->server, "POST", "/_test/config",
                                             "{\"fail_next\": 1, \"fail_mode\": \"drop\"}",
                                             resp, sizeof resp), 200);
-    assert_int_equal(hc_ping_send(&e->client, &(hc_ping_t){ .uuid = UUID }, &res), HC_OK);
+    assert_err(hc_ping_send(&e->client, &(hc_ping_t){ .uuid = UUID }, &res), HC_OK);
     assert_int_equal(hc_client_attempts(&e->client), 2);
 
     assert_int_equal(hc_test_server_control(&e->server, "POST", "/_test/config",
                                             "{\"fail_next\": 5, \"fail_mode\": \"500\"}",
                                             resp, sizeof resp), 200);
-    assert_int_equal(hc_ping_send(&e->client, &(hc_ping_t){ .uuid = UUID }, &res), HC_ERR_SERVER);
+    assert_err(hc_ping_send(&e->client, &(hc_ping_t){ .uuid = UUID }, &res), HC_ERR_SERVER);
     assert_int_equal(res.status, 500);
     assert_int_equal(hc_client_attempts(&e->client), 3);
     stop(e);
@@ -313,13 +314,13 @@ static void test_nonblocking_ping(void **state)
     env_t *e = start("127.0.0.1", NULL);
     hc_ping_t p = { .uuid = UUID, .signal = HC_SIGNAL_LOG, .body = (const uint8_t *)"nb",
                     .body_len = 2 };
-    assert_int_equal(hc_ping_begin(&e->client, &p), HC_OK);
+    assert_err(hc_ping_send_begin(&e->client, &p), HC_OK);
     hc_ping_result_t res;
     hc_err_t r = HC_IN_PROGRESS;
     uint32_t t0 = e->tp.now_ms(e->tp.ctx);
     while (r == HC_IN_PROGRESS && e->tp.now_ms(e->tp.ctx) - t0 < 10000)
         r = hc_ping_poll(&e->client, &res);
-    assert_int_equal(r, HC_OK);
+    assert_err(r, HC_OK);
     assert_string_equal(recorded(e, 1), expected(e, "POST /ping/" UUID "/log", "nb"));
     stop(e);
 }
@@ -332,7 +333,7 @@ static void test_silent_server_hits_the_deadline(void **state)
     e->client.cfg.max_attempts = 1;
     e->client.cfg.io_timeout_ms = 300;
     uint32_t t0 = e->tp.now_ms(e->tp.ctx);
-    assert_int_equal(hc_ping_send(&e->client, &(hc_ping_t){ .uuid = UUID }, NULL), HC_ERR_TIMEOUT);
+    assert_err(hc_ping_send(&e->client, &(hc_ping_t){ .uuid = UUID }, NULL), HC_ERR_TIMEOUT);
     uint32_t took = e->tp.now_ms(e->tp.ctx) - t0;
     assert_true(took >= 300);
     assert_true(took < 3000); /* gave up long before the server answered */

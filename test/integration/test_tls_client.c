@@ -159,7 +159,7 @@ static hc_err_t ping_polled(env_t *e, hc_ping_result_t *res, unsigned *polls)
     memset(&p, 0, sizeof p);
     p.uuid = HC_TEST_CHECK_BACKUP;
     p.signal = HC_SIGNAL_START;
-    hc_err_t err = hc_ping_begin(&e->client, &p);
+    hc_err_t err = hc_ping_send_begin(&e->client, &p);
     if (err != HC_OK)
         return err;
     uint64_t end = tls_ms() + POLL_LIMIT_MS;
@@ -182,7 +182,7 @@ static hc_err_t get_check(env_t *e, api_env_t *a, bool polled)
 {
     hc_api_mem_t mem = {a->elem, sizeof a->elem, a->tok, sizeof a->tok / sizeof a->tok[0]};
     assert_int_equal(hc_api_init(&a->api, &e->client, &mem), HC_OK);
-    hc_err_t err = hc_api_get_check(&a->api, HC_TEST_CHECK_BACKUP, &a->check);
+    hc_err_t err = hc_api_get_check_begin(&a->api, HC_TEST_CHECK_BACKUP, &a->check);
     if (err != HC_OK || !polled)
         return err == HC_OK ? hc_api_wait(&a->api) : err;
     uint64_t end = tls_ms() + POLL_LIMIT_MS;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include "hc_lwip_testnet.h"
+#include "hc_request.h"
 
 void hc_face_init(hc_face_client_t *f, hc_face_t face)
 {
@@ -56,7 +57,7 @@ hc_err_t hc_face_ping(hc_face_client_t *f, const hc_ping_t *p)
 {
     memset(&f->result, 0, sizeof f->result);
     hc_face_lock(f);
-    hc_err_t r = f->face == HC_FACE_RAW_POLL ? hc_ping_begin(&f->client, p)
+    hc_err_t r = f->face == HC_FACE_RAW_POLL ? hc_ping_send_begin(&f->client, p)
                                              : hc_ping_send(&f->client, p, &f->result);
     hc_face_unlock(f);
     if (f->face == HC_FACE_RAW_POLL && r == HC_OK)

@@ -38,9 +38,28 @@ PROVIDERS = [
     ("freertos/", "freertos"), ("esp_err.h", "esp_common"), ("esp_log.h", "log"),
     ("jsmn.h", "espressif__jsmn"),
 ]
-PING_MODULES = {"hc_error", "hc_buf", "hc_url", "hc_http", "hc_client", "hc_ping", "hc_trap"}
+PING_MODULES = {"hc_error", "hc_lex", "hc_buf", "hc_url", "hc_http", "hc_client", "hc_ping", "hc_trap"}
 IDF_PORT_SOURCES = {"port/lwip/src/hc_port_lwip_sockets.c", "port/mbedtls/hc_port_mbedtls.c",
                     "port/esp_idf/hc_port_esp_idf.c"}
+
+
+def glob_match(pattern, path):
+    """The component manager's file patterns: ** spans directories, * and ?
+    stay within one."""
+    rx = ""
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            rx, i = rx + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            rx, i = rx + ".*", i + 2
+        elif pattern[i] == "*":
+            rx, i = rx + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            rx, i = rx + "[^/]", i + 1
+        else:
+            rx, i = rx + re.escape(pattern[i]), i + 1
+    return re.fullmatch(rx, path) is not None
 
 
 def idf_name(dep):
@@ -159,6 +178,13 @@ def check(root, reg, early, variant):
     excluded = (manifest.get("files") or {}).get("exclude") or []
     if not any(e.startswith("test/") for e in excluded):
         errors.append("idf_component.yml: the tests are not excluded from the archive")
+    # What the root CMakeLists.txt includes must ship in the archive.
+    for piece in re.findall(r"include\(\$\{CMAKE_CURRENT_LIST_DIR\}/([^)]+)\)",
+                            (root / "CMakeLists.txt").read_text()):
+        for pattern in excluded:
+            if glob_match(pattern, piece):
+                errors.append(f"idf_component.yml: excludes {piece} ({pattern}), which "
+                              "CMakeLists.txt includes")
     return errors
 
 

@@ -60,7 +60,8 @@ EXAMPLE_KCONFIG = EXAMPLE_DIR + "/main/Kconfig.projbuild"
 CONFIG_H = "components/healthchecks/include/healthchecks/hc_config.h"
 CLIENT_C = "components/healthchecks/src/hc_client.c"
 # What the ESP-IDF component compiles, and its CMake.
-COMPONENT_CODE = ["CMakeLists.txt", "components/healthchecks", "port/esp_idf",
+IDF_CMAKE = "cmake/hc_esp_idf_component.cmake"
+COMPONENT_CODE = ["CMakeLists.txt", IDF_CMAKE, "components/healthchecks", "port/esp_idf",
                   "port/lwip", "port/mbedtls"]
 CODE_SUFFIXES = {".c", ".h", ".txt", ".cmake"}
 
@@ -357,9 +358,9 @@ def check(root):
                     errors.append(f"{sym.where}: {sym.name} depends on unknown {name}")
 
     # 2. Every symbol defined is used. A compile-time limit is used through
-    # the bridge in the root CMakeLists.txt (HC_<X> from CONFIG_HC_<X>).
+    # the bridge in the component's registration (HC_<X> from CONFIG_HC_<X>).
     limits = config_h_limits(root)
-    bridge = "CONFIG_${macro}" in (root / "CMakeLists.txt").read_text()
+    bridge = "CONFIG_${macro}" in (root / IDF_CMAKE).read_text()
     code_only = config_uses(f for f in code_files(root, COMPONENT_CODE + [EXAMPLE_DIR]))
     for name, sym in comp.items():
         if name in code_only or (bridge and name in limits):

@@ -15,14 +15,20 @@ static long file_size(FILE *f)
     return size;
 }
 
+static void unreadable(const char *name, const char *why)
+{
+    fprintf(stderr, "fixture %s/%s: %s\n", HC_FIXTURE_DIR, name, why);
+    exit(1);
+}
+
 char *hc_fixture_load(const char *name, size_t *len)
 {
     char path[512];
     if (snprintf(path, sizeof path, "%s/%s", HC_FIXTURE_DIR, name) >= (int)sizeof path)
-        return NULL;
+        unreadable(name, "path too long");
     FILE *f = fopen(path, "rb");
     if (!f)
-        return NULL;
+        unreadable(name, "cannot be opened");
     long size = file_size(f);
     char *all = size > 0 ? malloc((size_t)size + 1) : NULL;
     if (all && fread(all, 1, (size_t)size, f) != (size_t)size) {
@@ -31,9 +37,21 @@ char *hc_fixture_load(const char *name, size_t *len)
     }
     fclose(f);
     if (!all)
-        return NULL;
+        unreadable(name, "cannot be read whole, or empty");
     all[size] = '\0';
     *len = (size_t)size;
+    return all;
+}
+
+char *hc_fixture_load_body(const char *name, size_t *len)
+{
+    size_t size;
+    char *all = hc_fixture_load(name, &size);
+    char *body = hc_fixture_body(all);
+    if (!body)
+        unreadable(name, "no blank line ends its head");
+    *len = (size_t)(all + size - body);
+    memmove(all, body, *len + 1);
     return all;
 }
 

@@ -1,7 +1,8 @@
 /* The recorded responses of a real Healthchecks server
- * (test/fixtures/healthchecks-3.0.1), read without any test framework: the
- * cmocka tests (hc_test_fixture.h) and the benchmarks (bench.h) wrap these
- * with their own checks. Test code: allocates. */
+ * (test/fixtures/healthchecks-3.0.1), for the tests and the benchmarks.
+ * No test framework: a fixture that cannot be read is a broken checkout,
+ * not a failed assertion, so the program says which one and exits.
+ * Test code: allocates. */
 #ifndef HC_FIXTURE_H
 #define HC_FIXTURE_H
 
@@ -9,9 +10,14 @@
 
 /** The whole recorded response @p name (e.g. "api_checks_list.http"):
  *  status line, headers and body, NUL-terminated, its length in @p len;
- *  the caller frees it. NULL when the file cannot be read whole or is
- *  empty (@p len is then untouched). */
+ *  the caller frees it. Exits when the file cannot be read whole or is
+ *  empty. */
 char *hc_fixture_load(const char *name, size_t *len);
+
+/** Only the body of the recorded response @p name (what follows the blank
+ *  line ending its head), NUL-terminated, its length in @p len; the caller
+ *  frees it. Exits as hc_fixture_load() does, or when there is no head. */
+char *hc_fixture_load_body(const char *name, size_t *len);
 
 /** Where the body of the NUL-terminated response @p all begins: just past
  *  the blank line ending its head. NULL when @p all has no such line. */

@@ -11,4 +11,4 @@ add_library(hc_test_core STATIC
 target_include_directories(hc_test_core PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_compile_definitions(hc_test_core PRIVATE
     HC_FIXTURE_DIR="${PROJECT_SOURCE_DIR}/test/fixtures/healthchecks-3.0.1")
-target_link_libraries(hc_test_core PUBLIC healthchecks hc_port_mock PRIVATE hc_warnings)
+target_link_libraries(hc_test_core PUBLIC healthchecks hc_internal hc_port_mock PRIVATE hc_warnings)

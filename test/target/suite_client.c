@@ -18,6 +18,8 @@
 #include "healthchecks/hc_api.h"
 #include "healthchecks/hc_ping.h"
 #include "healthchecks/hc_trap.h"
+#include "hc_lex.h"
+#include "hc_request.h"
 
 #define RID "0b9e2a4c-5d6f-4a1b-8c2d-3e4f5a6b7c8d"
 
@@ -172,7 +174,7 @@ static void test_ping_polled_through_storms(void)
     script[0].storm = 2;
     tgt_setup(script, 1, 1);
     const hc_ping_t ping = { .uuid = TGT_UUID, .signal = HC_SIGNAL_FAIL };
-    TEST_ASSERT_EQUAL_INT(HC_OK, hc_ping_begin(&tgt_mc.client, &ping));
+    TEST_ASSERT_EQUAL_INT(HC_OK, hc_ping_send_begin(&tgt_mc.client, &ping));
     unsigned polls = 0;
     TEST_ASSERT_EQUAL_INT(HC_OK, poll_ping(false, &polls));
     TEST_ASSERT_TRUE(polls > 1);
@@ -197,8 +199,8 @@ static void test_ping_polled_through_a_retry(void)
     script[1] = tgt_answer(tgt_fixture("ping_uuid_log"));
     tgt_setup(script, 2, 0);
     const hc_ping_t ping = { .uuid = TGT_UUID, .signal = HC_SIGNAL_LOG };
-    TEST_ASSERT_EQUAL_INT(HC_OK, hc_ping_begin(&tgt_mc.client, &ping));
-    TEST_ASSERT_EQUAL_INT(HC_ERR_BUSY, hc_ping_begin(&tgt_mc.client, &ping));
+    TEST_ASSERT_EQUAL_INT(HC_OK, hc_ping_send_begin(&tgt_mc.client, &ping));
+    TEST_ASSERT_EQUAL_INT(HC_ERR_BUSY, hc_ping_send_begin(&tgt_mc.client, &ping));
     unsigned polls = 0;
     TEST_ASSERT_EQUAL_INT(HC_OK, poll_ping(true, &polls));
     TEST_ASSERT_EQUAL_UINT8(2, hc_client_attempts(&tgt_mc.client));
@@ -312,7 +314,7 @@ static void test_checks_list_blocking(void)
     static const char *const tags[] = { "prod db", "a&b" };
     const hc_check_query_t query = { .tags = tags, .n_tags = 2, .slug = "backups" };
     hc_list_t list = { .items = &check, .capacity = 1, .each = count_check };
-    TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_list_checks(&tgt_api, &query, &list));
+    TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_list_checks_begin(&tgt_api, &query, &list));
     TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_wait(&tgt_api));
     TEST_ASSERT_EQUAL_STRING("GET /api/v3/checks/?tag=prod%20db&tag=a%26b&slug=backups HTTP/1.1\r\n"
                              "Host: hc.test\r\n"
@@ -329,7 +331,7 @@ static void test_checks_list_polled(void)
 {
     start_checks_list(5, 1);
     hc_list_t list = { .items = &check, .capacity = 1, .each = count_check };
-    TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_list_checks(&tgt_api, NULL, &list));
+    TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_list_checks_begin(&tgt_api, NULL, &list));
     TEST_ASSERT_EQUAL_INT(HC_IN_PROGRESS, hc_api_poll(&tgt_api));
     TEST_ASSERT_EQUAL_INT(HC_OK, tgt_api_poll_to_end());
     TEST_ASSERT_EQUAL_size_t(7, n_checks);
@@ -345,8 +347,8 @@ static void test_checks_list_refused(void)
     static const char *const tags[] = { NULL };
     const hc_check_query_t query = { .tags = tags, .n_tags = 1 };
     hc_list_t list = { .items = &check, .capacity = 1 };
-    TEST_ASSERT_EQUAL_INT(HC_ERR_ARG, hc_api_list_checks(&tgt_api, &query, &list));
-    TEST_ASSERT_EQUAL_INT(HC_ERR_ARG, hc_api_list_pings(&tgt_api, "nope", &list));
+    TEST_ASSERT_EQUAL_INT(HC_ERR_ARG, hc_api_list_checks_begin(&tgt_api, &query, &list));
+    TEST_ASSERT_EQUAL_INT(HC_ERR_ARG, hc_api_list_pings_begin(&tgt_api, "nope", &list));
     TEST_ASSERT_EQUAL_size_t(0, tgt_mc.mock.next);
 }
 
@@ -389,7 +391,7 @@ static void test_ipv6_api_url_and_flip_query(void)
     const hc_flip_query_t query = { .has_seconds = true, .seconds = 31536000, .has_start = true,
                                     .start = 1, .has_end = true, .end = 10000000000 };
     hc_list_t list = { .items = &flip, .capacity = 1 };
-    TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_list_flips(&tgt_api, TGT_UUID, &query, &list));
+    TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_list_flips_begin(&tgt_api, TGT_UUID, &query, &list));
     TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_wait(&tgt_api));
     TEST_ASSERT_EQUAL_STRING("GET /hc/api/v3/checks/" TGT_UUID
                              "/flips/?seconds=31536000&start=1&end=10000000000 HTTP/1.1\r\n"
@@ -486,10 +488,10 @@ static void test_trap_sends_the_tail(void)
     script[1] = answer_text(ok_limit_40);
     tgt_setup(script, 2, 1);
     const hc_trap_config_t tc = trap_config();
-    TEST_ASSERT_EQUAL_INT(HC_OK, hc_trap_begin(&trap, &tgt_mc.client, &tc));
+    TEST_ASSERT_EQUAL_INT(HC_OK, hc_trap_open(&trap, &tgt_mc.client, &tc));
     for (unsigned i = 0; i < 10; i++)
         hc_trap_log(&trap, "0123456789", 10);
-    TEST_ASSERT_EQUAL_INT(HC_OK, hc_trap_end(&trap, 3));
+    TEST_ASSERT_EQUAL_INT(HC_OK, hc_trap_close(&trap, 3));
     /* The ring dropped 36 bytes; the body, cut to the server's 40, drops 79. */
     TEST_ASSERT_EQUAL_UINT64(36, hc_trap_cut(&trap));
     TEST_ASSERT_EQUAL_size_t(2, tgt_mc.mock.next);
@@ -521,9 +523,9 @@ static void test_trap_start_ping_fails(void)
     script[1] = answer_text(ok_limit_40);
     tgt_setup(script, 2, 1);
     const hc_trap_config_t tc = trap_config();
-    TEST_ASSERT_EQUAL_INT(HC_ERR_DNS, hc_trap_begin(&trap, &tgt_mc.client, &tc));
+    TEST_ASSERT_EQUAL_INT(HC_ERR_DNS, hc_trap_open(&trap, &tgt_mc.client, &tc));
     hc_trap_log(&trap, "done\n", 5);
-    TEST_ASSERT_EQUAL_INT(HC_OK, hc_trap_end(&trap, 0));
+    TEST_ASSERT_EQUAL_INT(HC_OK, hc_trap_close(&trap, 0));
     const char *body = NULL;
     const char *line = request_line(0, &body);
     TEST_ASSERT_EQUAL_MEMORY("POST /ping/" TGT_UUID "?rid=", line, strlen("POST /ping/" TGT_UUID "?rid="));
@@ -540,14 +542,14 @@ static void test_trap_polled(void)
     script[1].storm = 3;
     tgt_setup(script, 2, 1);
     const hc_trap_config_t tc = trap_config();
-    TEST_ASSERT_EQUAL_INT(HC_OK, hc_trap_begin_async(&trap, &tgt_mc.client, &tc));
-    TEST_ASSERT_EQUAL_INT(HC_ERR_BUSY, hc_trap_end_async(&trap, 0));
+    TEST_ASSERT_EQUAL_INT(HC_OK, hc_trap_open_begin(&trap, &tgt_mc.client, &tc));
+    TEST_ASSERT_EQUAL_INT(HC_ERR_BUSY, hc_trap_close_begin(&trap, 0));
     hc_err_t r = HC_IN_PROGRESS;
     for (unsigned i = 0; i < TGT_POLL_LIMIT && r == HC_IN_PROGRESS; i++)
         r = hc_trap_poll(&trap);
     TEST_ASSERT_EQUAL_INT(HC_OK, r);
     hc_trap_log(&trap, "no such file\n", 13);
-    TEST_ASSERT_EQUAL_INT(HC_OK, hc_trap_end_async(&trap, HC_TRAP_EXEC_FAILED));
+    TEST_ASSERT_EQUAL_INT(HC_OK, hc_trap_close_begin(&trap, HC_TRAP_EXEC_FAILED));
     r = HC_IN_PROGRESS;
     for (unsigned i = 0; i < TGT_POLL_LIMIT && r == HC_IN_PROGRESS; i++)
         r = hc_trap_poll(&trap);
@@ -567,9 +569,9 @@ static void test_trap_sends_nothing(void)
     tgt_setup(script, 1, 1);
     hc_trap_config_t tc = trap_config();
     tc.on_success = HC_TRAP_NOTHING;
-    TEST_ASSERT_EQUAL_INT(HC_OK, hc_trap_begin(&trap, &tgt_mc.client, &tc));
+    TEST_ASSERT_EQUAL_INT(HC_OK, hc_trap_open(&trap, &tgt_mc.client, &tc));
     hc_trap_log(&trap, "x", 1);
-    TEST_ASSERT_EQUAL_INT(HC_OK, hc_trap_end(&trap, 0));
+    TEST_ASSERT_EQUAL_INT(HC_OK, hc_trap_close(&trap, 0));
     TEST_ASSERT_EQUAL_size_t(1, tgt_mc.mock.next);
 }
 

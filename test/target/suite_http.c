@@ -17,6 +17,7 @@
 #include "healthchecks/hc_error.h"
 #include "healthchecks/hc_http.h"
 #include "healthchecks/hc_url.h"
+#include "hc_lex.h"
 
 /* ------------------------------------------------------------ error texts */
 

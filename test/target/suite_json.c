@@ -18,11 +18,12 @@
 #include "healthchecks/hc_api.h"
 #include "healthchecks/hc_json.h"
 #include "healthchecks/hc_objects.h"
+#include "hc_request.h"
 
 /* One element of any list; a device holds these in static memory too. */
 static union {
     hc_check_t check;
-    hc_ping_info_t ping;
+    hc_received_ping_t ping;
     hc_flip_t flip;
     hc_channel_t channel;
     hc_badge_t badge;
@@ -118,7 +119,7 @@ static hc_err_t compare_element(void *ctx, const void *element)
     if (strcmp(key, "checks") == 0) {
         assert_check(element, want);
     } else if (strcmp(key, "pings") == 0) {
-        const hc_ping_info_t *p = element;
+        const hc_received_ping_t *p = element;
         TEST_ASSERT_EQUAL_STRING(want->s1, ping_type_name(p->type));
         TEST_ASSERT_EQUAL_STRING(want->s2, p->rid);
         TEST_ASSERT_EQUAL_INT64(want->n1, (int64_t)p->n);
@@ -148,15 +149,15 @@ static hc_err_t start_list(const tgt_fixture_t *f, hc_list_t *list)
 {
     const char *key = f->list_key;
     if (strcmp(key, "checks") == 0)
-        return hc_api_list_checks(&tgt_api, NULL, list);
+        return hc_api_list_checks_begin(&tgt_api, NULL, list);
     if (strcmp(key, "pings") == 0)
-        return hc_api_list_pings(&tgt_api, TGT_UUID, list);
+        return hc_api_list_pings_begin(&tgt_api, TGT_UUID, list);
     if (strcmp(key, "flips") == 0)
-        return hc_api_list_flips(&tgt_api, TGT_UUID, NULL, list);
+        return hc_api_list_flips_begin(&tgt_api, TGT_UUID, NULL, list);
     if (strcmp(key, "channels") == 0)
-        return hc_api_list_channels(&tgt_api, list);
+        return hc_api_list_channels_begin(&tgt_api, list);
     if (strcmp(key, "badges") == 0)
-        return hc_api_list_badges(&tgt_api, list);
+        return hc_api_list_badges_begin(&tgt_api, list);
     TEST_FAIL_MESSAGE(key);
     return HC_ERR_ARG;
 }
@@ -206,7 +207,7 @@ static void test_list_into_a_small_array(void)
     hc_mock_conn_t script[1] = { tgt_answer(f) };
     tgt_setup(script, 1, 1);
     hc_list_t list = { .items = flips, .capacity = 3 };
-    TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_list_flips(&tgt_api, TGT_UUID, NULL, &list));
+    TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_list_flips_begin(&tgt_api, TGT_UUID, NULL, &list));
     TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_wait(&tgt_api));
     TEST_ASSERT_EQUAL_size_t(3, list.count);
     TEST_ASSERT_EQUAL_size_t(f->n_items, list.total);
@@ -236,7 +237,7 @@ static void test_every_error_body(void)
         hc_mock_conn_t script[1] = { tgt_answer(f) };
         tgt_setup(script, 1, 1);
         hc_list_t list = { .items = &item, .capacity = 1 };
-        TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_list_checks(&tgt_api, NULL, &list));
+        TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_list_checks_begin(&tgt_api, NULL, &list));
         TEST_ASSERT_EQUAL_INT_MESSAGE(hc_status_error(f->status), hc_api_wait(&tgt_api), f->name);
         TEST_ASSERT_TRUE(hc_status_error(f->status) != HC_OK);
         TEST_ASSERT_EQUAL_STRING_MESSAGE(f->error, hc_api_error(&tgt_api), f->name);
@@ -313,7 +314,7 @@ static void test_element_larger_than_the_buffer(void)
     listed = f;
     n_listed = 0;
     hc_list_t list = { .items = &item, .capacity = 1, .each = compare_element };
-    TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_list_checks(&tgt_api, NULL, &list));
+    TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_list_checks_begin(&tgt_api, NULL, &list));
     TEST_ASSERT_EQUAL_INT(HC_ERR_JSON_TOO_LARGE, hc_api_wait(&tgt_api));
     TEST_ASSERT_EQUAL_size_t(0, n_listed);
 }
@@ -329,7 +330,7 @@ static void test_list_cut_short(void)
     listed = f;
     n_listed = 0;
     hc_list_t list = { .items = &item, .capacity = 1, .each = compare_element };
-    TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_list_pings(&tgt_api, TGT_UUID, &list));
+    TEST_ASSERT_EQUAL_INT(HC_OK, hc_api_list_pings_begin(&tgt_api, TGT_UUID, &list));
     TEST_ASSERT_EQUAL_INT(HC_ERR_HTTP_TRUNCATED, hc_api_wait(&tgt_api));
     TEST_ASSERT_TRUE(n_listed > 0 && n_listed < f->n_items);
 }

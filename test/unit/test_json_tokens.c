@@ -24,7 +24,7 @@
 #endif
 
 #include "healthchecks/hc_json.h"
-#include "hc_test_fixture.h"
+#include "hc_fixture.h"
 
 #define MAX_TOK 4096
 
@@ -97,7 +97,7 @@ static void test_recorded_bodies(void **state)
 {
     (void)state;
     size_t index_len;
-    char *index = hc_test_fixture("INDEX.tsv", &index_len);
+    char *index = hc_fixture_load("INDEX.tsv", &index_len);
     int compared = 0;
     /* one "name<TAB>method<TAB>url<TAB>status" line per response, after a header line */
     for (char *line = strchr(index, '\n'); line && line[1]; line = strchr(line, '\n')) {
@@ -106,7 +106,7 @@ static void test_recorded_bodies(void **state)
         hc_json_t doc;
         line++;
         snprintf(name, sizeof name, "%.*s.http", (int)strcspn(line, "\t\n"), line);
-        char *body = hc_test_fixture_body(name, &len);
+        char *body = hc_fixture_load_body(name, &len);
         if (hc_json_parse(&doc, body, len, got, MAX_TOK) == HC_OK) {
             assert_same_tokens(body, len);
             compared++;

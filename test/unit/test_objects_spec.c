@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hc_test_assert.h"
 #include "healthchecks/hc_objects.h"
 
 static void assert_body(const hc_check_spec_t *s, const char *want)
@@ -15,7 +16,7 @@ static void assert_body(const hc_check_spec_t *s, const char *want)
     char mem[2048];
     hc_buf_t b;
     hc_buf_init(&b, mem, sizeof mem);
-    assert_int_equal(hc_check_spec_write(&b, s), HC_OK);
+    assert_err(hc_check_spec_write(&b, s), HC_OK);
     if (b.len != strlen(want) || memcmp(mem, want, b.len) != 0)
         fail_msg("got  %.*s\nwant %s", (int)b.len, mem, want);
 }
@@ -30,7 +31,7 @@ static void test_write_nothing_set(void **state)
     s.name = "ignored: its bit is not set";
     s.timeout = 60;
     assert_body(&s, "{}");
-    assert_int_equal(hc_check_spec_validate(&s), HC_OK);
+    assert_err(hc_check_spec_validate(&s), HC_OK);
 }
 
 static void test_write_every_field(void **state)
@@ -66,7 +67,7 @@ static void test_write_every_field(void **state)
     s.filter_body = false;
     s.filter_http_body = true;
     s.filter_default_fail = false;
-    assert_int_equal(hc_check_spec_validate(&s), HC_OK);
+    assert_err(hc_check_spec_validate(&s), HC_OK);
     assert_body(&s, "{\"name\":\"Backups\",\"slug\":\"backups\",\"tags\":\"prod db\",\"desc\":\"nightly\","
                     "\"timeout\":3600,\"grace\":60,\"schedule\":\"15 5 * * *\",\"tz\":\"Europe/Riga\","
                     "\"manual_resume\":true,\"methods\":\"POST\",\"channels\":\"*\","
@@ -104,7 +105,7 @@ static void test_write_escapes(void **state)
     s.set = HC_SPEC_NAME | HC_SPEC_DESC;
     s.name = "\"quoted\" \\ caf\xc3\xa9 \xf0\x9f\x9a\x80";
     s.desc = "line1\nline2\ttab\x01";
-    assert_int_equal(hc_check_spec_validate(&s), HC_OK);
+    assert_err(hc_check_spec_validate(&s), HC_OK);
     assert_body(&s, "{\"name\":\"\\\"quoted\\\" \\\\ caf\xc3\xa9 \xf0\x9f\x9a\x80\","
                     "\"desc\":\"line1\\u000aline2\\u0009tab\\u0001\"}");
 }
@@ -127,16 +128,16 @@ static void test_write_errors(void **state)
     s.unique = holes;
     s.n_unique = 2;
     assert_int_equal(hc_check_spec_write(&b, &s), HC_ERR_ARG);      /* NULL item */
-    assert_int_equal(hc_check_spec_write(NULL, &s), HC_ERR_ARG);
-    assert_int_equal(hc_check_spec_write(&b, NULL), HC_ERR_ARG);
+    assert_err(hc_check_spec_write(NULL, &s), HC_ERR_ARG);
+    assert_err(hc_check_spec_write(&b, NULL), HC_ERR_ARG);
     /* too long for the buffer */
     s.set = HC_SPEC_NAME;
     s.name = "a name longer than sixteen bytes";
-    assert_int_equal(hc_check_spec_write(&b, &s), HC_ERR_BUFFER);
+    assert_err(hc_check_spec_write(&b, &s), HC_ERR_BUFFER);
     assert_true(b.len <= sizeof mem);
     /* a buffer that overflowed before stays failed */
     s.name = "x";
-    assert_int_equal(hc_check_spec_write(&b, &s), HC_ERR_BUFFER);
+    assert_err(hc_check_spec_write(&b, &s), HC_ERR_BUFFER);
 }
 
 /* Each HC_SPEC_* bit alone sends its own field and nothing else. */
@@ -161,8 +162,8 @@ static void test_write_each_bit_alone(void **state)
         s.subject = s.subject_fail = s.start_kw = s.success_kw = s.failure_kw = "";
         s.timeout = s.grace = 60;
         hc_buf_init(&b, mem, sizeof mem);
-        assert_int_equal(hc_check_spec_validate(&s), HC_OK);
-        assert_int_equal(hc_check_spec_write(&b, &s), HC_OK);
+        assert_err(hc_check_spec_validate(&s), HC_OK);
+        assert_err(hc_check_spec_write(&b, &s), HC_OK);
         snprintf(want, sizeof want, "{\"%s\":", keys[i]);
         assert_true(b.len > strlen(want));
         assert_memory_equal(mem, want, strlen(want));
@@ -202,44 +203,44 @@ static void test_validate_lengths_in_characters(void **state)
     static const uint32_t two_hundred[] = { HC_SPEC_SUBJECT, HC_SPEC_SUBJECT_FAIL, HC_SPEC_START_KW,
                                             HC_SPEC_SUCCESS_KW, HC_SPEC_FAILURE_KW };
     for (size_t i = 0; i < 2; i++) {
-        assert_int_equal(validate_one(hundred[i], repeat(buf, sizeof buf, "a", 100)), HC_OK);
-        assert_int_equal(validate_one(hundred[i], repeat(buf, sizeof buf, "a", 101)), HC_ERR_TOO_LONG);
+        assert_err(validate_one(hundred[i], repeat(buf, sizeof buf, "a", 100)), HC_OK);
+        assert_err(validate_one(hundred[i], repeat(buf, sizeof buf, "a", 101)), HC_ERR_TOO_LONG);
         /* 100 three-byte characters are 300 bytes, and still 100 characters */
-        assert_int_equal(validate_one(hundred[i], repeat(buf, sizeof buf, "\xe2\x82\xac", 100)), HC_OK);
+        assert_err(validate_one(hundred[i], repeat(buf, sizeof buf, "\xe2\x82\xac", 100)), HC_OK);
         assert_int_equal(validate_one(hundred[i], repeat(buf, sizeof buf, "\xe2\x82\xac", 101)),
                          HC_ERR_TOO_LONG);
     }
     for (size_t i = 0; i < 5; i++) {
-        assert_int_equal(validate_one(two_hundred[i], repeat(buf, sizeof buf, "k", 200)), HC_OK);
-        assert_int_equal(validate_one(two_hundred[i], repeat(buf, sizeof buf, "k", 201)), HC_ERR_TOO_LONG);
+        assert_err(validate_one(two_hundred[i], repeat(buf, sizeof buf, "k", 200)), HC_OK);
+        assert_err(validate_one(two_hundred[i], repeat(buf, sizeof buf, "k", 201)), HC_ERR_TOO_LONG);
     }
-    assert_int_equal(validate_one(HC_SPEC_SLUG, repeat(buf, sizeof buf, "s", 100)), HC_OK);
-    assert_int_equal(validate_one(HC_SPEC_SLUG, repeat(buf, sizeof buf, "s", 101)), HC_ERR_TOO_LONG);
+    assert_err(validate_one(HC_SPEC_SLUG, repeat(buf, sizeof buf, "s", 100)), HC_OK);
+    assert_err(validate_one(HC_SPEC_SLUG, repeat(buf, sizeof buf, "s", 101)), HC_ERR_TOO_LONG);
     /* no limit on tags, desc, tz, channels */
-    assert_int_equal(validate_one(HC_SPEC_DESC, repeat(buf, sizeof buf, "d", 1000)), HC_OK);
-    assert_int_equal(validate_one(HC_SPEC_TAGS, repeat(buf, sizeof buf, "t", 500)), HC_OK);
+    assert_err(validate_one(HC_SPEC_DESC, repeat(buf, sizeof buf, "d", 1000)), HC_OK);
+    assert_err(validate_one(HC_SPEC_TAGS, repeat(buf, sizeof buf, "t", 500)), HC_OK);
 }
 
 static void test_validate_slug(void **state)
 {
     (void)state;
-    assert_int_equal(validate_one(HC_SPEC_SLUG, ""), HC_OK);
-    assert_int_equal(validate_one(HC_SPEC_SLUG, "db-backup_2"), HC_OK);
-    assert_int_equal(validate_one(HC_SPEC_SLUG, "abcdefghijklmnopqrstuvwxyz0123456789-_"), HC_OK);
+    assert_err(validate_one(HC_SPEC_SLUG, ""), HC_OK);
+    assert_err(validate_one(HC_SPEC_SLUG, "db-backup_2"), HC_OK);
+    assert_err(validate_one(HC_SPEC_SLUG, "abcdefghijklmnopqrstuvwxyz0123456789-_"), HC_OK);
     static const char *const bad[] = { "Backups", "db backup", "db/backup", "db.backup", "caf\xc3\xa9",
                                        "a+b", "%41" };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-        assert_int_equal(validate_one(HC_SPEC_SLUG, bad[i]), HC_ERR_ARG);
+        assert_err(validate_one(HC_SPEC_SLUG, bad[i]), HC_ERR_ARG);
 }
 
 static void test_validate_methods(void **state)
 {
     (void)state;
-    assert_int_equal(validate_one(HC_SPEC_METHODS, ""), HC_OK);
-    assert_int_equal(validate_one(HC_SPEC_METHODS, "POST"), HC_OK);
-    assert_int_equal(validate_one(HC_SPEC_METHODS, "post"), HC_ERR_ARG);
-    assert_int_equal(validate_one(HC_SPEC_METHODS, "GET"), HC_ERR_ARG);
-    assert_int_equal(validate_one(HC_SPEC_METHODS, "POST "), HC_ERR_ARG);
+    assert_err(validate_one(HC_SPEC_METHODS, ""), HC_OK);
+    assert_err(validate_one(HC_SPEC_METHODS, "POST"), HC_OK);
+    assert_err(validate_one(HC_SPEC_METHODS, "post"), HC_ERR_ARG);
+    assert_err(validate_one(HC_SPEC_METHODS, "GET"), HC_ERR_ARG);
+    assert_err(validate_one(HC_SPEC_METHODS, "POST "), HC_ERR_ARG);
 }
 
 static void test_validate_seconds(void **state)
@@ -274,16 +275,16 @@ static void test_validate_unique(void **state)
     s.set = HC_SPEC_UNIQUE;
     s.unique = good;
     s.n_unique = 2;
-    assert_int_equal(hc_check_spec_validate(&s), HC_OK);
+    assert_err(hc_check_spec_validate(&s), HC_OK);
     s.unique = bad;
-    assert_int_equal(hc_check_spec_validate(&s), HC_ERR_ARG);
+    assert_err(hc_check_spec_validate(&s), HC_ERR_ARG);
     s.unique = upper;
     s.n_unique = 1;
-    assert_int_equal(hc_check_spec_validate(&s), HC_ERR_ARG);
+    assert_err(hc_check_spec_validate(&s), HC_ERR_ARG);
     s.unique = NULL;
-    assert_int_equal(hc_check_spec_validate(&s), HC_ERR_ARG);
+    assert_err(hc_check_spec_validate(&s), HC_ERR_ARG);
     s.n_unique = 0;
-    assert_int_equal(hc_check_spec_validate(&s), HC_OK);
+    assert_err(hc_check_spec_validate(&s), HC_OK);
 }
 
 static void test_validate_arguments(void **state)
@@ -291,23 +292,23 @@ static void test_validate_arguments(void **state)
     (void)state;
     hc_check_spec_t s;
     memset(&s, 0, sizeof s);
-    assert_int_equal(hc_check_spec_validate(NULL), HC_ERR_ARG);
+    assert_err(hc_check_spec_validate(NULL), HC_ERR_ARG);
     s.set = 1u << 21;                                  /* not a field */
-    assert_int_equal(hc_check_spec_validate(&s), HC_ERR_ARG);
+    assert_err(hc_check_spec_validate(&s), HC_ERR_ARG);
     s.set = HC_SPEC_TZ;                                /* set but NULL */
-    assert_int_equal(hc_check_spec_validate(&s), HC_ERR_ARG);
+    assert_err(hc_check_spec_validate(&s), HC_ERR_ARG);
     /* strings must be UTF-8 */
-    assert_int_equal(validate_one(HC_SPEC_NAME, "caf\xe9"), HC_ERR_ARG);
-    assert_int_equal(validate_one(HC_SPEC_DESC, "\xc3"), HC_ERR_ARG);
-    assert_int_equal(validate_one(HC_SPEC_CHANNELS, "\xed\xa0\x80"), HC_ERR_ARG);
+    assert_err(validate_one(HC_SPEC_NAME, "caf\xe9"), HC_ERR_ARG);
+    assert_err(validate_one(HC_SPEC_DESC, "\xc3"), HC_ERR_ARG);
+    assert_err(validate_one(HC_SPEC_CHANNELS, "\xed\xa0\x80"), HC_ERR_ARG);
     /* cron syntax and time zones are the server's to judge */
-    assert_int_equal(validate_one(HC_SPEC_SCHEDULE, "not a cron"), HC_OK);
-    assert_int_equal(validate_one(HC_SPEC_TZ, "Mars/Olympus"), HC_OK);
+    assert_err(validate_one(HC_SPEC_SCHEDULE, "not a cron"), HC_OK);
+    assert_err(validate_one(HC_SPEC_TZ, "Mars/Olympus"), HC_OK);
     /* the first failing field decides */
     s.set = HC_SPEC_NAME | HC_SPEC_TIMEOUT;
     s.name = "ok";
     s.timeout = 1;
-    assert_int_equal(hc_check_spec_validate(&s), HC_ERR_RANGE);
+    assert_err(hc_check_spec_validate(&s), HC_ERR_RANGE);
 }
 
 int main(void)

@@ -10,10 +10,12 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hc_test_fixture.h"
+#include "hc_test_assert.h"
+#include "hc_fixture.h"
 
 #include "healthchecks/hc_ping.h"
 #include "hc_port_mock.h"
+#include "hc_lex.h"
 
 #define UUID "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
 #define RID "cabd8d03-d637-46e9-b652-805655b43815"
@@ -47,7 +49,7 @@ static void setup(const char *response)
     cfg.transport = &tp;
     cfg.work = work;
     cfg.work_size = sizeof work;
-    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    assert_err(hc_client_init(&client, &cfg), HC_OK);
 }
 
 static const char *request_line(void)
@@ -70,7 +72,7 @@ static void check_line(hc_ping_t p, const char *expected)
 {
     setup(OK);
     hc_ping_result_t res;
-    assert_int_equal(hc_ping_send(&client, &p, &res), HC_OK);
+    assert_err(hc_ping_send(&client, &p, &res), HC_OK);
     assert_true(res.delivered);
     assert_string_equal(request_line(), expected);
 }
@@ -93,7 +95,7 @@ static void test_head_ping(void **state)
     setup("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n"); /* HEAD: no body follows */
     hc_ping_t p = { .uuid = UUID, .rid = RID, .method = HC_METHOD_HEAD };
     hc_ping_result_t res;
-    assert_int_equal(hc_ping_send(&client, &p, &res), HC_OK);
+    assert_err(hc_ping_send(&client, &p, &res), HC_OK);
     assert_string_equal(request_line(), "HEAD /ping/" UUID "?rid=" RID " HTTP/1.1");
     assert_string_equal(res.text, "");
 }
@@ -116,7 +118,7 @@ static void test_body_is_posted_from_caller_memory(void **state)
     hc_ping_t p = { .uuid = UUID, .signal = HC_SIGNAL_LOG,
                     .body = (const uint8_t *)body, .body_len = strlen(body) };
     hc_ping_result_t res;
-    assert_int_equal(hc_ping_send(&client, &p, &res), HC_OK);
+    assert_err(hc_ping_send(&client, &p, &res), HC_OK);
     const char *expected =
         "POST /ping/" UUID "/log HTTP/1.1\r\nHost: hc.test\r\n"
         "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 21\r\n"
@@ -134,7 +136,7 @@ static void test_body_tail_uses_learned_limit(void **state)
     setup("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nPing-Body-Limit: 4\r\n\r\nOK");
     hc_ping_result_t res;
     hc_ping_t start = { .uuid = UUID, .signal = HC_SIGNAL_START };
-    assert_int_equal(hc_ping_send(&client, &start, &res), HC_OK);
+    assert_err(hc_ping_send(&client, &start, &res), HC_OK);
     assert_int_equal(res.body_limit, 4);
 
     script[1] = script[0];
@@ -142,7 +144,7 @@ static void test_body_tail_uses_learned_limit(void **state)
     hc_ping_t end = { .uuid = UUID, .body = (const uint8_t *)"0123456789",
                       .body_len = 10, .body_tail = true };
     size_t before = mock.capture_len;
-    assert_int_equal(hc_ping_send(&client, &end, &res), HC_OK);
+    assert_err(hc_ping_send(&client, &end, &res), HC_OK);
     assert_int_equal(res.body_sent, 4);
     assert_memory_equal(capture + mock.capture_len - 4, "6789", 4);
     assert_non_null(strstr((const char *)capture + before, "Content-Length: 4\r\n"));
@@ -154,7 +156,7 @@ static void check_outcome(const char *response, hc_err_t expected, uint16_t stat
 {
     setup(response);
     cfg.max_attempts = 1;
-    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    assert_err(hc_client_init(&client, &cfg), HC_OK);
     hc_ping_result_t res;
     hc_ping_t p = { .uuid = UUID };
     assert_int_equal(hc_ping_send(&client, &p, &res), expected);
@@ -185,7 +187,7 @@ static void test_created_reported(void **state)
     setup("HTTP/1.1 201 Created\r\nContent-Length: 7\r\n\r\nCreated");
     hc_ping_result_t res;
     hc_ping_t p = { .slug = "new-job", .create = true };
-    assert_int_equal(hc_ping_send(&client, &p, &res), HC_OK);
+    assert_err(hc_ping_send(&client, &p, &res), HC_OK);
     assert_true(res.created);
     assert_string_equal(res.text, "Created");
 }
@@ -232,12 +234,12 @@ static void test_slug_needs_ping_key_and_safe_key(void **state)
     (void)state;
     setup(OK);
     cfg.ping_key = NULL;
-    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    assert_err(hc_client_init(&client, &cfg), HC_OK);
     hc_ping_t p = { .slug = "db" };
-    assert_int_equal(hc_ping_send(&client, &p, NULL), HC_ERR_ARG);
+    assert_err(hc_ping_send(&client, &p, NULL), HC_ERR_ARG);
     cfg.ping_key = "key\r\nX-Evil: 1";
-    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
-    assert_int_equal(hc_ping_send(&client, &p, NULL), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_client_init(&client, &cfg), HC_OK);
+    assert_err(hc_ping_send(&client, &p, NULL), HC_ERR_UNSAFE_CHAR);
     assert_int_equal(mock.capture_len, 0);
 }
 
@@ -249,7 +251,7 @@ static void test_512_byte_work_buffer_takes_real_headers(void **state)
 {
     (void)state;
     size_t len;
-    char *fixture = hc_test_fixture("ping_uuid_success_get.http", &len);
+    char *fixture = hc_fixture_load("ping_uuid_success_get.http", &len);
     char *end_of_head = strstr(fixture, "\r\n\r\n");
     assert_non_null(end_of_head);
     static char resp[2048];
@@ -270,11 +272,11 @@ static void test_512_byte_work_buffer_takes_real_headers(void **state)
     script[0].max_read = 0;
     cfg.user_agent = "hc-device/1.0 (firmware 2.3.4; esp32)";
     assert_int_equal(sizeof work, 512);
-    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    assert_err(hc_client_init(&client, &cfg), HC_OK);
     hc_ping_t p = { .slug = "database-backup", .signal = HC_SIGNAL_START, .rid = RID,
                     .create = true };
     hc_ping_result_t res;
-    assert_int_equal(hc_ping_send(&client, &p, &res), HC_OK);
+    assert_err(hc_ping_send(&client, &p, &res), HC_OK);
     assert_int_equal(res.status, 200);
     assert_string_equal(res.text, "OK");
     assert_int_equal(res.body_limit, 10000);
@@ -285,8 +287,8 @@ static void test_rid_new_is_v4_uuid(void **state)
     (void)state;
     setup(OK);
     char a[37], b[37];
-    assert_int_equal(hc_rid_new(&client, a), HC_OK);
-    assert_int_equal(hc_rid_new(&client, b), HC_OK);
+    assert_err(hc_rid_new(&client, a), HC_OK);
+    assert_err(hc_rid_new(&client, b), HC_OK);
     assert_true(hc_is_uuid(a, true));
     assert_int_equal(a[14], '4');
     assert_true(strchr("89ab", a[19]) != NULL);
@@ -300,7 +302,7 @@ static void test_nonblocking_ping(void **state)
     script[0].max_read = 1;
     script[0].storm = 2;
     hc_ping_t p = { .uuid = UUID };
-    assert_int_equal(hc_ping_begin(&client, &p), HC_OK);
+    assert_err(hc_ping_send_begin(&client, &p), HC_OK);
     hc_ping_result_t res;
     hc_err_t r = HC_IN_PROGRESS;
     int polls = 0;
@@ -308,7 +310,7 @@ static void test_nonblocking_ping(void **state)
         r = hc_ping_poll(&client, &res);
         polls++;
     }
-    assert_int_equal(r, HC_OK);
+    assert_err(r, HC_OK);
     assert_true(polls > 1);
     assert_true(res.delivered);
 }
@@ -318,11 +320,11 @@ static void test_refused_ping_reports_nothing_of_the_last(void **state)
     (void)state;
     setup(OK);
     hc_ping_result_t res;
-    assert_int_equal(hc_ping_send(&client, &(hc_ping_t){ .uuid = UUID }, &res), HC_OK);
+    assert_err(hc_ping_send(&client, &(hc_ping_t){ .uuid = UUID }, &res), HC_OK);
     assert_int_equal(res.status, 200);
     hc_ping_t bad = { .uuid = UUID, .signal = HC_SIGNAL_EXIT, .exit_status = 300,
                       .body = (const uint8_t *)"xyz", .body_len = 3 };
-    assert_int_equal(hc_ping_send(&client, &bad, &res), HC_ERR_RANGE);
+    assert_err(hc_ping_send(&client, &bad, &res), HC_ERR_RANGE);
     assert_int_equal(res.status, 0);
     assert_string_equal(res.text, "");
     assert_int_equal(res.body_sent, 0);
@@ -335,10 +337,10 @@ static void test_body_sent_counts_only_what_went_out(void **state)
     setup(OK);
     script[0] = (hc_mock_conn_t){ .connect_result = HC_IO_REFUSED };
     cfg.max_attempts = 1;
-    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    assert_err(hc_client_init(&client, &cfg), HC_OK);
     hc_ping_t p = { .uuid = UUID, .body = (const uint8_t *)"0123456789", .body_len = 10 };
     hc_ping_result_t res;
-    assert_int_equal(hc_ping_send(&client, &p, &res), HC_ERR_CONNECT);
+    assert_err(hc_ping_send(&client, &p, &res), HC_ERR_CONNECT);
     assert_int_equal(res.body_sent, 0);
 }
 
@@ -357,17 +359,17 @@ static void test_validate_bad_arguments(void **state)
     (void)state;
     setup(OK);
     hc_ping_t good = { .uuid = UUID };
-    assert_int_equal(hc_ping_validate(&client, &good), HC_OK);
-    assert_int_equal(hc_ping_validate(NULL, &good), HC_ERR_ARG);
-    assert_int_equal(hc_ping_validate(&client, NULL), HC_ERR_ARG);
+    assert_err(hc_ping_validate(&client, &good), HC_OK);
+    assert_err(hc_ping_validate(NULL, &good), HC_ERR_ARG);
+    assert_err(hc_ping_validate(&client, NULL), HC_ERR_ARG);
     hc_ping_t no_body = { .uuid = UUID, .body_len = 4 };
-    assert_int_equal(hc_ping_validate(&client, &no_body), HC_ERR_ARG);
+    assert_err(hc_ping_validate(&client, &no_body), HC_ERR_ARG);
     hc_ping_t bad_signal = { .uuid = UUID, .signal = (hc_signal_t)(HC_SIGNAL_EXIT + 1) };
-    assert_int_equal(hc_ping_validate(&client, &bad_signal), HC_ERR_ARG);
+    assert_err(hc_ping_validate(&client, &bad_signal), HC_ERR_ARG);
     hc_ping_t bad_method = { .uuid = UUID, .method = (hc_method_t)(HC_METHOD_POST + 1) };
-    assert_int_equal(hc_ping_validate(&client, &bad_method), HC_ERR_ARG);
-    assert_int_equal(hc_ping_begin(NULL, &good), HC_ERR_ARG);
-    assert_int_equal(hc_ping_begin(&client, NULL), HC_ERR_ARG);
+    assert_err(hc_ping_validate(&client, &bad_method), HC_ERR_ARG);
+    assert_err(hc_ping_send_begin(NULL, &good), HC_ERR_ARG);
+    assert_err(hc_ping_send_begin(&client, NULL), HC_ERR_ARG);
     check_refused(no_body, HC_ERR_ARG);
     check_refused(bad_signal, HC_ERR_ARG);
     check_refused(bad_method, HC_ERR_ARG);
@@ -377,7 +379,7 @@ static void test_validate_bad_arguments(void **state)
     for (size_t k = 0; k < 3; k++) {
         setup(OK);
         cfg.ping_key = keys[k];
-        assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+        assert_err(hc_client_init(&client, &cfg), HC_OK);
         hc_ping_t p = { .slug = "db" };
         assert_int_equal(hc_ping_validate(&client, &p), errs[k]);
         hc_ping_result_t res;
@@ -393,11 +395,11 @@ static void test_bad_ping_url_refused_before_sending(void **state)
     (void)state;
     setup(OK);
     cfg.ping_url = "ftp://hc.test/ping";
-    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    assert_err(hc_client_init(&client, &cfg), HC_OK);
     hc_ping_t p = { .uuid = UUID };
-    assert_int_equal(hc_ping_begin(&client, &p), HC_ERR_URL);
+    assert_err(hc_ping_send_begin(&client, &p), HC_ERR_URL);
     hc_ping_result_t res;
-    assert_int_equal(hc_ping_send(&client, &p, &res), HC_ERR_URL);
+    assert_err(hc_ping_send(&client, &p, &res), HC_ERR_URL);
     assert_false(res.delivered);
     assert_int_equal(res.status, 0);
     assert_string_equal(res.text, "");
@@ -405,14 +407,15 @@ static void test_bad_ping_url_refused_before_sending(void **state)
     assert_int_equal(mock.capture_len, 0);
     /* the same client, given a good URL, still pings */
     cfg.ping_url = "http://hc.test/ping";
-    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
-    assert_int_equal(hc_ping_send(&client, &p, &res), HC_OK);
+    assert_err(hc_client_init(&client, &cfg), HC_OK);
+    assert_err(hc_ping_send(&client, &p, &res), HC_OK);
     assert_true(res.delivered);
     assert_string_equal(request_line(), "GET /ping/" UUID " HTTP/1.1");
 }
 
-/* Issue 3: "404, or a body saying not found -> not found; 429, or a body
- * saying rate limited/rate-limited -> rate limited", whatever the status. */
+/* A 404, or a body saying "not found", is not found; a 429, or a body
+ * saying "rate limited" or "rate-limited", is rate limited, whatever the
+ * status. */
 static void test_outcome_from_body_of_other_statuses(void **state)
 {
     (void)state;
@@ -432,14 +435,14 @@ static void test_nonblocking_ping_failure_reported(void **state)
     setup(OK);
     script[0] = (hc_mock_conn_t){ .connect_result = HC_IO_DNS };
     cfg.max_attempts = 1;
-    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    assert_err(hc_client_init(&client, &cfg), HC_OK);
     hc_ping_t p = { .uuid = UUID };
-    assert_int_equal(hc_ping_begin(&client, &p), HC_OK);
+    assert_err(hc_ping_send_begin(&client, &p), HC_OK);
     hc_ping_result_t res;
     hc_err_t r = HC_IN_PROGRESS;
     for (int i = 0; i < 1000 && r == HC_IN_PROGRESS; i++)
         r = hc_ping_poll(&client, &res);
-    assert_int_equal(r, HC_ERR_DNS);
+    assert_err(r, HC_ERR_DNS);
     assert_false(res.delivered);
     assert_int_equal(res.status, 0);
     assert_int_equal(hc_ping_poll(&client, NULL), HC_ERR_DNS);  /* repeated */
@@ -452,17 +455,17 @@ static void test_rid_new_bad_arguments(void **state)
     setup(OK);
     char out[37];
     memset(out, 'x', sizeof out);
-    assert_int_equal(hc_rid_new(&client, NULL), HC_ERR_ARG);
-    assert_int_equal(hc_rid_new(NULL, out), HC_ERR_ARG);
+    assert_err(hc_rid_new(&client, NULL), HC_ERR_ARG);
+    assert_err(hc_rid_new(NULL, out), HC_ERR_ARG);
     mock.no_random = true;                 /* entropy source fails */
-    assert_int_equal(hc_rid_new(&client, out), HC_ERR_ARG);
+    assert_err(hc_rid_new(&client, out), HC_ERR_ARG);
     static hc_transport_t no_random;
     no_random = tp;
     no_random.random = NULL;               /* transport without randomness */
     cfg.transport = &no_random;
-    assert_int_equal(hc_client_init(&client, &cfg), HC_OK);
+    assert_err(hc_client_init(&client, &cfg), HC_OK);
     mock.no_random = false;
-    assert_int_equal(hc_rid_new(&client, out), HC_ERR_ARG);
+    assert_err(hc_rid_new(&client, out), HC_ERR_ARG);
     assert_int_equal(out[0], 'x');         /* untouched on refusal */
     assert_int_equal(out[36], 'x');
 }

@@ -10,9 +10,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hc_test_assert.h"
 #include "healthchecks/hc_client.h"
 #include "healthchecks/hc_http.h"
 #include "hc_mock_client.h"
+#include "hc_request.h"
 
 static bool want_tchar(int c)
 {
@@ -54,7 +56,7 @@ static void test_response_header_names(void **state)
         size_t used;
         hc_err_t e = hc_http_feed(&h, (const uint8_t *)resp, n, &used);
         if (want_tchar(c))
-            assert_int_equal(e, HC_OK);
+            assert_err(e, HC_OK);
         else if (c == ':')
             assert_int_equal(e, HC_OK);   /* "X:Y: 1" is header X */
         else
@@ -72,14 +74,14 @@ static void test_request_methods(void **state)
     const hc_test_mock_spec_t spec = { .script = script, .n_script = 1, .capture = capture,
                                        .capture_cap = sizeof capture, .work = work,
                                        .work_size = sizeof work, .ping_url = "http://hc.test" };
-    assert_int_equal(hc_test_mock_client(&mc, &spec), HC_OK);
+    assert_err(hc_test_mock_client(&mc, &spec), HC_OK);
     hc_client_t *client = &mc.client;
     for (int c = 1; c < 256; c++) {
         if (c == ' ')
             continue;   /* ends the method: "G" with target "T /x" */
         char method[4] = { 'G', (char)c, 'T', '\0' };
         hc_buf_t b;
-        assert_int_equal(hc_request_begin(client, &b, HC_BASE_PING, method), HC_OK);
+        assert_err(hc_request_begin(client, &b, HC_BASE_PING, method), HC_OK);
         hc_buf_puts(&b, "/x");
         hc_request_t req = { .idempotent = true };
         hc_err_t e = hc_request_start(client, &b, &req);

@@ -10,8 +10,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hc_test_assert.h"
 #include "healthchecks/hc_trap.h"
 #include "hc_mock_client.h"
+#include "hc_request.h"
 
 #define UUID "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
 #define OK_LIMIT(n) "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nPing-Body-Limit: " n "\r\n\r\nOK"
@@ -39,7 +41,7 @@ static void setup(const char *start_response, const char *end_response)
         .script = script, .n_script = 2, .capture = capture, .capture_cap = sizeof capture,
         .work = work, .work_size = sizeof work, .ping_url = "http://hc.test/ping", .max_attempts = 1,
     };
-    assert_int_equal(hc_test_mock_client(&mc, &spec), HC_OK);
+    assert_err(hc_test_mock_client(&mc, &spec), HC_OK);
 }
 
 static hc_trap_config_t trap_config(void)
@@ -91,9 +93,9 @@ static void test_success_run_shares_rid(void **state)
     setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
     hc_trap_config_t tc = trap_config();
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
     log_text(&t, "hello\n");
-    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    assert_err(hc_trap_close(&t, 0), HC_OK);
 
     char expect[128];
     snprintf(expect, sizeof expect, "GET /ping/" UUID "/start?rid=%s HTTP/1.1", t.rid);
@@ -111,8 +113,8 @@ static void test_nonzero_exit_sends_exit_status(void **state)
     hc_trap_config_t tc = trap_config();
     tc.use_rid = false;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
-    assert_int_equal(hc_trap_end(&t, 3), HC_OK);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_close(&t, 3), HC_OK);
     assert_string_equal(request(0, NULL), "GET /ping/" UUID "/start HTTP/1.1");
     assert_string_equal(request(1, NULL), "GET /ping/" UUID "/3 HTTP/1.1"); /* no output: no body */
 }
@@ -133,9 +135,9 @@ static void test_mapping(void **state)
         tc.start_ping = false;
         tc.on_success = cases[k].action;
         hc_trap_t t;
-        assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
+        assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
         log_text(&t, "x");
-        assert_int_equal(hc_trap_end(&t, cases[k].code), HC_OK);
+        assert_err(hc_trap_close(&t, cases[k].code), HC_OK);
         assert_string_equal(request(0, NULL), cases[k].line);
     }
 }
@@ -149,10 +151,10 @@ static void test_exec_failure_and_nothing(void **state)
     tc.start_ping = false;
     tc.on_nonzero = HC_TRAP_NOTHING;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
-    assert_int_equal(hc_trap_end(&t, 1), HC_OK);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_close(&t, 1), HC_OK);
     assert_int_equal(mc.mock.capture_len, 0); /* nothing sent at all */
-    assert_int_equal(hc_trap_end(&t, HC_TRAP_EXEC_FAILED), HC_OK);
+    assert_err(hc_trap_close(&t, HC_TRAP_EXEC_FAILED), HC_OK);
     assert_string_equal(request(0, NULL), "GET /ping/" UUID "/fail HTTP/1.1");
 }
 
@@ -163,13 +165,13 @@ static void test_tail_is_kept_with_marker_under_server_limit(void **state)
     hc_trap_config_t tc = trap_config();
     tc.use_rid = false;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
     for (int i = 0; i < 100; i++) {   /* 1000 bytes through a 64-byte ring */
         char line[16];
         snprintf(line, sizeof line, "line %03d!\n", i);
         log_text(&t, line);
     }
-    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    assert_err(hc_trap_close(&t, 0), HC_OK);
     const char *body;
     request(1, &body);
     /* 40 bytes: the 20-byte marker, then the last 20 bytes of output */
@@ -185,9 +187,9 @@ static void test_small_output_is_sent_whole(void **state)
     hc_trap_config_t tc = trap_config();
     tc.use_rid = false;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
     log_text(&t, "0123456789012345678901234567890123456789012345678901234567890123"); /* 64 */
-    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    assert_err(hc_trap_close(&t, 0), HC_OK);
     const char *body;
     request(1, &body);
     assert_int_equal(strlen(body), 64);
@@ -202,10 +204,10 @@ static void test_failed_start_does_not_stop_the_run(void **state)
     hc_trap_config_t tc = trap_config();
     hc_trap_t t;
     uint32_t t0 = mc.mock.now;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_ERR_CONNECT);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_ERR_CONNECT);
     assert_true(mc.mock.now - t0 <= mc.cfg.deadline_ms);
     log_text(&t, "ran anyway\n");
-    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    assert_err(hc_trap_close(&t, 0), HC_OK);
     const char *body;
     char expect[128];
     snprintf(expect, sizeof expect, "POST /ping/" UUID "?rid=%s HTTP/1.1", t.rid);
@@ -220,7 +222,7 @@ static void test_bad_target_refused_up_front(void **state)
     hc_trap_config_t tc = trap_config();
     tc.uuid = "not-a-uuid";
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_ERR_ARG);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_ERR_ARG);
     assert_int_equal(mc.mock.capture_len, 0);
 }
 
@@ -232,18 +234,18 @@ static void test_nonblocking_run(void **state)
     script[1].max_read = 1;
     hc_trap_config_t tc = trap_config();
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin_async(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_open_begin(&t, &mc.client, &tc), HC_OK);
     hc_err_t r = HC_IN_PROGRESS;
     for (int i = 0; i < 10000 && r == HC_IN_PROGRESS; i++)
         r = hc_trap_poll(&t);
-    assert_int_equal(r, HC_OK);
-    assert_int_equal(t.start_result, HC_OK);
+    assert_err(r, HC_OK);
+    assert_err(t.start_result, HC_OK);
     log_text(&t, "async\n");
-    assert_int_equal(hc_trap_end_async(&t, 0), HC_OK);
+    assert_err(hc_trap_close_begin(&t, 0), HC_OK);
     r = HC_IN_PROGRESS;
     for (int i = 0; i < 10000 && r == HC_IN_PROGRESS; i++)
         r = hc_trap_poll(&t);
-    assert_int_equal(r, HC_OK);
+    assert_err(r, HC_OK);
     const char *body;
     request(1, &body);
     assert_string_equal(body, "async\n");
@@ -258,20 +260,20 @@ static void test_end_while_start_in_flight(void **state)
     script[0].connect_ms = 1000;
     hc_trap_config_t tc = trap_config();
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin_async(&t, &mc.client, &tc), HC_OK);
-    assert_int_equal(hc_trap_poll(&t), HC_IN_PROGRESS);
-    assert_int_equal(hc_trap_end_async(&t, 0), HC_ERR_BUSY);
+    assert_err(hc_trap_open_begin(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_poll(&t), HC_IN_PROGRESS);
+    assert_err(hc_trap_close_begin(&t, 0), HC_ERR_BUSY);
     hc_err_t r = HC_IN_PROGRESS;
     for (int i = 0; i < 1000 && r == HC_IN_PROGRESS; i++) {
         r = hc_trap_poll(&t);
         mc.mock.now += 10;
     }
-    assert_int_equal(r, HC_OK);
-    assert_int_equal(hc_trap_end_async(&t, 0), HC_OK);
+    assert_err(r, HC_OK);
+    assert_err(hc_trap_close_begin(&t, 0), HC_OK);
     r = HC_IN_PROGRESS;
     for (int i = 0; i < 1000 && r == HC_IN_PROGRESS; i++)
         r = hc_trap_poll(&t);
-    assert_int_equal(r, HC_OK);
+    assert_err(r, HC_OK);
     assert_int_equal(hc_trap_poll(&t), HC_OK); /* the result stays */
     char expect[128];
     snprintf(expect, sizeof expect, "GET /ping/" UUID "?rid=%s HTTP/1.1", t.rid);
@@ -289,17 +291,17 @@ static void test_begin_bad_arguments(void **state)
     tc.uuid = UUID;
     tc.ring_size = 32;                       /* a size, but no ring */
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_ERR_ARG);
-    assert_int_equal(hc_trap_begin_async(&t, &mc.client, &tc), HC_ERR_ARG);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_ERR_ARG);
+    assert_err(hc_trap_open_begin(&t, &mc.client, &tc), HC_ERR_ARG);
     tc = trap_config();
-    assert_int_equal(hc_trap_begin(NULL, &mc.client, &tc), HC_ERR_ARG);
-    assert_int_equal(hc_trap_begin(&t, NULL, &tc), HC_ERR_ARG);
-    assert_int_equal(hc_trap_begin(&t, &mc.client, NULL), HC_ERR_ARG);
+    assert_err(hc_trap_open(NULL, &mc.client, &tc), HC_ERR_ARG);
+    assert_err(hc_trap_open(&t, NULL, &tc), HC_ERR_ARG);
+    assert_err(hc_trap_open(&t, &mc.client, NULL), HC_ERR_ARG);
     assert_int_equal(mc.mock.next, 0);
     assert_int_equal(mc.mock.capture_len, 0);
     /* the client is untouched: a proper run goes through */
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
-    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_close(&t, 0), HC_OK);
     assert_int_equal(mc.mock.next, 2);
 }
 
@@ -308,13 +310,13 @@ static void test_async_start_refused_by_the_client(void **state)
     (void)state;
     setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
     mc.cfg.ping_url = "ftp://hc.test/ping";
-    assert_int_equal(hc_client_init(&mc.client, &mc.cfg), HC_OK);
+    assert_err(hc_client_init(&mc.client, &mc.cfg), HC_OK);
     hc_trap_config_t tc = trap_config();
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin_async(&t, &mc.client, &tc), HC_ERR_URL);
-    assert_int_equal(t.start_result, HC_ERR_URL);
+    assert_err(hc_trap_open_begin(&t, &mc.client, &tc), HC_ERR_URL);
+    assert_err(t.start_result, HC_ERR_URL);
     assert_false(t.pending);
-    assert_int_equal(hc_trap_poll(&t), HC_ERR_URL);
+    assert_err(hc_trap_poll(&t), HC_ERR_URL);
     assert_int_equal(mc.mock.next, 0);
     assert_int_equal(mc.mock.capture_len, 0);
 
@@ -322,12 +324,12 @@ static void test_async_start_refused_by_the_client(void **state)
     setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
     script[0].connect_ms = 1000;
     hc_ping_t other = { .uuid = UUID, .signal = HC_SIGNAL_LOG };
-    assert_int_equal(hc_ping_begin(&mc.client, &other), HC_OK);
-    assert_int_equal(hc_trap_begin_async(&t, &mc.client, &tc), HC_ERR_BUSY);
-    assert_int_equal(t.start_result, HC_ERR_BUSY);
-    assert_int_equal(hc_trap_poll(&t), HC_ERR_BUSY);
+    assert_err(hc_ping_send_begin(&mc.client, &other), HC_OK);
+    assert_err(hc_trap_open_begin(&t, &mc.client, &tc), HC_ERR_BUSY);
+    assert_err(t.start_result, HC_ERR_BUSY);
+    assert_err(hc_trap_poll(&t), HC_ERR_BUSY);
     /* the other request is not disturbed */
-    assert_int_equal(hc_client_wait(&mc.client), HC_OK);
+    assert_err(hc_client_wait(&mc.client), HC_OK);
     assert_int_equal(mc.mock.next, 1);
     assert_string_equal(request(0, NULL), "GET /ping/" UUID "/log HTTP/1.1");
 }
@@ -341,10 +343,10 @@ static void test_async_start_with_a_bad_target_polls_as_refused(void **state)
     hc_trap_config_t tc = trap_config();
     tc.uuid = "not-a-uuid";
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin_async(&t, &mc.client, &tc), HC_ERR_ARG);
-    assert_int_equal(t.start_result, HC_ERR_ARG);
-    assert_int_equal(hc_trap_poll(&t), HC_ERR_ARG);
-    assert_int_equal(hc_trap_poll(&t), HC_ERR_ARG);
+    assert_err(hc_trap_open_begin(&t, &mc.client, &tc), HC_ERR_ARG);
+    assert_err(t.start_result, HC_ERR_ARG);
+    assert_err(hc_trap_poll(&t), HC_ERR_ARG);
+    assert_err(hc_trap_poll(&t), HC_ERR_ARG);
     assert_int_equal(mc.mock.capture_len, 0);
 }
 
@@ -356,13 +358,13 @@ static void test_body_limit_cuts_the_tail(void **state)
     tc.use_rid = false;
     tc.body_limit = 30;                      /* below the 64-byte ring */
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
     for (int i = 0; i < 10; i++) {           /* 100 bytes */
         char line[16];
         snprintf(line, sizeof line, "line %03d!\n", i);
         log_text(&t, line);
     }
-    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    assert_err(hc_trap_close(&t, 0), HC_OK);
     const char *body;
     assert_string_equal(request(1, &body), "POST /ping/" UUID " HTTP/1.1");
     /* 30 bytes: a 19-byte marker, then the last 11 bytes of output */
@@ -373,9 +375,9 @@ static void test_body_limit_cuts_the_tail(void **state)
     /* a body_limit above the ring changes nothing */
     setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
     tc.body_limit = 1000;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
     log_text(&t, "short\n");
-    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    assert_err(hc_trap_close(&t, 0), HC_OK);
     request(1, &body);
     assert_string_equal(body, "short\n");
 }
@@ -386,12 +388,12 @@ static void test_end_and_poll_refuse_null_or_unbegun(void **state)
     setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
     hc_trap_t t;
     memset(&t, 0, sizeof t);                 /* never begun */
-    assert_int_equal(hc_trap_end(NULL, 0), HC_ERR_ARG);
-    assert_int_equal(hc_trap_end(&t, 0), HC_ERR_ARG);
-    assert_int_equal(hc_trap_end_async(NULL, 0), HC_ERR_ARG);
-    assert_int_equal(hc_trap_end_async(&t, 0), HC_ERR_ARG);
-    assert_int_equal(hc_trap_poll(NULL), HC_ERR_ARG);
-    assert_int_equal(hc_trap_poll(&t), HC_ERR_ARG);
+    assert_err(hc_trap_close(NULL, 0), HC_ERR_ARG);
+    assert_err(hc_trap_close(&t, 0), HC_ERR_ARG);
+    assert_err(hc_trap_close_begin(NULL, 0), HC_ERR_ARG);
+    assert_err(hc_trap_close_begin(&t, 0), HC_ERR_ARG);
+    assert_err(hc_trap_poll(NULL), HC_ERR_ARG);
+    assert_err(hc_trap_poll(&t), HC_ERR_ARG);
     assert_false(t.pending);
     assert_int_equal(mc.mock.next, 0);
     assert_int_equal(mc.mock.capture_len, 0);
@@ -405,19 +407,19 @@ static void test_async_end_with_nothing_to_send(void **state)
     tc.start_ping = false;
     tc.on_success = HC_TRAP_NOTHING;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin_async(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_open_begin(&t, &mc.client, &tc), HC_OK);
     log_text(&t, "quiet\n");
-    assert_int_equal(hc_trap_end_async(&t, 0), HC_OK);
+    assert_err(hc_trap_close_begin(&t, 0), HC_OK);
     assert_false(t.pending);
-    assert_int_equal(hc_trap_poll(&t), HC_OK);
+    assert_err(hc_trap_poll(&t), HC_OK);
     assert_int_equal(mc.mock.next, 0);
     assert_int_equal(mc.mock.capture_len, 0);
     /* after a failed run the mapping still applies: a /fail goes out */
-    assert_int_equal(hc_trap_end_async(&t, HC_TRAP_EXEC_FAILED), HC_OK);
+    assert_err(hc_trap_close_begin(&t, HC_TRAP_EXEC_FAILED), HC_OK);
     hc_err_t r = HC_IN_PROGRESS;
     for (int i = 0; i < 1000 && r == HC_IN_PROGRESS; i++)
         r = hc_trap_poll(&t);
-    assert_int_equal(r, HC_OK);
+    assert_err(r, HC_OK);
     const char *body;
     char expect[128];
     snprintf(expect, sizeof expect, "POST /ping/" UUID "/fail?rid=%s HTTP/1.1", t.rid);
@@ -434,14 +436,14 @@ static void test_write_longer_than_the_ring(void **state)
     tc.use_rid = false;
     tc.start_ping = false;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
     char out[128] = "abc";
     for (int i = 0; i < 10; i++)
         snprintf(out + 3 + 10 * i, sizeof out - 3 - 10 * (size_t)i, "line %03d!\n", i);
     log_text(&t, "abc");
     hc_trap_log(&t, out + 3, 100);           /* 100 bytes into a 64-byte ring */
     assert_int_equal(hc_trap_cut(&t), 103 - 64);
-    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    assert_err(hc_trap_close(&t, 0), HC_OK);
     const char *body;
     request(0, &body);
     /* 64 bytes: a 19-byte marker, then the last 45 bytes of output */
@@ -462,11 +464,11 @@ static void test_no_ring_counts_output_only(void **state)
     tc.ring = NULL;
     tc.ring_size = 0;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
     log_text(&t, "not kept\n");
     assert_int_equal(hc_trap_cut(&t), 9);
     assert_int_equal(hc_trap_set_ring(&t, ring, sizeof ring), HC_ERR_ARG); /* too late */
-    assert_int_equal(hc_trap_end(&t, 2), HC_OK);
+    assert_err(hc_trap_close(&t, 2), HC_OK);
     assert_string_equal(request(0, NULL), "GET /ping/" UUID "/2 HTTP/1.1");
     assert_int_equal(mc.mock.next, 1);
 }

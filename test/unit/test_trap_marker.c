@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hc_test_assert.h"
 #include "healthchecks/hc_buf.h"
 #include "healthchecks/hc_trap.h"
 #include "hc_mock_client.h"
@@ -35,7 +36,7 @@ static void setup_client(void)
         .script = script, .n_script = 1, .capture = capture, .capture_cap = sizeof capture,
         .work = work, .work_size = sizeof work, .ping_url = "http://hc.test", .max_attempts = 1,
     };
-    assert_int_equal(hc_test_mock_client(&mc, &spec), HC_OK);
+    assert_err(hc_test_mock_client(&mc, &spec), HC_OK);
 }
 
 /* The body of the request the mock captured (it is text here). */
@@ -105,7 +106,7 @@ static void check_marker(uint64_t total, size_t ring_size, size_t piece)
     tc.ring = ring;
     tc.ring_size = ring_size;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
     uint64_t logged = 0;
     while (logged < total) {
         size_t n = total - logged < piece ? (size_t)(total - logged) : piece;
@@ -119,7 +120,7 @@ static void check_marker(uint64_t total, size_t ring_size, size_t piece)
         tail[i] = pattern[(size_t)(pos % piece)];
     }
     assert_int_equal(hc_trap_cut(&t), total - tail_len);
-    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    assert_err(hc_trap_close(&t, 0), HC_OK);
     ref_body(want, sizeof want, tail, tail_len, total, ring_size);
     assert_string_equal(sent_body(), want);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hc_test_assert.h"
 #include "healthchecks/hc_trap.h"
 #include "hc_mock_client.h"
 
@@ -34,7 +35,7 @@ static void setup(const char *start_response, const char *end_response)
         .work = work, .work_size = sizeof work, .ping_url = "http://hc.test/ping",
         .ping_key = KEY, .max_attempts = 1,
     };
-    assert_int_equal(hc_test_mock_client(&mc, &spec), HC_OK);
+    assert_err(hc_test_mock_client(&mc, &spec), HC_OK);
 }
 
 /* The request line of the last request the mock saw, and its body. */
@@ -62,13 +63,13 @@ static void test_ring_sized_after_the_start_ping(void **state)
     setup(OK_LIMIT("30"), OK_LIMIT("30"));
     hc_trap_config_t tc = no_ring_config();
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
     assert_true(mc.client.has_ping_body_limit);
     static uint8_t ring[30];
-    assert_int_equal(hc_trap_set_ring(&t, ring, mc.client.ping_body_limit), HC_OK);
+    assert_err(hc_trap_set_ring(&t, ring, mc.client.ping_body_limit), HC_OK);
     for (int i = 0; i < 10; i++)
         hc_trap_log(&t, "0123456789", 10);
-    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    assert_err(hc_trap_close(&t, 0), HC_OK);
     const char *body;
     assert_string_equal(last_request(&body), "POST /ping/" UUID " HTTP/1.1");
     assert_string_equal(body, "[hc: 89 bytes cut]\n90123456789"); /* 19 + 11 = 30 */
@@ -84,10 +85,10 @@ static void test_ring_refused_once_output_was_logged(void **state)
     tc.ring = first;
     tc.ring_size = sizeof first;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
     hc_trap_log(&t, "kept\n", 5);
-    assert_int_equal(hc_trap_set_ring(&t, second, sizeof second), HC_ERR_ARG);
-    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    assert_err(hc_trap_set_ring(&t, second, sizeof second), HC_ERR_ARG);
+    assert_err(hc_trap_close(&t, 0), HC_OK);
     const char *body;
     last_request(&body);
     assert_string_equal(body, "kept\n");  /* the first ring is still the one in use */
@@ -100,13 +101,13 @@ static void test_ring_bad_arguments(void **state)
     hc_trap_config_t tc = no_ring_config();
     tc.start_ping = false;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_OK);
-    assert_int_equal(hc_trap_set_ring(NULL, NULL, 0), HC_ERR_ARG);
-    assert_int_equal(hc_trap_set_ring(&t, NULL, 8), HC_ERR_ARG);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
+    assert_err(hc_trap_set_ring(NULL, NULL, 0), HC_ERR_ARG);
+    assert_err(hc_trap_set_ring(&t, NULL, 8), HC_ERR_ARG);
     assert_int_equal(hc_trap_set_ring(&t, NULL, 0), HC_OK);  /* no body at all */
     hc_trap_log(&t, "dropped\n", 8);
     assert_int_equal(hc_trap_cut(&t), 8);
-    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    assert_err(hc_trap_close(&t, 0), HC_OK);
     const char *body;
     assert_string_equal(last_request(&body), "GET /ping/" UUID " HTTP/1.1");
     assert_string_equal(body, "");
@@ -123,8 +124,8 @@ static void test_create_on_both_pings(void **state)
     tc.create = true;
     tc.use_rid = false;
     hc_trap_t t;
-    assert_int_equal(hc_trap_begin(&t, &mc.client, &tc), HC_ERR_CONNECT);
-    assert_int_equal(hc_trap_end(&t, 0), HC_OK);
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_ERR_CONNECT);
+    assert_err(hc_trap_close(&t, 0), HC_OK);
     const char *body;
     assert_string_equal(last_request(&body), "GET /ping/" KEY "/new-job?create=1 HTTP/1.1");
 }

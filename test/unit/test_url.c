@@ -6,7 +6,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hc_test_assert.h"
 #include "healthchecks/hc_url.h"
+#include "hc_lex.h"
 
 typedef struct good_url {
     const char *url;
@@ -75,7 +77,7 @@ static void test_parse_good_urls(void **state)
             u.path_len != strlen(g->path) || !memchr(u.host, '\0', sizeof u.host) ||
             strcmp(u.host, g->host) != 0)
             print_message("good url #%zu: \"%s\"\n", i, g->url);
-        assert_int_equal(got, HC_OK);
+        assert_err(got, HC_OK);
         assert_non_null(memchr(u.host, '\0', sizeof u.host));
         assert_int_equal(u.tls, g->tls);
         assert_int_equal(u.port, g->port);
@@ -107,25 +109,25 @@ static void test_host_length_limit(void **state)
     memcpy(url, "http://", PREFIX);
     memset(url + PREFIX, 'a', HC_HOST_MAX - 1);
     strcpy(url + PREFIX + HC_HOST_MAX - 1, "/p");
-    assert_int_equal(hc_url_parse(url, &u), HC_OK);
+    assert_err(hc_url_parse(url, &u), HC_OK);
     assert_int_equal(strlen(u.host), HC_HOST_MAX - 1);
     assert_memory_equal(u.host, url + PREFIX, HC_HOST_MAX - 1);
     assert_int_equal(u.path_len, 2);
 
     memset(url + PREFIX, 'a', HC_HOST_MAX);
     strcpy(url + PREFIX + HC_HOST_MAX, "/p");
-    assert_int_equal(hc_url_parse(url, &u), HC_ERR_URL);
+    assert_err(hc_url_parse(url, &u), HC_ERR_URL);
 
     /* the brackets of an IPv6 literal do not count, its characters do */
     memcpy(bracketed, "http://[", PREFIX + 1);
     memset(bracketed + PREFIX + 1, ':', HC_HOST_MAX - 1);
     strcpy(bracketed + PREFIX + HC_HOST_MAX, "]/");
-    assert_int_equal(hc_url_parse(bracketed, &u), HC_OK);
+    assert_err(hc_url_parse(bracketed, &u), HC_OK);
     assert_int_equal(strlen(u.host), HC_HOST_MAX - 1);
     assert_true(u.ipv6);
     memset(bracketed + PREFIX + 1, ':', HC_HOST_MAX);
     strcpy(bracketed + PREFIX + 1 + HC_HOST_MAX, "]/");
-    assert_int_equal(hc_url_parse(bracketed, &u), HC_ERR_URL);
+    assert_err(hc_url_parse(bracketed, &u), HC_ERR_URL);
 }
 
 typedef struct bad_url {
@@ -237,9 +239,9 @@ static void test_parse_null(void **state)
 {
     (void)state;
     hc_url_t u;
-    assert_int_equal(hc_url_parse(NULL, &u), HC_ERR_ARG);
-    assert_int_equal(hc_url_parse("https://hc-ping.com/", NULL), HC_ERR_ARG);
-    assert_int_equal(hc_url_parse(NULL, NULL), HC_ERR_ARG);
+    assert_err(hc_url_parse(NULL, &u), HC_ERR_ARG);
+    assert_err(hc_url_parse("https://hc-ping.com/", NULL), HC_ERR_ARG);
+    assert_err(hc_url_parse(NULL, NULL), HC_ERR_ARG);
 }
 
 /* Every single byte after the host's path slash: a table-free sweep that
@@ -270,26 +272,26 @@ static void test_parse_every_path_byte(void **state)
 static void test_header_value_accepts(void **state)
 {
     (void)state;
-    assert_int_equal(hc_check_header_value(""), HC_OK);
-    assert_int_equal(hc_check_header_value("hc-client/0.1 (esp32)"), HC_OK);
-    assert_int_equal(hc_check_header_value("a\tb"), HC_OK);
-    assert_int_equal(hc_check_header_value("\t"), HC_OK);
-    assert_int_equal(hc_check_header_value(" !~"), HC_OK);
+    assert_err(hc_check_header_value(""), HC_OK);
+    assert_err(hc_check_header_value("hc-client/0.1 (esp32)"), HC_OK);
+    assert_err(hc_check_header_value("a\tb"), HC_OK);
+    assert_err(hc_check_header_value("\t"), HC_OK);
+    assert_err(hc_check_header_value(" !~"), HC_OK);
     /* UTF-8 and other high bytes are opaque octets to HTTP */
-    assert_int_equal(hc_check_header_value("caf\xc3\xa9 \x80\xff"), HC_OK);
+    assert_err(hc_check_header_value("caf\xc3\xa9 \x80\xff"), HC_OK);
 }
 
 static void test_header_value_rejects(void **state)
 {
     (void)state;
-    assert_int_equal(hc_check_header_value(NULL), HC_ERR_ARG);
-    assert_int_equal(hc_check_header_value("a\r\nX-Evil: 1"), HC_ERR_UNSAFE_CHAR);
-    assert_int_equal(hc_check_header_value("a\rb"), HC_ERR_UNSAFE_CHAR);
-    assert_int_equal(hc_check_header_value("a\nb"), HC_ERR_UNSAFE_CHAR);
-    assert_int_equal(hc_check_header_value("\n"), HC_ERR_UNSAFE_CHAR);
-    assert_int_equal(hc_check_header_value("end\r"), HC_ERR_UNSAFE_CHAR);
-    assert_int_equal(hc_check_header_value("a\x7f"), HC_ERR_UNSAFE_CHAR);
-    assert_int_equal(hc_check_header_value("\x1b[31m"), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_check_header_value(NULL), HC_ERR_ARG);
+    assert_err(hc_check_header_value("a\r\nX-Evil: 1"), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_check_header_value("a\rb"), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_check_header_value("a\nb"), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_check_header_value("\n"), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_check_header_value("end\r"), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_check_header_value("a\x7f"), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_check_header_value("\x1b[31m"), HC_ERR_UNSAFE_CHAR);
 }
 
 /* Every byte value alone, through both entry points. */
@@ -313,22 +315,22 @@ static void test_header_bytes(void **state)
 {
     (void)state;
     static const char with_nul[] = { 'a', 'b', '\0', 'c' };
-    assert_int_equal(hc_check_header_bytes(with_nul, sizeof with_nul), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_check_header_bytes(with_nul, sizeof with_nul), HC_ERR_UNSAFE_CHAR);
     /* only the first n bytes count */
-    assert_int_equal(hc_check_header_bytes(with_nul, 2), HC_OK);
-    assert_int_equal(hc_check_header_bytes("ok\r\n", 2), HC_OK);
-    assert_int_equal(hc_check_header_bytes("ok\r\n", 3), HC_ERR_UNSAFE_CHAR);
-    assert_int_equal(hc_check_header_bytes("x", 0), HC_OK);
-    assert_int_equal(hc_check_header_bytes("a\tb", 3), HC_OK);
-    assert_int_equal(hc_check_header_bytes(NULL, 0), HC_ERR_ARG);
-    assert_int_equal(hc_check_header_bytes(NULL, 5), HC_ERR_ARG);
+    assert_err(hc_check_header_bytes(with_nul, 2), HC_OK);
+    assert_err(hc_check_header_bytes("ok\r\n", 2), HC_OK);
+    assert_err(hc_check_header_bytes("ok\r\n", 3), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_check_header_bytes("x", 0), HC_OK);
+    assert_err(hc_check_header_bytes("a\tb", 3), HC_OK);
+    assert_err(hc_check_header_bytes(NULL, 0), HC_ERR_ARG);
+    assert_err(hc_check_header_bytes(NULL, 5), HC_ERR_ARG);
     /* the bad byte is found at the far end of a long value too */
     char big[512];
     memset(big, 'v', sizeof big);
-    assert_int_equal(hc_check_header_bytes(big, sizeof big), HC_OK);
+    assert_err(hc_check_header_bytes(big, sizeof big), HC_OK);
     big[sizeof big - 1] = '\n';
-    assert_int_equal(hc_check_header_bytes(big, sizeof big), HC_ERR_UNSAFE_CHAR);
-    assert_int_equal(hc_check_header_bytes(big, sizeof big - 1), HC_OK);
+    assert_err(hc_check_header_bytes(big, sizeof big), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_check_header_bytes(big, sizeof big - 1), HC_OK);
 }
 
 int main(void)

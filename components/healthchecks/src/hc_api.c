@@ -4,7 +4,8 @@
 
 #include <string.h>
 
-#include "healthchecks/hc_ping.h"
+#include "hc_lex.h"
+#include "hc_request.h"
 
 /* What a response decodes into. */
 enum kind {
@@ -30,7 +31,7 @@ hc_err_t hc_api_init(hc_api_t *api, hc_client_t *client, const hc_api_mem_t *mem
 static bool is_unique_key(const char *s)
 {
     size_t n = 0;
-    while ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f'))
+    while (hc_lex_is_lower_hex(s[n]))
         n++;
     return n == 40 && s[n] == '\0';
 }
@@ -50,7 +51,7 @@ static size_t item_size(uint8_t kind)
 {
     switch (kind) {
     case K_CHECKS: return sizeof(hc_check_t);
-    case K_PINGS: return sizeof(hc_ping_info_t);
+    case K_PINGS: return sizeof(hc_received_ping_t);
     case K_FLIPS: return sizeof(hc_flip_t);
     case K_CHANNELS: return sizeof(hc_channel_t);
     default: return sizeof(hc_badge_t);
@@ -62,7 +63,7 @@ static hc_err_t decode_item(uint8_t kind, void *slot, const hc_json_t *doc,
 {
     switch (kind) {
     case K_CHECKS: return hc_decode_check(slot, doc, 0);
-    case K_PINGS: return hc_decode_ping(slot, doc, 0);
+    case K_PINGS: return hc_decode_received_ping(slot, doc, 0);
     case K_FLIPS: return hc_decode_flip(slot, doc, 0);
     case K_CHANNELS: return hc_decode_channel(slot, doc, 0);
     default: return hc_decode_badge(slot, name, name_len, doc, 0);
@@ -107,6 +108,14 @@ static hc_err_t collect_body(void *ctx, const hc_http_response_t *resp,
         api->body_len += len;
     }
     return HC_OK;
+}
+
+/* A list body goes to the splitter as it arrives. */
+static hc_err_t stream_list(void *ctx, const hc_http_response_t *resp,
+                            const uint8_t *data, size_t len)
+{
+    (void)resp;
+    return hc_jstream_feed((hc_jstream_t *)ctx, data, len);
 }
 
 static hc_err_t deliver_bytes(void *ctx, const hc_http_response_t *resp,
@@ -195,7 +204,7 @@ static hc_err_t start(hc_api_t *api, hc_buf_t *b, bool idempotent,
         req.sink = deliver_bytes;
         break;
     case K_CHECKS: case K_PINGS: case K_FLIPS: case K_CHANNELS: case K_BADGES:
-        req.sink = hc_jstream_sink;
+        req.sink = stream_list;
         req.sink_ctx = &api->stream;
         break;
     default:
@@ -257,7 +266,7 @@ static void put_param(hc_buf_t *b, char *sep, const char *name)
     *sep = '&';
 }
 
-hc_err_t hc_api_list_checks(hc_api_t *api, const hc_check_query_t *query, hc_list_t *out)
+hc_err_t hc_api_list_checks_begin(hc_api_t *api, const hc_check_query_t *query, hc_list_t *out)
 {
     hc_buf_t b;
     char sep = '?';
@@ -308,22 +317,22 @@ static hc_err_t check_call(hc_api_t *api, const char *id, hc_check_t *out, enum 
     return start(api, &b, d->idempotent, d->empty_body ? (const uint8_t *)"" : NULL, 0);
 }
 
-hc_err_t hc_api_get_check(hc_api_t *api, const char *id, hc_check_t *out)
+hc_err_t hc_api_get_check_begin(hc_api_t *api, const char *id, hc_check_t *out)
 {
     return out ? check_call(api, id, out, OP_GET) : refuse(api, HC_ERR_ARG);
 }
 
-hc_err_t hc_api_pause_check(hc_api_t *api, const char *uuid, hc_check_t *out)
+hc_err_t hc_api_pause_check_begin(hc_api_t *api, const char *uuid, hc_check_t *out)
 {
     return check_call(api, uuid, out, OP_PAUSE);
 }
 
-hc_err_t hc_api_resume_check(hc_api_t *api, const char *uuid, hc_check_t *out)
+hc_err_t hc_api_resume_check_begin(hc_api_t *api, const char *uuid, hc_check_t *out)
 {
     return check_call(api, uuid, out, OP_RESUME);
 }
 
-hc_err_t hc_api_delete_check(hc_api_t *api, const char *uuid, hc_check_t *out)
+hc_err_t hc_api_delete_check_begin(hc_api_t *api, const char *uuid, hc_check_t *out)
 {
     return check_call(api, uuid, out, OP_DELETE);
 }
@@ -357,18 +366,18 @@ static hc_err_t write_call(hc_api_t *api, const char *uuid, const hc_check_spec_
     return start(api, &b, false, json.data, json.len);
 }
 
-hc_err_t hc_api_create_check(hc_api_t *api, const hc_check_spec_t *spec, hc_check_t *out)
+hc_err_t hc_api_create_check_begin(hc_api_t *api, const hc_check_spec_t *spec, hc_check_t *out)
 {
     return write_call(api, NULL, spec, out);
 }
 
-hc_err_t hc_api_update_check(hc_api_t *api, const char *uuid, const hc_check_spec_t *spec,
-                             hc_check_t *out)
+hc_err_t hc_api_update_check_begin(hc_api_t *api, const char *uuid,
+                                   const hc_check_spec_t *spec, hc_check_t *out)
 {
     return uuid ? write_call(api, uuid, spec, out) : refuse(api, HC_ERR_ARG);
 }
 
-hc_err_t hc_api_list_pings(hc_api_t *api, const char *uuid, hc_list_t *out)
+hc_err_t hc_api_list_pings_begin(hc_api_t *api, const char *uuid, hc_list_t *out)
 {
     hc_err_t err = check_id(uuid, false);
     hc_buf_t b;
@@ -379,7 +388,7 @@ hc_err_t hc_api_list_pings(hc_api_t *api, const char *uuid, hc_list_t *out)
     return start_list(api, &b, out);
 }
 
-hc_err_t hc_api_get_ping_body(hc_api_t *api, const char *uuid, uint32_t n, hc_bytes_t *out)
+hc_err_t hc_api_get_ping_body_begin(hc_api_t *api, const char *uuid, uint32_t n, hc_bytes_t *out)
 {
     hc_err_t err = check_id(uuid, false);
     if (err == HC_OK && (!out || (!out->each && !out->buf && out->cap)))
@@ -427,8 +436,8 @@ static void put_flip_query(hc_buf_t *b, const hc_flip_query_t *q)
     }
 }
 
-hc_err_t hc_api_list_flips(hc_api_t *api, const char *id, const hc_flip_query_t *query,
-                           hc_list_t *out)
+hc_err_t hc_api_list_flips_begin(hc_api_t *api, const char *id,
+                                 const hc_flip_query_t *query, hc_list_t *out)
 {
     hc_err_t err = check_id(id, true);
     if (err == HC_OK)
@@ -442,21 +451,21 @@ hc_err_t hc_api_list_flips(hc_api_t *api, const char *id, const hc_flip_query_t 
     return start_list(api, &b, out);
 }
 
-hc_err_t hc_api_list_channels(hc_api_t *api, hc_list_t *out)
+hc_err_t hc_api_list_channels_begin(hc_api_t *api, hc_list_t *out)
 {
     hc_buf_t b;
     hc_err_t err = begin_list(api, &b, K_CHANNELS, NULL);
     return err != HC_OK ? err : start_list(api, &b, out);
 }
 
-hc_err_t hc_api_list_badges(hc_api_t *api, hc_list_t *out)
+hc_err_t hc_api_list_badges_begin(hc_api_t *api, hc_list_t *out)
 {
     hc_buf_t b;
     hc_err_t err = begin_list(api, &b, K_BADGES, NULL);
     return err != HC_OK ? err : start_list(api, &b, out);
 }
 
-hc_err_t hc_api_status(hc_api_t *api)
+hc_err_t hc_api_status_begin(hc_api_t *api)
 {
     hc_buf_t b;
     hc_err_t err = begin(api, &b, "GET", K_STATUS, NULL);

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "hc_lex.h"
+
 void hc_buf_init(hc_buf_t *b, void *mem, size_t cap)
 {
     b->data = (uint8_t *)mem;
@@ -78,12 +80,10 @@ void hc_buf_put_i64(hc_buf_t *b, int64_t v)
     hc_buf_put(b, digits + sizeof digits - n, n);
 }
 
-/* c | 0x20 folds ASCII upper case onto lower case and maps no other byte
- * onto a letter. */
 static bool is_unreserved(unsigned char c)
 {
-    return (unsigned)((c | 0x20u) - 'a') < 26u || (unsigned)(c - '0') < 10u ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return hc_lex_is_alpha(c) || hc_lex_is_digit(c) || c == '-' || c == '.' || c == '_' ||
+           c == '~';
 }
 
 void hc_buf_put_pct(hc_buf_t *b, const char *s, size_t n)

@@ -5,14 +5,18 @@
  * non-blocking driver passes "now" so nothing ever waits.
  */
 #include "healthchecks/hc_client.h"
-#include "hc_token.h"
 
 #include <string.h>
+
+#include "hc_lex.h"
+#include "hc_request.h"
 
 #if HC_TEXT_MAX < 2 || HC_TEXT_MAX > 256
 #error "HC_TEXT_MAX must fit the client's 8-bit text length"
 #endif
 
+/* The states of a request, drawn in hc_client_states.dot (a test keeps the
+ * two in step). */
 enum { ST_IDLE, ST_CONNECT, ST_SEND, ST_RECV, ST_BACKOFF };
 
 /* Receive space the work buffer must keep after the request head. */
@@ -198,7 +202,7 @@ static hc_err_t check_request_line(const hc_buf_t *line)
     if (i == 0 || i + 1 >= line->len)
         return HC_ERR_ARG;
     while (++i < line->len)
-        if (line->data[i] <= ' ' || line->data[i] == 0x7f)
+        if (line->data[i] == ' ' || hc_lex_is_ctl(line->data[i]))
             return HC_ERR_UNSAFE_CHAR;
     return HC_OK;
 }

@@ -4,10 +4,10 @@
  * is line-framed (status line, headers, chunk sizes, trailers) and a bulk
  * copy for body bytes, so any split of the input gives the same result. */
 #include "healthchecks/hc_http.h"
-#include "healthchecks/hc_url.h"
-#include "hc_token.h"
 
 #include <string.h>
+
+#include "hc_lex.h"
 
 #if HC_HTTP_VALUE_MAX < 18 || HC_HTTP_VALUE_MAX > 255
 #error "HC_HTTP_VALUE_MAX must hold the longest wanted header name and fit val_len"
@@ -29,18 +29,6 @@ static const char wanted_names[] =
 static bool is_ows(int c)
 {
     return c == ' ' || c == '\t';
-}
-
-/* Controls other than TAB never belong in a header, in either direction. */
-static bool is_ctl(int c)
-{
-    return (c < 0x20 && c != '\t') || c == 0x7f;
-}
-
-/* Shared with the client through hc_token.h. */
-bool hc_is_tchar(int c)
-{
-    return c > 0x20 && c < 0x7f && !strchr("\"(),/:;<=>?@[\\]{}", c);
 }
 
 /* ------------------------------------------------------------- request */
@@ -178,14 +166,6 @@ void hc_http_mark_sent(hc_http_t *h, size_t n)
 
 /* ------------------------------------------------------------- receive */
 
-static uint32_t digit_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return (uint32_t)(c - '0');
-    c |= 0x20;
-    return c >= 'a' && c <= 'f' ? (uint32_t)(c - 'a' + 10) : 99u;
-}
-
 /* Reads at least one digit of @p base; NULL if none or on overflow. */
 static const char *parse_num(const char *p, const char *end, uint32_t base,
                              uint32_t *out)
@@ -193,7 +173,8 @@ static const char *parse_num(const char *p, const char *end, uint32_t base,
     const char *start = p;
     uint32_t v = 0;
     for (; p < end; p++) {
-        uint32_t d = digit_value((unsigned char)*p);
+        /* not a digit: -1, which as unsigned is past any base */
+        uint32_t d = (uint32_t)hc_lex_hex_value((unsigned char)*p);
         if (d >= base)
             break;
         if (v > (UINT32_MAX - d) / base)
@@ -232,7 +213,7 @@ static bool status_char_ok(uint32_t pos, int c)
     if (want == '?')
         return c == '0' || c == '1';
     if (want == '#')
-        return c >= '0' && c <= '9';
+        return hc_lex_is_digit(c);
     return c == want;
 }
 
@@ -424,7 +405,8 @@ static hc_err_t line_byte(hc_http_t *h, int c)
         h->cr = false;
         return end_line(h);
     }
-    if (h->cr || (is_ctl(c) && c != '\r'))
+    /* A CR is allowed only right before the LF. */
+    if (h->cr || (hc_lex_is_unsafe_in_header(c) && c != '\r'))
         return line_error(h);
     if (c == '\r') {
         h->cr = true;

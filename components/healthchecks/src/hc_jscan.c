@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "hc_lex.h"
+
 enum state {
     ST_VALUE,      /* a value is due (top level, after ':' or an array's ',') */
     ST_ARR_FIRST,  /* after '[': a value or ']' */
@@ -53,15 +55,6 @@ static bool is_ws(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_hex(char c)
-{
-    return is_digit(c) || ((unsigned)(c | 0x20) - 'a') < 6u;
-}
 
 void hc_jscan_init(hc_jscan_t *s)
 {
@@ -117,7 +110,7 @@ static hc_jscan_ev_t begin_value(hc_jscan_t *s, char c)
         return open_container(s, c == '{');
     if (c == '"') {
         s->state = ST_STR;
-    } else if (c == '-' || is_digit(c)) {
+    } else if (c == '-' || hc_lex_is_digit(c)) {
         s->state = ST_NUM;
         s->sub = c == '-' ? N_MINUS : c == '0' ? N_ZERO : N_INT;
     } else if (c == 't' || c == 'f' || c == 'n') {
@@ -134,7 +127,7 @@ static unsigned number_class(char c)
 {
     if (c == '0')
         return C_ZERO;
-    if (is_digit(c))
+    if (hc_lex_is_digit(c))
         return C_DIGIT;
     if (c == '.')
         return C_DOT;
@@ -206,7 +199,7 @@ static hc_jscan_ev_t escape_byte(hc_jscan_t *s, char c)
             return fail(s);
         }
     } else {
-        if (!is_hex(c))
+        if (hc_lex_hex_value(c) < 0)
             return fail(s);
         if (--s->sub == 0)
             s->state = s->resume;

@@ -5,6 +5,8 @@
 #include <limits.h>
 #include <string.h>
 
+#include "hc_lex.h"
+
 /* ------------------------------------------------------------- tokens */
 
 /* The tokens are built from hc_jscan's events, in the one pass that checks
@@ -257,15 +259,6 @@ static void put_char(sink_t *o, const unsigned char *bytes, size_t n)
     o->len += n;
 }
 
-static int hex_value(char c)
-{
-    unsigned d = (unsigned)(c - '0');
-    if (d < 10u)
-        return (int)d;
-    d = (unsigned)((c | 0x20) - 'a'); /* folds A-F onto a-f, nothing else */
-    return d < 6u ? (int)d + 10 : -1;
-}
-
 /* The code unit of "\uXXXX" at s (n bytes available), or -1. */
 static long utf16_unit(const char *s, size_t n)
 {
@@ -273,7 +266,7 @@ static long utf16_unit(const char *s, size_t n)
     if (n < 6 || s[0] != '\\' || s[1] != 'u')
         return -1;
     for (size_t k = 2; k < 6; k++) {
-        int h = hex_value(s[k]);
+        int h = hc_lex_hex_value(s[k]);
         if (h < 0)
             return -1;
         v = v * 16 + h;
@@ -357,11 +350,6 @@ typedef struct {
     long exp10;
 } number_t;
 
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 static void add_digit(number_t *num, int *sig, char c, bool fraction)
 {
     if (*sig >= 19) {
@@ -389,7 +377,7 @@ static bool split_number(const char *p, size_t n, number_t *num)
 
     memset(num, 0, sizeof *num);
     num->neg = p[0] == '-';
-    if (!is_digit(p[num->neg]))
+    if (!hc_lex_is_digit(p[num->neg]))
         return false;
     for (size_t i = num->neg; i < n; i++) {
         char c = p[i];
@@ -485,7 +473,7 @@ static bool match_fields(const char *s, const char *pattern, int *f)
 {
     *f = 0;
     for (; *pattern; s++, pattern++) {
-        if (*pattern == '9' && is_digit(*s))
+        if (*pattern == '9' && hc_lex_is_digit(*s))
             *f = *f * 10 + (*s - '0');
         else if (*s == *pattern || (*pattern == 'T' && *s == 't'))
             *++f = 0;
@@ -552,7 +540,7 @@ hc_err_t hc_json_parse_time_us(const char *s, size_t len, int64_t *out, uint32_t
         return HC_ERR_JSON;
     if (s[i] == '.') {
         size_t first = ++i;
-        for (; i < len && is_digit(s[i]); i++) {
+        for (; i < len && hc_lex_is_digit(s[i]); i++) {
             if (scale > 1u) {
                 scale /= 10u;
                 frac += (uint32_t)(s[i] - '0') * scale;

@@ -183,10 +183,3 @@ hc_err_t hc_jstream_finish(hc_jstream_t *js)
         js->err = HC_ERR_JSON;
     return js->err;
 }
-
-hc_err_t hc_jstream_sink(void *ctx, const hc_http_response_t *resp,
-                         const uint8_t *data, size_t len)
-{
-    (void)resp;
-    return hc_jstream_feed((hc_jstream_t *)ctx, data, len);
-}

@@ -1,9 +1,10 @@
 /* Management API objects; see hc_objects.h. */
 #include "healthchecks/hc_objects.h"
 #include "healthchecks/hc_jwrite.h"
-#include "healthchecks/hc_ping.h"
 
 #include <string.h>
+
+#include "hc_lex.h"
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
 
@@ -252,24 +253,24 @@ hc_err_t hc_decode_check(hc_check_t *out, const hc_json_t *doc, int obj)
 /* ------------------------------------------------------------------- ping */
 
 /* K_TIME_US: date_us follows date, and the field spans both. */
-typedef char hc_ping_date_us_follows[offsetof(hc_ping_info_t, date_us) ==
-                                     offsetof(hc_ping_info_t, date) + sizeof(int64_t) ? 1 : -1];
+typedef char hc_ping_date_us_follows[offsetof(hc_received_ping_t, date_us) ==
+                                     offsetof(hc_received_ping_t, date) + sizeof(int64_t) ? 1 : -1];
 
 static const field_t ping_fields[] = {
-    FIELD(hc_ping_info_t, type, K_PING_TYPE, HC_PING_F_TYPE),
-    { "date", K_TIME_US, HC_PING_F_DATE, (uint16_t)offsetof(hc_ping_info_t, date),
+    FIELD(hc_received_ping_t, type, K_PING_TYPE, HC_PING_F_TYPE),
+    { "date", K_TIME_US, HC_PING_F_DATE, (uint16_t)offsetof(hc_received_ping_t, date),
       (uint16_t)(sizeof(int64_t) + sizeof(uint32_t)) },
-    FIELD(hc_ping_info_t, n, K_U32, HC_PING_F_N),
-    FIELD(hc_ping_info_t, scheme, K_STR, HC_PING_F_SCHEME),
-    FIELD(hc_ping_info_t, remote_addr, K_STR, HC_PING_F_REMOTE_ADDR),
-    FIELD(hc_ping_info_t, method, K_STR, HC_PING_F_METHOD),
-    FIELD(hc_ping_info_t, ua, K_STR, HC_PING_F_UA),
-    FIELD(hc_ping_info_t, rid, K_STR, HC_PING_F_RID),
-    FIELD_KEY("duration", hc_ping_info_t, duration_us, K_US, HC_PING_F_DURATION),
-    FIELD(hc_ping_info_t, body_url, K_STR, HC_PING_F_BODY_URL),
+    FIELD(hc_received_ping_t, n, K_U32, HC_PING_F_N),
+    FIELD(hc_received_ping_t, scheme, K_STR, HC_PING_F_SCHEME),
+    FIELD(hc_received_ping_t, remote_addr, K_STR, HC_PING_F_REMOTE_ADDR),
+    FIELD(hc_received_ping_t, method, K_STR, HC_PING_F_METHOD),
+    FIELD(hc_received_ping_t, ua, K_STR, HC_PING_F_UA),
+    FIELD(hc_received_ping_t, rid, K_STR, HC_PING_F_RID),
+    FIELD_KEY("duration", hc_received_ping_t, duration_us, K_US, HC_PING_F_DURATION),
+    FIELD(hc_received_ping_t, body_url, K_STR, HC_PING_F_BODY_URL),
 };
 
-hc_err_t hc_decode_ping(hc_ping_info_t *out, const hc_json_t *doc, int obj)
+hc_err_t hc_decode_received_ping(hc_received_ping_t *out, const hc_json_t *doc, int obj)
 {
     masks_t m;
     hc_err_t err = decode_object(doc, obj, ping_fields, COUNT(ping_fields), out, sizeof *out, &m);
@@ -410,7 +411,7 @@ static const char *spec_str(const hc_check_spec_t *s, const spec_field_t *f)
 static bool slug_ok(const char *s)
 {
     for (; *s; s++) {
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+        if (!hc_lex_is_slug_char(*s))
             return false;
     }
     return true;

@@ -3,36 +3,16 @@
 
 #include <string.h>
 
+#include "hc_lex.h"
+#include "hc_request.h"
+
 #define SLUG_MAX 100u
-
-static bool is_hex(char ch, bool lowercase_only)
-{
-    return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
-           (!lowercase_only && ch >= 'A' && ch <= 'F');
-}
-
-bool hc_is_uuid(const char *s, bool lowercase_only)
-{
-    /* Five groups of hex digits, joined by '-'. */
-    static const uint8_t group_len[] = { 8, 4, 4, 4, 12 };
-    if (!s)
-        return false;
-    for (size_t g = 0; g < sizeof group_len; g++) {
-        if (g && *s++ != '-')
-            return false;
-        for (size_t n = 0; n < group_len[g]; n++)
-            if (!is_hex(*s++, lowercase_only))
-                return false;
-    }
-    return *s == '\0';
-}
 
 static hc_err_t check_slug(const char *s)
 {
     size_t n = 0;
     for (; s[n]; n++) {
-        char ch = s[n];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
+        if (!hc_lex_is_slug_char(s[n]))
             return HC_ERR_ARG;
         if (n == SLUG_MAX)
             return HC_ERR_TOO_LONG;
@@ -108,7 +88,7 @@ static void put_target(hc_buf_t *b, const hc_client_t *c, const hc_ping_t *p)
     }
 }
 
-hc_err_t hc_ping_begin(hc_client_t *c, const hc_ping_t *p)
+hc_err_t hc_ping_send_begin(hc_client_t *c, const hc_ping_t *p)
 {
     hc_err_t err = hc_ping_validate(c, p);
     if (err != HC_OK)
@@ -192,7 +172,7 @@ hc_err_t hc_ping_poll(hc_client_t *c, hc_ping_result_t *out)
 
 hc_err_t hc_ping_send(hc_client_t *c, const hc_ping_t *p, hc_ping_result_t *out)
 {
-    hc_err_t err = hc_ping_begin(c, p);
+    hc_err_t err = hc_ping_send_begin(c, p);
     if (err != HC_OK) {
         fill_refusal(out);
         return err;

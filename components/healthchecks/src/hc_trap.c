@@ -32,7 +32,7 @@ static hc_err_t prepare(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cf
     return err;
 }
 
-hc_err_t hc_trap_begin(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg)
+hc_err_t hc_trap_open(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg)
 {
     hc_err_t err = prepare(t, c, cfg);
     if (err == HC_OK && cfg->start_ping)
@@ -40,16 +40,16 @@ hc_err_t hc_trap_begin(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg
     return err;
 }
 
-/* Starts t->ping for hc_trap_poll(); both *_async calls share it. */
+/* Starts t->ping for hc_trap_poll(); both *_begin calls share it. */
 static hc_err_t begin_ping(hc_trap_t *t)
 {
-    hc_err_t err = hc_ping_begin(t->client, &t->ping);
+    hc_err_t err = hc_ping_send_begin(t->client, &t->ping);
     t->pending = err == HC_OK;
     t->result = t->pending ? HC_IN_PROGRESS : err;
     return err;
 }
 
-hc_err_t hc_trap_begin_async(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg)
+hc_err_t hc_trap_open_begin(hc_trap_t *t, hc_client_t *c, const hc_trap_config_t *cfg)
 {
     hc_err_t err = prepare(t, c, cfg);
     if (err == HC_OK && cfg->start_ping) {
@@ -197,7 +197,7 @@ static bool prepare_end(hc_trap_t *t, int exit_code)
     return true;
 }
 
-hc_err_t hc_trap_end(hc_trap_t *t, int exit_code)
+hc_err_t hc_trap_close(hc_trap_t *t, int exit_code)
 {
     if (!t || !t->client)
         return HC_ERR_ARG;
@@ -206,7 +206,7 @@ hc_err_t hc_trap_end(hc_trap_t *t, int exit_code)
     return hc_ping_send(t->client, &t->ping, NULL);
 }
 
-hc_err_t hc_trap_end_async(hc_trap_t *t, int exit_code)
+hc_err_t hc_trap_close_begin(hc_trap_t *t, int exit_code)
 {
     if (!t || !t->client)
         return HC_ERR_ARG;

@@ -1,28 +1,13 @@
-/* Base URL parsing and header-value safety checks; see hc_url.h. */
+/* Base URL parsing; see hc_url.h. */
 #include "healthchecks/hc_url.h"
 
 #include <string.h>
 
-static bool is_ctl(unsigned char c)
-{
-    return c < 0x20u || c == 0x7fu;
-}
-
-static bool is_digit(unsigned char c)
-{
-    return (unsigned)(c - '0') < 10u;
-}
-
-/* c | 0x20 folds ASCII upper case onto lower case and maps no other byte
- * onto a letter. */
-static bool is_alpha(unsigned char c)
-{
-    return (unsigned)((c | 0x20u) - 'a') < 26u;
-}
+#include "hc_lex.h"
 
 static bool is_host_name_char(unsigned char c)
 {
-    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_';
+    return hc_lex_is_alpha(c) || hc_lex_is_digit(c) || c == '-' || c == '.' || c == '_';
 }
 
 /* Only the character set is checked: the port's address parser rejects a
@@ -30,7 +15,7 @@ static bool is_host_name_char(unsigned char c)
  * here would cost flash on every device. '.' admits ::ffff:1.2.3.4. */
 static bool is_ipv6_char(unsigned char c)
 {
-    return is_digit(c) || (unsigned)((c | 0x20u) - 'a') < 6u || c == ':' || c == '.';
+    return hc_lex_hex_value(c) >= 0 || c == ':' || c == '.';
 }
 
 /* Bytes the path prefix may not hold: '?' and '#' would start a query or
@@ -89,7 +74,7 @@ static hc_err_t parse_port(const char **p, hc_url_t *out)
     if (*s == ':') {
         port = 0;
         /* Stopping once past 65535 bounds the value whatever the digit count. */
-        for (s++; is_digit((unsigned char)*s) && port <= 65535u; s++)
+        for (s++; hc_lex_is_digit((unsigned char)*s) && port <= 65535u; s++)
             port = port * 10u + (uint32_t)(*s - '0');
         if (port == 0 || port > 65535u || (*s != '\0' && *s != '/'))
             return HC_ERR_URL;
@@ -124,7 +109,7 @@ hc_err_t hc_url_parse(const char *url, hc_url_t *out)
     /* Control bytes get their own code before any syntax error can hide
      * them: they are an injection attempt, not a typo. */
     for (const char *c = url; *c; c++)
-        if (is_ctl((unsigned char)*c))
+        if (hc_lex_is_ctl((unsigned char)*c))
             return HC_ERR_UNSAFE_CHAR;
     const char *p = url + scheme_len(url, &out->tls);
     if (p == url)
@@ -135,22 +120,4 @@ hc_err_t hc_url_parse(const char *url, hc_url_t *out)
     if (err == HC_OK)
         err = parse_path(p, out);
     return err;
-}
-
-hc_err_t hc_check_header_bytes(const char *s, size_t n)
-{
-    if (s == NULL)
-        return HC_ERR_ARG;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        /* NUL, CR and LF are control bytes, so this one test covers them. */
-        if (is_ctl(c) && c != '\t')
-            return HC_ERR_UNSAFE_CHAR;
-    }
-    return HC_OK;
-}
-
-hc_err_t hc_check_header_value(const char *s)
-{
-    return s == NULL ? HC_ERR_ARG : hc_check_header_bytes(s, strlen(s));
 }

@@ -122,6 +122,12 @@ static void heartbeat_task(void *arg)
     }
 
     const hc_ping_t ping = { .signal = HC_SIGNAL_SUCCESS, .uuid = CONFIG_HEARTBEAT_CHECK_UUID };
+    if (hc_ping_validate(&client, &ping) != HC_OK) {
+        ESP_LOGE(TAG, "set the check's UUID (lowercase) in menuconfig: "
+                      "Heartbeat example > UUID of the check to ping");
+        vTaskDelete(NULL);
+        return;
+    }
     /* In ticks from seconds: milliseconds times the tick rate could
      * overflow 32 bits for long intervals. */
     const TickType_t period = (TickType_t)CONFIG_HEARTBEAT_INTERVAL_S * configTICK_RATE_HZ;
@@ -140,11 +146,6 @@ static void heartbeat_task(void *arg)
 
 void app_main(void)
 {
-    if (!hc_is_uuid(CONFIG_HEARTBEAT_CHECK_UUID, true)) {
-        ESP_LOGE(TAG, "set the check's UUID (lowercase) in menuconfig: "
-                      "Heartbeat example > UUID of the check to ping");
-        return;
-    }
     esp_err_t err = nvs_flash_init();  /* Wi-Fi keeps its calibration there */
     if (err == ESP_ERR_NVS_NO_FREE_PAGES || err == ESP_ERR_NVS_NEW_VERSION_FOUND) {
         ESP_ERROR_CHECK(nvs_flash_erase());

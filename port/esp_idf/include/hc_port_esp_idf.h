@@ -55,23 +55,31 @@
 #include "hc_port_lwip_sockets.h"
 #include "hc_port_mbedtls.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** The transports one client needs on ESP-IDF: plain TCP for http:// and
  *  TLS over a second socket for https://. Owned by the caller; set up by
  *  hc_esp_init(), released by hc_esp_free(). Treat as opaque. */
 typedef struct hc_esp {
+    /** @cond INTERNAL */
     hc_lwip_sock_t plain_sock;
     hc_lwip_sock_t tls_sock;
-    hc_transport_t plain;      /**< over plain_sock */
-    hc_transport_t tls_inner;  /**< over tls_sock, beneath TLS */
+    hc_transport_t plain;      /* over plain_sock */
+    hc_transport_t tls_inner;  /* over tls_sock, beneath TLS */
     hc_mbedtls_t tls;
-    hc_transport_t https;      /**< TLS over tls_inner */
+    hc_transport_t https;      /* TLS over tls_inner */
     bool tls_ready;
+    /** @endcond */
 } hc_esp_t;
 
 /**
- * A transport over the lwIP socket @p s (hc_lwip_sock_init() is called on
- * it), with ESP-IDF's clock, sleep and hardware RNG in place of lwIP's.
- * @p s must outlive every use of the transport.
+ * A transport over an lwIP socket, with ESP-IDF's clock, sleep and
+ * hardware RNG in place of lwIP's.
+ * @param[out] s the socket's state (hc_lwip_sock_init() is called on it);
+ *               must outlive every use of the transport
+ * @return the transport, to copy into hc_config_t (by address)
  */
 hc_transport_t hc_esp_transport(hc_lwip_sock_t *s);
 
@@ -80,6 +88,7 @@ hc_transport_t hc_esp_transport(hc_lwip_sock_t *s);
  * URLs, User-Agent (none when empty), timeouts, attempts, back-off,
  * keep-alive, API version. Transports and the work buffer stay unset. The
  * strings are literals, valid for the whole program.
+ * @param[out] cfg overwritten entirely
  */
 void hc_esp_config_defaults(hc_config_t *cfg);
 
@@ -90,13 +99,18 @@ void hc_esp_config_defaults(hc_config_t *cfg);
  * neither, the caller must set @c ca / @c ca_len, or hc_esp_init() refuses
  * with HC_ERR_ARG. To use your own CAs instead of the bundle, set @c ca /
  * @c ca_len and clear @c ca_attach (the two do not combine; see above).
+ * @param[out] tls overwritten entirely
  */
 void hc_esp_tls_defaults(hc_mbedtls_config_t *tls);
 
 /**
- * Set up @p e and point @p cfg->transport and @p cfg->tls_transport at it.
- * @p e must stay where it is and outlive the client.
- * @param tls trust settings for https://, or NULL for hc_esp_tls_defaults().
+ * Set up the transports and point @p cfg->transport and
+ * @p cfg->tls_transport at them.
+ * @param[out]    e   the transports; must stay where they are and outlive
+ *                    the client
+ * @param[in,out] cfg the client's configuration
+ * @param[in]     tls trust settings for https://, or NULL for
+ *                    hc_esp_tls_defaults(); read only during the call
  * @return HC_OK; HC_ERR_ARG (NULL @p e or @p cfg, no trust source,
  *         @c ca_attach together with @c ca or @c ca_file);
  *         HC_ERR_TLS (mbedTLS refused the settings or ran out of memory).
@@ -104,8 +118,14 @@ void hc_esp_tls_defaults(hc_mbedtls_config_t *tls);
  */
 hc_err_t hc_esp_init(hc_esp_t *e, hc_config_t *cfg, const hc_mbedtls_config_t *tls);
 
-/** Close both connections and release mbedTLS's memory. Safe on a zeroed
- *  or already released @p e. */
+/**
+ * Close both connections and release mbedTLS's memory.
+ * @param[in,out] e the transports; a zeroed or already released one is fine
+ */
 void hc_esp_free(hc_esp_t *e);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* HC_PORT_ESP_IDF_H */

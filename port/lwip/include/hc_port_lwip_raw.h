@@ -38,10 +38,10 @@
  * (LOCK_TCPIP_CORE()) or inside tcpip_callback().
  *
  * Waiting. Nothing moves in a superloop while a call is running, so
- * without help a call can only check and return: the non-blocking driver
- * (hc_client_poll(), hc_ping_poll()) needs nothing more. To let calls wait
- * (the blocking driver: hc_client_wait(), hc_ping_send()), give the port
- * an idle hook with hc_lwip_raw_set_idle(): it is called repeatedly while
+ * without help a call can only check and return: the non-blocking
+ * driver (hc_ping_poll(), hc_api_poll(), hc_trap_poll()) needs nothing
+ * more. To let calls wait (the blocking driver: hc_ping_send(),
+ * hc_api_wait(), ...), give the port an idle hook with hc_lwip_raw_set_idle(): it is called repeatedly while
  * a call waits, until there is progress or @c wait_until passes, and must
  * run the stack once (poll the network driver, sys_check_timeouts(); on a
  * threaded lwIP: release the core lock, sleep a tick, take it again).
@@ -81,7 +81,14 @@
 #include "lwip/pbuf.h"
 #include "healthchecks/hc_transport.h"
 
-/** Called while a raw-face call waits; runs the stack once. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Called while a raw-face call waits; runs the stack once.
+ * @param[in] arg the argument given to hc_lwip_raw_set_idle()
+ */
 typedef void (*hc_lwip_idle_fn)(void *arg);
 
 /** State of one connection over lwIP's callback API. Set up with
@@ -102,7 +109,7 @@ typedef struct hc_lwip_raw {
     uint32_t dns_deadline;     /**< when the current lookup gives up */
     uint32_t dns_timeout_ms;   /**< bound on one lookup (default 10000); may be set */
     hc_lwip_idle_fn idle;      /**< see hc_lwip_raw_set_idle() */
-    void *idle_arg;
+    void *idle_arg;            /**< passed to @c idle */
 #if LWIP_ALTCP
     /** Allocator for new connections; NULL (the default) is plain TCP.
      *  May be set, e.g. to altcp_proxyconnect's to go through an HTTP proxy. */
@@ -111,29 +118,40 @@ typedef struct hc_lwip_raw {
 } hc_lwip_raw_t;
 
 /**
- * Initialise @p r with a receive ring of @p ring_len pbuf pointers at
- * @p ring (caller memory that must outlive @p r; 1..65535 slots; 4 to 8
- * suit most devices, more only costs pointers). No connection, no idle
- * hook.
+ * Initialise a connection's state with a receive ring: no connection, no
+ * idle hook.
+ * @param[out] r        the state
+ * @param[in]  ring     @p ring_len pbuf pointers, caller memory that must
+ *                      outlive @p r
+ * @param[in]  ring_len 1..65535 slots; 4 to 8 suit most devices, more only
+ *                      costs pointers
  * @return 0, or -1 when @p r or @p ring is NULL or @p ring_len is 0 or
  *         over 65535.
  */
 int hc_lwip_raw_init(hc_lwip_raw_t *r, struct pbuf **ring, size_t ring_len);
 
 /**
- * Let calls wait: @p idle (with @p arg) is called repeatedly while a call
- * waits for progress, until its @c wait_until. It must run the stack once
- * and should return within a few milliseconds. NULL removes the hook.
+ * Let calls wait: @p idle is called repeatedly while a call waits for
+ * progress, until its @c wait_until. It must run the stack once and should
+ * return within a few milliseconds.
+ * @param[in,out] r    the state
+ * @param[in]     idle the hook; NULL removes it
+ * @param[in]     arg  passed to @p idle
  */
 void hc_lwip_raw_set_idle(hc_lwip_raw_t *r, hc_lwip_idle_fn idle, void *arg);
 
 /**
- * A transport over @p r, which must outlive every use of the transport.
- * close() never blocks: it hands the connection to lwIP (tcp_close, or
+ * A transport over a connection's state. close() never blocks: it hands the connection to lwIP (tcp_close, or
  * tcp_abort when lwIP is out of memory) and frees the queued pbufs.
  * sleep_ms() runs the idle hook until the time has passed (or spins on
  * sys_now() without one).
+ * @param[in] r the state; must outlive every use of the transport
+ * @return the transport, to copy into hc_config_t (by address)
  */
 hc_transport_t hc_lwip_raw_transport(hc_lwip_raw_t *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* HC_PORT_LWIP_RAW_H */

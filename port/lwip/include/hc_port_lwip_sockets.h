@@ -50,6 +50,10 @@
 #include <stdint.h>
 #include "healthchecks/hc_transport.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** State of one connection over an lwIP socket. Set up with
  *  hc_lwip_sock_init(); treat the fields as read-only. */
 typedef struct hc_lwip_sock {
@@ -58,14 +62,23 @@ typedef struct hc_lwip_sock {
     int last_errno;  /**< errno of the latest failure, 0 if none */
 } hc_lwip_sock_t;
 
-/** Initialise @p s: no connection. */
+/**
+ * Initialise a connection's state: no connection.
+ * @param[out] s the state
+ */
 void hc_lwip_sock_init(hc_lwip_sock_t *s);
 
 /**
- * A transport over @p s, which must outlive every use of the transport.
- * close() returns as soon as lwIP's tcpip thread has taken the socket
- * (one message round-trip); it never waits for the peer.
+ * A transport over a connection's state. close() returns as soon as
+ * lwIP's tcpip thread has taken the socket (one message round-trip); it
+ * never waits for the peer.
+ * @param[in] s the state; must outlive every use of the transport
+ * @return the transport, to copy into hc_config_t (by address)
  */
 hc_transport_t hc_lwip_sock_transport(hc_lwip_sock_t *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* HC_PORT_LWIP_SOCKETS_H */

@@ -47,6 +47,10 @@
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/x509_crt.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** The CA bundle of Debian and Ubuntu (package ca-certificates). */
 #define HC_MBEDTLS_HOST_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
 
@@ -61,7 +65,7 @@ typedef struct hc_mbedtls_config {
      *  terminating NUL (counted in @c ca_len), or one or more concatenated
      *  DER certificates. Parsed (copied) at init. */
     const uint8_t *ca;
-    size_t ca_len;
+    size_t ca_len;                 /**< bytes at @c ca */
     /** A PEM or DER file of CA certificates (hosts; needs MBEDTLS_FS_IO). */
     const char *ca_file;
     /** Called with the mbedtls_ssl_config * to attach trust some other way,
@@ -84,19 +88,21 @@ typedef struct hc_mbedtls_config {
  *  released by hc_mbedtls_free(). The fields after @c inner_err are
  *  readable diagnostics; the rest is private. */
 typedef struct hc_mbedtls {
-    hc_transport_t inner;          /**< the transport TLS runs over (a copy) */
+    /** @cond INTERNAL */
+    hc_transport_t inner;          /* the transport TLS runs over (a copy) */
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
     mbedtls_x509_crt ca;
     mbedtls_ctr_drbg_context drbg;
-    mbedtls_ssl_session saved;     /**< session of the last good handshake */
+    mbedtls_ssl_session saved;     /* session of the last good handshake */
     bool has_saved;
     uint16_t saved_port;
     char saved_host[HC_MBEDTLS_HOST_MAX];
     uint8_t state;
-    uint32_t wait_until;           /**< of the call in progress, for the BIO */
-    size_t pending_write;          /**< plaintext bytes in a record not yet flushed */
-    int32_t inner_err;             /**< hc_io failure of the inner transport */
+    uint32_t wait_until;           /* of the call in progress, for the BIO */
+    size_t pending_write;          /* plaintext bytes in a record not yet flushed */
+    int32_t inner_err;             /* hc_io failure of the inner transport */
+    /** @endcond */
 
     int last_error;                /**< latest mbedTLS error code, 0 if none */
     uint32_t verify_flags;         /**< MBEDTLS_X509_BADCERT_* of the latest handshake */
@@ -105,10 +111,14 @@ typedef struct hc_mbedtls {
 } hc_mbedtls_t;
 
 /**
- * Set up @p t over @p inner, whose connect/send/recv/close/now_ms/random are
- * all required (@p inner is copied; the context it points to must outlive
- * @p t). The DRBG is seeded from @p inner's random(). Allocates through
- * mbedtls_calloc (record buffers, CA chain); release with hc_mbedtls_free().
+ * Set up a TLS transport's state. The DRBG is seeded from the inner
+ * transport's random(). Allocates through mbedtls_calloc (record buffers,
+ * CA chain); release with hc_mbedtls_free().
+ * @param[out] t     the state
+ * @param[in]  inner the transport TLS runs over, whose connect, send, recv,
+ *                   close, now_ms and random are all required; copied (the
+ *                   context it points to must outlive @p t)
+ * @param[in]  cfg   trust anchors and options; read only during the call
  * @return HC_OK; HC_ERR_ARG (a NULL argument, an incomplete @p inner, no
  *         trust source without @c insecure_skip_verify, a PEM buffer that
  *         does not end in NUL, a bad @c max_frag_len, @c ca_file on a build
@@ -120,7 +130,7 @@ hc_err_t hc_mbedtls_init(hc_mbedtls_t *t, const hc_transport_t *inner,
                          const hc_mbedtls_config_t *cfg);
 
 /**
- * The transport over @p t (which must outlive it and stay where it is).
+ * The transport over a TLS state.
  *
  * connect() connects the inner transport, then runs the handshake, resuming
  * the session kept from the last good handshake with the same host and
@@ -139,21 +149,34 @@ hc_err_t hc_mbedtls_init(hc_mbedtls_t *t, const hc_transport_t *inner,
  *
  * close() sends close_notify if it can without waiting, then closes the
  * inner connection. now_ms, sleep_ms and random are the inner transport's.
+ * @param[in] t the state; must outlive the transport and stay where it is
+ * @return the transport, to copy into hc_config_t (by address)
  */
 hc_transport_t hc_mbedtls_transport(hc_mbedtls_t *t);
 
-/** Forget the kept session: the next handshake is a full one. */
+/**
+ * Forget the kept session: the next handshake is a full one.
+ * @param[in,out] t the state
+ */
 void hc_mbedtls_forget_session(hc_mbedtls_t *t);
 
 /**
- * Describe the latest failure in English into @p buf (always
- * NUL-terminated when @p len > 0): the reasons the certificate was rejected
- * after HC_IO_TLS_VERIFY, else mbedTLS's text for @c last_error.
+ * Describe the latest failure in English: the reasons the certificate was
+ * rejected after HC_IO_TLS_VERIFY, else mbedTLS's text for @c last_error.
+ * @param[in]  t   the state
+ * @param[out] buf the text, always NUL-terminated when @p len > 0
+ * @param[in]  len size of @p buf
  */
 void hc_mbedtls_describe(const hc_mbedtls_t *t, char *buf, size_t len);
 
-/** Close any connection and release everything mbedTLS allocated. Safe on
- *  a zeroed or already freed @p t. */
+/**
+ * Close any connection and release everything mbedTLS allocated.
+ * @param[in,out] t the state; a zeroed or already freed one is fine
+ */
 void hc_mbedtls_free(hc_mbedtls_t *t);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* HC_PORT_MBEDTLS_H */

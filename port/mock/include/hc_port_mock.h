@@ -59,6 +59,10 @@
 #include "healthchecks/hc_config.h"
 #include "healthchecks/hc_transport.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** How one scripted connection behaves. Zero-initialise, then set what
  *  matters: the zero value connects at once, takes the request and closes
  *  without a response. */
@@ -116,7 +120,7 @@ typedef struct hc_mock {
     size_t request_len;            /**< bytes on the connection at the end of the current request; 0 = not yet known */
     size_t content_length;         /**< Content-Length of this request's head */
     char line[32];                 /**< start of the request head line being received */
-    size_t line_len;
+    size_t line_len;               /**< bytes in @c line */
     size_t resp_pos;               /**< response bytes delivered */
     uint32_t storm_left;           /**< would-blocks still due before the next success */
 
@@ -141,29 +145,44 @@ typedef struct hc_mock {
 } hc_mock_t;
 
 /**
- * Start a mock over @p script (@p n entries, caller memory that must
- * outlive the mock). The clock starts at 0 and the random generator at a
- * fixed seed, so every run is the same. When the script runs out,
- * connect() fails with HC_IO_REFUSED.
+ * Start a mock. The clock starts at 0 and the random generator at a fixed
+ * seed, so every run is the same. When the script runs out, connect()
+ * fails with HC_IO_REFUSED.
  *
- * @param capture     buffer receiving every byte sent, or NULL. Bytes that
- *                    do not fit are dropped and @c capture_overflow is set.
- * @param capture_cap size of @p capture.
+ * @param[out] m           the mock
+ * @param[in]  script      @p n entries, one per connection; caller memory
+ *                         that must outlive the mock (read at each call)
+ * @param[in]  n           entries in @p script
+ * @param[out] capture     buffer receiving every byte sent, or NULL. Bytes
+ *                         that do not fit are dropped and
+ *                         @c capture_overflow is set.
+ * @param[in]  capture_cap size of @p capture.
  */
 void hc_mock_init(hc_mock_t *m, const hc_mock_conn_t *script, size_t n,
                   uint8_t *capture, size_t capture_cap);
 
 /**
  * Tell the mock how many bytes each request carries, from the next request
- * on: the server answers once that many have arrived. 0 (the default)
- * means: the request head up to its first empty line ("\r\n\r\n"), plus the
- * Content-Length the head gives (matched case-insensitively; none means no
- * body).
+ * on: the server answers once that many have arrived.
+ * @param[in,out] m             the mock
+ * @param[in]     request_bytes the count; 0 (the default) means: the
+ *                              request head up to its first empty line
+ *                              ("\r\n\r\n"), plus the Content-Length the
+ *                              head gives (matched case-insensitively; none
+ *                              means no body).
  */
 void hc_mock_expect(hc_mock_t *m, size_t request_bytes);
 
-/** A transport over @p m (which must outlive it). Send and recv on a
- *  closed or still connecting mock return HC_IO_ERROR. */
+/**
+ * A transport over a mock. Send and recv on a closed or still connecting
+ * mock return HC_IO_ERROR.
+ * @param[in] m the mock; must outlive the transport
+ * @return the transport, to copy into hc_config_t (by address)
+ */
 hc_transport_t hc_mock_transport(hc_mock_t *m);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* HC_PORT_MOCK_H */

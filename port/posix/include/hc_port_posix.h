@@ -53,6 +53,10 @@
 #include <stdbool.h>
 #include "healthchecks/hc_transport.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** Connects to different addresses of one host kept in flight at once. */
 #define HC_POSIX_RACE 4
 
@@ -77,15 +81,25 @@ typedef struct hc_posix {
     uint32_t next_start;      /**< private: when the next address joins the race */
 } hc_posix_t;
 
-/** Initialise @p p: no connection, @c dns_timeout_ms 5000, @c attempt_delay_ms 250. */
+/**
+ * Initialise a connection's state: no connection, @c dns_timeout_ms 5000,
+ * @c attempt_delay_ms 250.
+ * @param[out] p the state
+ */
 void hc_posix_init(hc_posix_t *p);
 
 /**
- * A transport over @p p (which must outlive it). Close the transport
- * before discarding @p p: close frees the socket, the address list and
- * any lookup in flight, and never blocks. Send and recv without a
- * connection return HC_IO_ERROR.
+ * A transport over a connection's state. Close the transport before
+ * discarding @p p: close frees the socket, the address list and any
+ * lookup in flight, and never blocks. Send and recv without a connection
+ * return HC_IO_ERROR.
+ * @param[in] p the state; must outlive the transport
+ * @return the transport, to copy into hc_config_t (by address)
  */
 hc_transport_t hc_posix_transport(hc_posix_t *p);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* HC_PORT_POSIX_H */

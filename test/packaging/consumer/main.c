@@ -1,11 +1,11 @@
 /* Uses the installed package the way an application would: a ping through
  * the mock port, a POSIX transport, and the JSON layer (which needs jsmn.h
- * through the package). Exits non-zero on the first thing that is wrong. */
+ * through the package), all through the one umbrella header. Exits
+ * non-zero on the first thing that is wrong. */
 #include <stdio.h>
 #include <string.h>
 
-#include <healthchecks/hc_api.h>
-#include <healthchecks/hc_ping.h>
+#include <healthchecks/healthchecks.h>  /* the umbrella: every module */
 #include <hc_port_mock.h>
 #include <hc_port_posix.h>
 

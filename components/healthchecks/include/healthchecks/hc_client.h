@@ -8,8 +8,8 @@
  * deadline, the non-blocking one never lets it wait. A client belongs to
  * one thread or task at a time; two clients share nothing.
  *
- * The ping and management modules build requests with hc_request_begin()
- * and hc_request_start(); applications normally call those modules.
+ * Applications make requests through the ping (hc_ping.h), management
+ * (hc_api.h) and run-wrapper (hc_trap.h) modules.
  */
 #ifndef HC_CLIENT_H
 #define HC_CLIENT_H
@@ -24,8 +24,12 @@
 #include "healthchecks/hc_transport.h"
 #include "healthchecks/hc_url.h"
 
-/** Runtime settings. Strings and the work buffer are the caller's and must
- *  outlive the client; none is copied. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Runtime settings. Strings, headers and the work buffer are the
+ *  caller's and must outlive the client; none is copied. */
 typedef struct hc_config {
     const char *ping_url;      /**< ping base, e.g. "https://hc-ping.com" */
     const char *api_url;       /**< management base, e.g. "https://healthchecks.io/api" */
@@ -33,13 +37,13 @@ typedef struct hc_config {
     const char *api_key;       /**< management key, or NULL */
     const char *user_agent;    /**< User-Agent, or NULL to send none */
     const hc_header_t *extra_headers; /**< sent with every request, or NULL */
-    size_t n_extra_headers;
+    size_t n_extra_headers;    /**< entries in @c extra_headers */
 
     const hc_transport_t *transport;     /**< for http:// */
     const hc_transport_t *tls_transport; /**< for https://, or NULL */
 
     uint8_t *work;             /**< request head, then receive space */
-    size_t work_size;          /**< 512 is enough for any ping */
+    size_t work_size;          /**< bytes at @c work; 512 is enough for any ping */
 
     uint32_t connect_timeout_ms; /**< DNS + TCP connect + TLS handshake */
     uint32_t io_timeout_ms;      /**< longest wait without send/receive progress */
@@ -52,63 +56,79 @@ typedef struct hc_config {
     uint8_t api_version;         /**< management API version: 1, 2 or 3 */
 } hc_config_t;
 
-/** Which base URL a request goes to. */
-typedef enum hc_base { HC_BASE_PING, HC_BASE_API } hc_base_t;
-
-/** Per-request options for hc_request_start(). */
+/** The options of the request in flight. Opaque: part of hc_client_t only
+ *  because the client holds it (it sets the struct's size). */
 typedef struct hc_request {
-    const char *content_type;  /**< or NULL */
-    const uint8_t *body;       /**< sent from this memory, not copied; or NULL */
+    /** @cond INTERNAL */
+    const char *content_type;  /* or NULL */
+    const uint8_t *body;       /* sent from this memory, not copied; or NULL */
     size_t body_len;
-    bool has_body;             /**< send Content-Length even when 0 */
-    bool send_api_key;         /**< add X-Api-Key from the config */
-    bool idempotent;           /**< may be retried after bytes were sent */
-    uint32_t max_body;         /**< largest response body accepted; 0 = no limit */
-    hc_body_sink_fn sink;      /**< receives a 2xx response's body; or NULL. Once it
-                                    has received bytes, a failed attempt is not
-                                    retried (it cannot take them back). */
+    bool has_body;             /* send Content-Length even when 0 */
+    bool send_api_key;         /* add X-Api-Key from the config */
+    bool idempotent;           /* may be retried after bytes were sent */
+    uint32_t max_body;         /* largest response body accepted; 0 = no limit */
+    hc_body_sink_fn sink;      /* receives a 2xx response's body; or NULL. Once it
+                                  has received bytes, a failed attempt is not
+                                  retried (it cannot take them back). */
     void *sink_ctx;
+    /** @endcond */
 } hc_request_t;
 
-/** A client. Treat as opaque; read it through the accessors. */
+/**
+ * A client. Opaque: read it through the hc_client_*() accessors. The
+ * caller owns the memory (a static, a global, a task's stack) and gives it
+ * to one thread or task at a time.
+ *
+ * One request runs at a time; each goes through these states, retrying
+ * within the deadline (hc_config_t::deadline_ms):
+ * @dotfile hc_client_states.dot "The states of a request"
+ */
 typedef struct hc_client {
+    /** @cond INTERNAL */
     hc_config_t cfg;
     hc_http_t http;
-    hc_url_t url;                  /**< where the request goes (and the open connection) */
-    const hc_transport_t *tp;      /**< transport of the open connection */
+    hc_url_t url;                  /* where the request goes (and the open connection) */
+    const hc_transport_t *tp;      /* transport of the open connection */
     hc_request_t req;
     size_t head_len;
-    uint8_t state;
-    uint8_t attempt;               /**< attempts started for this request */
-    bool head_request;             /**< the method is HEAD */
+    uint8_t state;                 /* see hc_client_states.dot */
+    uint8_t attempt;               /* attempts started for this request */
+    bool head_request;             /* the method is HEAD */
     bool connected;
-    bool progressed;               /**< the latest step moved the request forward */
-    bool reused;                   /**< this attempt runs on a kept-alive connection */
-    bool sent_any;                 /**< this attempt sent at least one byte */
-    bool sink_fed;                 /**< this attempt gave body bytes to the caller's sink */
-    uint32_t t_start;              /**< request began */
-    uint32_t t_attempt;            /**< attempt began */
-    uint32_t t_progress;           /**< last send/receive progress */
-    uint32_t t_resume;             /**< end of the current back-off */
+    bool progressed;               /* the latest step moved the request forward */
+    bool reused;                   /* this attempt runs on a kept-alive connection */
+    bool sent_any;                 /* this attempt sent at least one byte */
+    bool sink_fed;                 /* this attempt gave body bytes to the caller's sink */
+    uint32_t t_start;              /* request began */
+    uint32_t t_attempt;            /* attempt began */
+    uint32_t t_progress;           /* last send/receive progress */
+    uint32_t t_resume;             /* end of the current back-off */
     hc_err_t result;
-    hc_err_t last_error;           /**< error of the latest failed attempt */
-    uint16_t status;               /**< status of the latest response, 0 if none */
+    hc_err_t last_error;           /* error of the latest failed attempt */
+    uint16_t status;               /* status of the latest response, 0 if none */
     bool has_ping_body_limit;
-    uint32_t ping_body_limit;      /**< learned from Ping-Body-Limit */
+    uint32_t ping_body_limit;      /* learned from Ping-Body-Limit */
     bool text_truncated;
     uint8_t text_len;
-    char text[HC_TEXT_MAX];        /**< first bytes of the latest response body */
+    char text[HC_TEXT_MAX];        /* first bytes of the latest response body */
+    /** @endcond */
 } hc_client_t;
 
-/** Fill @p cfg with defaults: timeouts 5 s connect, 10 s I/O, 20 s request,
- *  30 s deadline; 3 attempts, 500 ms back-off up to 5 s; no keep-alive;
- *  API v3; hosted-service URLs. */
+/**
+ * Fill a configuration with defaults: timeouts 5 s connect, 10 s I/O,
+ * 20 s request, 30 s deadline; 3 attempts, 500 ms back-off up to 5 s; no
+ * keep-alive; API v3; the hosted service's URLs; no keys, no transports,
+ * no work buffer (the caller sets those).
+ * @param[out] cfg overwritten entirely
+ */
 void hc_config_defaults(hc_config_t *cfg);
 
 /**
- * Initialise a client from @p cfg (copied; the strings and buffers it
- * points to are not). Do not re-initialise a client whose kept-alive
+ * Initialise a client. Do not re-initialise a client whose kept-alive
  * connection is open: hc_client_close() it first.
+ * @param[out] c   the client
+ * @param[in]  cfg copied; the strings, headers, transports and work buffer
+ *                 it points to are not, and must outlive @p c
  * @return HC_OK, or HC_ERR_ARG when a transport lacks connect, send, recv,
  *         close or its clock, the work buffer (at least 128 bytes) is
  *         missing, max_attempts is 0, or a timeout is 0 or, like a back-off,
@@ -116,71 +136,49 @@ void hc_config_defaults(hc_config_t *cfg);
  */
 hc_err_t hc_client_init(hc_client_t *c, const hc_config_t *cfg);
 
-/** Close any kept-alive connection. The client stays usable. Does nothing
- *  while a request runs (see hc_client_abort()). */
+/**
+ * Close any kept-alive connection. The client stays usable. Does nothing
+ * while a request runs (see hc_client_abort()).
+ * @param[in,out] c the client
+ */
 void hc_client_close(hc_client_t *c);
 
 /**
- * Begin a request: checks the client is idle, parses the base URL and
- * writes "METHOD /prefix" into the work buffer. The caller appends the rest
- * of the target (already percent-encoded) to @p target.
- * @return HC_OK, HC_ERR_BUSY, HC_ERR_URL, HC_ERR_NO_TLS, HC_ERR_ARG.
+ * Abandon the request in flight (closing its connection); its result
+ * becomes HC_ERR_ABORTED. Does nothing when no request runs.
+ * @param[in,out] c the client
  */
-hc_err_t hc_request_begin(hc_client_t *c, hc_buf_t *target, hc_base_t base,
-                          const char *method);
-
-/**
- * Finish the head and start the exchange (no I/O happens here). @p req is
- * copied; the body and sink context it points to must stay valid until the
- * request ends. Then drive it with hc_client_poll() or hc_client_wait().
- * @return HC_OK; HC_ERR_ARG (NULL, a body length without a body, an empty
- *         method or target, or a method that begins with a space);
- *         HC_ERR_BUSY; HC_ERR_BUFFER (head plus 64 bytes of receive space do
- *         not fit the work buffer); HC_ERR_UNSAFE_CHAR (a method that is not
- *         a token, a target with a space or control byte, or a header value
- *         with CR, LF or NUL); HC_ERR_RANGE (a body over 4 GiB).
- */
-hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *req);
-
-/**
- * Advance the request without ever blocking.
- * @return HC_IN_PROGRESS, or the final result: HC_OK when a response
- *         arrived (whatever its status; see hc_client_status()), or the
- *         error of the last attempt (HC_ERR_ABORTED after an abort). With
- *         no request running it repeats the latest result.
- */
-hc_err_t hc_client_poll(hc_client_t *c);
-
-/** Run the request to its end, blocking at most until the deadline.
- *  @return as hc_client_poll(), never HC_IN_PROGRESS. */
-hc_err_t hc_client_wait(hc_client_t *c);
-
-/** Abandon the request in flight (closing its connection); its result
- *  becomes HC_ERR_ABORTED. Does nothing when no request runs. */
 void hc_client_abort(hc_client_t *c);
 
 /**
- * The error a response status means, for modules that map statuses:
- * 2xx → HC_OK, 400 → HC_ERR_BAD_REQUEST, 401 → HC_ERR_UNAUTHORIZED,
- * 403 → HC_ERR_FORBIDDEN, 404 → HC_ERR_NOT_FOUND, 409 → HC_ERR_CONFLICT,
- * 413 → HC_ERR_PAYLOAD_TOO_LARGE, 429 → HC_ERR_RATE_LIMITED,
- * 5xx → HC_ERR_SERVER, anything else → HC_ERR_HTTP_STATUS.
+ * HTTP status of the latest response.
+ * @param[in] c the client
+ * @return the status, or 0 if no response arrived
  */
-hc_err_t hc_status_error(uint16_t status);
-
-/** HTTP status of the latest response, 0 if none arrived. */
 static inline uint16_t hc_client_status(const hc_client_t *c) { return c->status; }
 
-/** The first bytes of the latest response body (the server's message or
- *  error text), NUL-terminated; "" when none. */
+/**
+ * The first bytes of the latest response body: the server's message or
+ * error text.
+ * @param[in] c the client
+ * @return NUL-terminated, "" when none; owned by the client and valid
+ *         until its next request begins
+ */
 static inline const char *hc_client_text(const hc_client_t *c) { return c->text; }
 
-/** True when the response body was longer than hc_client_text() keeps. */
+/**
+ * Whether the latest response body was longer than hc_client_text() keeps
+ * (HC_TEXT_MAX - 1 bytes).
+ * @param[in] c the client
+ * @return true when the text was cut
+ */
 static inline bool hc_client_text_truncated(const hc_client_t *c) { return c->text_truncated; }
 
 /**
  * The Ping-Body-Limit the server announced on any response so far.
- * @return true and sets @p *limit when one was announced.
+ * @param[in]  c     the client
+ * @param[out] limit set to the limit in bytes, only when one was announced
+ * @return true when one was announced
  */
 static inline bool hc_client_ping_body_limit(const hc_client_t *c, uint32_t *limit)
 {
@@ -189,19 +187,35 @@ static inline bool hc_client_ping_body_limit(const hc_client_t *c, uint32_t *lim
     return c->has_ping_body_limit;
 }
 
-/** Body bytes of the latest request that went out (after its head). */
+/**
+ * Body bytes of the latest request that went out (after its head).
+ * @param[in] c the client
+ * @return the count
+ */
 static inline size_t hc_client_body_sent(const hc_client_t *c)
 {
     return c->http.sent > c->head_len ? c->http.sent - c->head_len : 0;
 }
 
-/** Attempts made by the latest request. */
+/**
+ * Attempts made by the latest request (retries included).
+ * @param[in] c the client
+ * @return the count
+ */
 static inline uint8_t hc_client_attempts(const hc_client_t *c) { return c->attempt; }
 
-/** The response headers the engine kept for the latest response. */
+/**
+ * The response headers the engine kept for the latest response.
+ * @param[in] c the client
+ * @return inside the client, valid until its next request begins
+ */
 static inline const hc_http_response_t *hc_client_response(const hc_client_t *c)
 {
     return &c->http.resp;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* HC_CLIENT_H */

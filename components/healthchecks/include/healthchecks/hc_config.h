@@ -9,6 +9,10 @@
 #ifndef HC_CONFIG_H
 #define HC_CONFIG_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** Longest host name (without brackets) kept from a base URL, NUL included. */
 #ifndef HC_HOST_MAX
 #define HC_HOST_MAX 64
@@ -157,6 +161,10 @@
 /** A badge's tag (the key of the badges object; "*" for all checks). */
 #ifndef HC_BADGE_TAG_MAX
 #define HC_BADGE_TAG_MAX 64
+#endif
+
+#ifdef __cplusplus
+}
 #endif
 
 #endif /* HC_CONFIG_H */

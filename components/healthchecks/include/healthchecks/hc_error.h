@@ -5,6 +5,10 @@
 #ifndef HC_ERROR_H
 #define HC_ERROR_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** Result of a library call. HC_OK and HC_IN_PROGRESS are not errors. */
 typedef enum hc_err {
     HC_OK = 0,                 /**< done, and it worked */
@@ -60,9 +64,14 @@ typedef enum hc_err {
 
 /**
  * @brief A short English description of a result code.
- * @param err any value; unknown values give "unknown error".
- * @return a static string, never NULL.
+ * @param[in] err any value; unknown values give "unknown error".
+ * @return a static string, never NULL (the same pointer for the same code,
+ *         so it may be kept).
  */
 const char *hc_strerror(hc_err_t err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* HC_ERROR_H */

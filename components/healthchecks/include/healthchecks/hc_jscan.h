@@ -21,6 +21,10 @@
 #include <stdbool.h>
 #include "healthchecks/hc_config.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #if HC_JSON_MAX_DEPTH < 1 || HC_JSON_MAX_DEPTH > 32
 #error "HC_JSON_MAX_DEPTH must be 1..32"
 #endif
@@ -40,23 +44,30 @@ typedef enum hc_jscan_ev {
     HC_JSCAN_ERROR         /**< the text is not JSON (sticky) */
 } hc_jscan_ev_t;
 
-/** Scanner state. Treat as opaque; start it with hc_jscan_init(). */
+/** Scanner state. Opaque; start it with hc_jscan_init(). */
 typedef struct hc_jscan {
+    /** @cond INTERNAL */
     uint32_t objects;  /**< bit d-1 set: the container at depth d is an object */
     uint8_t depth;     /**< containers open */
     uint8_t state;
     uint8_t resume;    /**< string state to return to after an escape */
     uint8_t sub;       /**< hex digits left, or number phase */
     uint8_t literal;   /**< position in the true/false/null being read */
+    /** @endcond */
 } hc_jscan_t;
 
-/** Start checking a new text. */
+/**
+ * Start checking a new text.
+ * @param[out] s the scanner
+ */
 void hc_jscan_init(hc_jscan_t *s);
 
 /**
  * Check one byte.
- * @param level set to the event's level (see hc_jscan_ev_t); unchanged
- *              for HC_JSCAN_ERROR.
+ * @param[in,out] s     the scanner
+ * @param[in]     c     the byte
+ * @param[out]    level set to the event's level (see hc_jscan_ev_t);
+ *                      unchanged for HC_JSCAN_ERROR.
  * @return where the byte falls. After HC_JSCAN_END_BEFORE the byte must be
  *         stepped again; after HC_JSCAN_ERROR every byte is an error.
  */
@@ -64,9 +75,14 @@ hc_jscan_ev_t hc_jscan_step(hc_jscan_t *s, char c, uint8_t *level);
 
 /**
  * The text ended.
+ * @param[in,out] s the scanner
  * @return true if it held exactly one complete JSON value (a number at the
  *         top level ends here); false if it was empty, cut short or wrong.
  */
 bool hc_jscan_finish(hc_jscan_t *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* HC_JSCAN_H */

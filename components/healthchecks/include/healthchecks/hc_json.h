@@ -35,6 +35,10 @@
 #undef JSMN_HEADER
 #endif
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** A tokenized element: the text and its tokens (token 0 is the root).
  *  Fill it with hc_json_parse() only: the value functions below rely on
  *  its grammar check (a number or literal token is known to be well-formed)
@@ -42,7 +46,7 @@
  *  included. */
 typedef struct hc_json {
     const char *js;          /**< the text, not copied; must outlive this */
-    size_t len;
+    size_t len;              /**< its length in bytes */
     const jsmntok_t *tok;    /**< the caller's token array */
     int n;                   /**< tokens in use */
 } hc_json_t;
@@ -55,7 +59,11 @@ typedef struct hc_json {
  * document order, strings without their quotes, a container's size its
  * element or member count, a member name's size 1 (its value is its
  * child), and the parent field set when jsmn has JSMN_PARENT_LINKS.
- * @param tok     caller array of @p max_tok tokens; must outlive @p doc.
+ * @param[out] doc     the tokenized element
+ * @param[in]  js      the text, not copied: must outlive @p doc
+ * @param[in]  len     its length in bytes
+ * @param[out] tok     caller array of @p max_tok tokens; must outlive @p doc
+ * @param[in]  max_tok tokens in @p tok
  * @return HC_OK; HC_ERR_JSON (not exactly one valid JSON value, nesting
  *         deeper than HC_JSON_MAX_DEPTH, or longer than INT_MAX);
  *         HC_ERR_JSON_TOO_LARGE (more than @p max_tok tokens); HC_ERR_ARG.
@@ -63,31 +71,53 @@ typedef struct hc_json {
 hc_err_t hc_json_parse(hc_json_t *doc, const char *js, size_t len,
                        jsmntok_t *tok, unsigned max_tok);
 
-/** Index of the token after token @p i and everything nested in it
- *  (doc->n when it is the last). */
+/**
+ * Skip a value.
+ * @param[in] doc the element
+ * @param[in] i   a token index
+ * @return the index of the token after token @p i and everything nested
+ *         in it (doc->n when it is the last)
+ */
 int hc_json_next(const hc_json_t *doc, int i);
 
 /**
- * The value of member @p key of the object at token @p obj.
- * Names are compared byte for byte with the raw text (the API's names
- * need no escapes); with duplicates, the last wins.
+ * Find a member of an object. Names are compared byte for byte with the
+ * raw text (the API's names need no escapes); with duplicates, the last
+ * wins.
+ * @param[in] doc the element
+ * @param[in] obj the object's token index
+ * @param[in] key the member name, NUL-terminated
  * @return the value's token index, or -1 (absent, or @p obj is not an object).
  */
 int hc_json_find(const hc_json_t *doc, int obj, const char *key);
 
-/** True if token @p i is the raw text @p s (a member name, or a literal). */
+/**
+ * Compare a token's raw text.
+ * @param[in] doc the element
+ * @param[in] i   a token index
+ * @param[in] s   NUL-terminated text
+ * @return true if token @p i is exactly @p s (a member name, or a literal)
+ */
 bool hc_json_eq(const hc_json_t *doc, int i, const char *s);
 
-/** True if token @p i is null. */
+/**
+ * Test for null.
+ * @param[in] doc the element
+ * @param[in] i   a token index
+ * @return true if token @p i is the literal null
+ */
 bool hc_json_is_null(const hc_json_t *doc, int i);
 
 /**
- * Decode a string token into @p out (NUL-terminated UTF-8).
+ * Decode a string token into NUL-terminated UTF-8.
  * Every escape is decoded, \\uXXXX included, surrogate pairs into one
  * 4-byte character. When the text does not fit, as many whole characters
  * as fit are kept, @p *truncated is set, and the rest is still checked.
- * @param cap      size of @p out, at least 1.
- * @param truncated set true when cut, else false; may be NULL.
+ * @param[in]  doc       the element
+ * @param[in]  i         the token index
+ * @param[out] out       @p cap bytes
+ * @param[in]  cap       size of @p out, at least 1
+ * @param[out] truncated set true when cut, else false; may be NULL
  * @return HC_OK; HC_ERR_JSON (not a string, a raw control character, an
  *         unpaired surrogate, or \\u0000 which a C string cannot hold);
  *         HC_ERR_ARG (@p cap 0).
@@ -97,34 +127,59 @@ hc_err_t hc_json_string(const hc_json_t *doc, int i, char *out, size_t cap, bool
 /**
  * hc_json_string() over raw string content (between the quotes), e.g. a
  * member name delivered by hc_jstream.
+ * @param[in]  raw       the content, escapes undecoded
+ * @param[in]  len       its length in bytes
+ * @param[out] out       @p cap bytes
+ * @param[in]  cap       size of @p out, at least 1
+ * @param[out] truncated set true when cut, else false; may be NULL
+ * @return as hc_json_string()
  */
 hc_err_t hc_json_unescape(const char *raw, size_t len, char *out, size_t cap, bool *truncated);
 
 /**
- * Decode an integer token.
+ * Decode an integer token. Numbers too large for their field are refused,
+ * never clamped.
+ * @param[in]  doc the element
+ * @param[in]  i   the token index
+ * @param[in]  min smallest value accepted
+ * @param[in]  max largest value accepted
+ * @param[out] out the value; set only on HC_OK
  * @return HC_OK; HC_ERR_JSON when the token is not an integer (a fraction
- *         or exponent included) or lies outside [@p min, @p max] — numbers
- *         too large for their field are refused, never clamped.
+ *         or exponent included) or lies outside [@p min, @p max].
  */
 hc_err_t hc_json_int(const hc_json_t *doc, int i, int64_t min, int64_t max, int64_t *out);
 
 /**
- * Decode a number token as fixed point with @p decimals decimal places
- * (0..9), rounded half away from zero: 2.896736 with 3 decimals is 2897.
- * Exponents are honoured. No floating point is used; significant digits
- * past the 19th are ignored.
+ * Decode a number token as fixed point, rounded half away from zero:
+ * 2.896736 with 3 decimals is 2897. Exponents are honoured. No floating
+ * point is used; significant digits past the 19th are ignored.
+ * @param[in]  doc      the element
+ * @param[in]  i        the token index
+ * @param[in]  decimals decimal places kept, 0..9
+ * @param[in]  min      smallest result accepted
+ * @param[in]  max      largest result accepted
+ * @param[out] out      the value times 10^decimals; set only on HC_OK
  * @return HC_OK; HC_ERR_JSON when the token is not a number or the result
  *         lies outside [@p min, @p max].
  */
 hc_err_t hc_json_fixed(const hc_json_t *doc, int i, unsigned decimals,
                        int64_t min, int64_t max, int64_t *out);
 
-/** Decode a true/false token. @return HC_OK or HC_ERR_JSON. */
+/**
+ * Decode a true/false token.
+ * @param[in]  doc the element
+ * @param[in]  i   the token index
+ * @param[out] out the value; set only on HC_OK
+ * @return HC_OK or HC_ERR_JSON.
+ */
 hc_err_t hc_json_bool(const hc_json_t *doc, int i, bool *out);
 
 /**
- * Decode an ISO 8601 date-time string token into UNIX seconds
- * (see hc_json_parse_time()). @return HC_OK or HC_ERR_JSON.
+ * Decode an ISO 8601 date-time string token (see hc_json_parse_time()).
+ * @param[in]  doc the element
+ * @param[in]  i   the token index
+ * @param[out] out UNIX seconds; set only on HC_OK
+ * @return HC_OK or HC_ERR_JSON.
  */
 hc_err_t hc_json_time(const hc_json_t *doc, int i, int64_t *out);
 
@@ -135,30 +190,48 @@ hc_err_t hc_json_time(const hc_json_t *doc, int i, int64_t *out);
  * "-HH:MM". A time without an offset is refused as ambiguous. Fields are
  * range-checked (the day against its month; second 60 is accepted for a
  * leap second and counts as the next second's start).
+ * @param[in]  s   the text, not NUL-terminated
+ * @param[in]  len its length in bytes
+ * @param[out] out UNIX seconds; set only on HC_OK
  * @return HC_OK or HC_ERR_JSON.
  */
 hc_err_t hc_json_parse_time(const char *s, size_t len, int64_t *out);
 
 /**
  * As hc_json_parse_time(), keeping the fraction of the second as well.
- * @param[out] out the UNIX seconds.
+ * @param[in]  s   the time text (not NUL-terminated)
+ * @param[in]  len its length in bytes
+ * @param[out] out the UNIX seconds
  * @param[out] us  the fraction's first six digits as microseconds
  *                 (0..999999); later digits are dropped, never rounded into
- *                 the next second.
+ *                 the next second
  * @return HC_OK or HC_ERR_JSON.
  */
 hc_err_t hc_json_parse_time_us(const char *s, size_t len, int64_t *out, uint32_t *us);
 
-/** hc_json_time() keeping the microseconds (see hc_json_parse_time_us()).
- *  @return HC_OK or HC_ERR_JSON. */
+/**
+ * hc_json_time() keeping the microseconds (see hc_json_parse_time_us()).
+ * @param[in]  doc the tokenized element
+ * @param[in]  i   the token index of a string token
+ * @param[out] out the UNIX seconds
+ * @param[out] us  the microseconds
+ * @return HC_OK or HC_ERR_JSON.
+ */
 hc_err_t hc_json_time_us(const hc_json_t *doc, int i, int64_t *out, uint32_t *us);
 
 /**
- * Check @p len bytes of UTF-8 and count their characters (code points).
+ * Check UTF-8 and count its characters (code points). NUL counts as a
+ * character.
+ * @param[in]  s     the bytes
+ * @param[in]  len   how many
+ * @param[out] chars the character count; set only when well-formed
  * @return true if well-formed (no overlong forms, surrogates or values
- *         past U+10FFFF); @p *chars is set only then. NUL counts as a
- *         character.
+ *         past U+10FFFF)
  */
 bool hc_json_utf8_check(const char *s, size_t len, size_t *chars);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* HC_JSON_H */

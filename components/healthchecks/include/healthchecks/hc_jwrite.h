@@ -17,31 +17,72 @@
 #include <stdbool.h>
 #include "healthchecks/hc_buf.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** Writer state for one object. */
 typedef struct hc_jwrite {
     hc_buf_t *out;  /**< the caller's buffer */
     bool first;     /**< no member written yet */
 } hc_jwrite_t;
 
-/** Start an object in @p out: writes "{". @p out must outlive @p w. */
+/**
+ * Start an object: writes "{".
+ * @param[out] w   the writer
+ * @param[in]  out the buffer written into; must outlive @p w
+ */
 void hc_jwrite_begin(hc_jwrite_t *w, hc_buf_t *out);
 
-/** End the object: writes "}". */
+/**
+ * End the object: writes "}".
+ * @param[in,out] w the writer
+ */
 void hc_jwrite_end(hc_jwrite_t *w);
 
-/** Member @p key with the NUL-terminated string @p value. */
+/**
+ * Write a string member.
+ * @param[in,out] w     the writer
+ * @param[in]     key   the member name, NUL-terminated (escaped as needed)
+ * @param[in]     value NUL-terminated
+ */
 void hc_jwrite_string(hc_jwrite_t *w, const char *key, const char *value);
 
-/** Member @p key with the integer @p value. */
+/**
+ * Write an integer member.
+ * @param[in,out] w     the writer
+ * @param[in]     key   the member name, NUL-terminated
+ * @param[in]     value the number
+ */
 void hc_jwrite_int(hc_jwrite_t *w, const char *key, int64_t value);
 
-/** Member @p key with true or false. */
+/**
+ * Write a true/false member.
+ * @param[in,out] w     the writer
+ * @param[in]     key   the member name, NUL-terminated
+ * @param[in]     value the value
+ */
 void hc_jwrite_bool(hc_jwrite_t *w, const char *key, bool value);
 
-/** Member @p key with an array of the @p n NUL-terminated strings @p items. */
+/**
+ * Write a member holding an array of strings.
+ * @param[in,out] w     the writer
+ * @param[in]     key   the member name, NUL-terminated
+ * @param[in]     items @p n NUL-terminated strings
+ * @param[in]     n     how many (0 writes [])
+ */
 void hc_jwrite_strings(hc_jwrite_t *w, const char *key, const char *const *items, size_t n);
 
-/** Append @p n bytes of @p s to @p out as a quoted, escaped JSON string. */
+/**
+ * Append bytes as a quoted, escaped JSON string.
+ * @param[in,out] out the buffer
+ * @param[in]     s   @p n bytes (NUL is escaped like any control byte)
+ * @param[in]     n   how many
+ */
 void hc_jwrite_quoted(hc_buf_t *out, const char *s, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* HC_JWRITE_H */

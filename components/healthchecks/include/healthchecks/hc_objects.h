@@ -31,6 +31,10 @@
 #include "healthchecks/hc_error.h"
 #include "healthchecks/hc_json.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** True if field @p f (an HC_..._F_... value) of object @p o was sent. */
 #define HC_PRESENT(o, f) ((((o)->present) >> (f)) & 1u)
 /** True if field @p f of @p o was sent as null. */
@@ -77,41 +81,43 @@ typedef struct hc_check {
     int64_t last_ping;             /**< UNIX seconds; 0 when null (never pinged) */
     int64_t next_ping;             /**< UNIX seconds; 0 when null */
     uint32_t grace;                /**< seconds */
-    uint32_t n_pings;
+    uint32_t n_pings;              /**< pings received so far */
     uint32_t last_duration;        /**< seconds; sent only when non-zero */
     uint32_t timeout;              /**< seconds (simple checks) */
-    hc_check_status_t status;
+    hc_check_status_t status;      /**< up, down, grace, ... */
     bool started;                  /**< a start ping is outstanding */
-    bool manual_resume;
-    bool filter_subject;
-    bool filter_body;
-    bool filter_http_body;
-    bool filter_default_fail;
-    char name[HC_NAME_MAX];
-    char slug[HC_SLUG_MAX];
-    char tags[HC_TAGS_MAX];
-    char desc[HC_DESC_MAX];
-    char methods[HC_METHODS_MAX];
-    char subject[HC_KEYWORD_MAX];
-    char subject_fail[HC_KEYWORD_MAX];
-    char start_kw[HC_KEYWORD_MAX];
-    char success_kw[HC_KEYWORD_MAX];
-    char failure_kw[HC_KEYWORD_MAX];
-    char badge_url[HC_URL_MAX];
-    char unique_key[HC_UNIQUE_KEY_MAX];
-    char uuid[HC_UUID_MAX];
-    char ping_url[HC_URL_MAX];
-    char update_url[HC_URL_MAX];
-    char pause_url[HC_URL_MAX];
-    char resume_url[HC_URL_MAX];
-    char channels[HC_CHANNELS_MAX];
-    char schedule[HC_SCHEDULE_MAX];
-    char tz[HC_TZ_MAX];
+    bool manual_resume;            /**< stays paused until resumed by hand */
+    bool filter_subject;           /**< email pings: keywords looked for in the subject */
+    bool filter_body;              /**< email pings: keywords looked for in the body */
+    bool filter_http_body;         /**< HTTP pings: keywords looked for in the body */
+    bool filter_default_fail;      /**< no keyword matched: the ping counts as failure */
+    char name[HC_NAME_MAX];        /**< display name */
+    char slug[HC_SLUG_MAX];        /**< slug for pings by ping key + slug */
+    char tags[HC_TAGS_MAX];        /**< space-separated tags */
+    char desc[HC_DESC_MAX];        /**< description */
+    char methods[HC_METHODS_MAX];  /**< "" (any) or "POST" */
+    char subject[HC_KEYWORD_MAX];  /**< keywords that mean success (v1, v2) */
+    char subject_fail[HC_KEYWORD_MAX]; /**< keywords that mean failure (v1, v2) */
+    char start_kw[HC_KEYWORD_MAX];   /**< keywords that mean start */
+    char success_kw[HC_KEYWORD_MAX]; /**< keywords that mean success */
+    char failure_kw[HC_KEYWORD_MAX]; /**< keywords that mean failure */
+    char badge_url[HC_URL_MAX];    /**< the check's badge */
+    char unique_key[HC_UNIQUE_KEY_MAX]; /**< stable id under a read-only key */
+    char uuid[HC_UUID_MAX];        /**< the check's UUID (read-write keys) */
+    char ping_url[HC_URL_MAX];     /**< where pings go */
+    char update_url[HC_URL_MAX];   /**< the API URL to update it */
+    char pause_url[HC_URL_MAX];    /**< the API URL to pause it */
+    char resume_url[HC_URL_MAX];   /**< the API URL to resume it */
+    char channels[HC_CHANNELS_MAX]; /**< comma-separated integration UUIDs */
+    char schedule[HC_SCHEDULE_MAX]; /**< cron or OnCalendar expression (cron checks) */
+    char tz[HC_TZ_MAX];            /**< the schedule's time zone */
 } hc_check_t;
 
 /**
- * Decode the check object at token @p obj of @p doc (0 for a whole element).
- * @param out overwritten entirely; on error its contents are unspecified.
+ * Decode a check object.
+ * @param[out] out overwritten entirely; on error its contents are unspecified.
+ * @param[in]  doc the tokenized element
+ * @param[in]  obj the object's token index (0 for a whole element)
  * @return HC_OK; HC_ERR_JSON when the token is not an object, a known
  *         field has the wrong type or an out-of-range number, a string has
  *         a bad escape, or a time is not ISO 8601.
@@ -130,7 +136,7 @@ typedef enum hc_ping_type {
     HC_PING_TYPE_IGN           /**< ignored (wrong method, filtered out) */
 } hc_ping_type_t;
 
-/** Fields of hc_ping_info_t. */
+/** Fields of hc_received_ping_t. */
 typedef enum hc_ping_field {
     HC_PING_F_TYPE, HC_PING_F_DATE, HC_PING_F_N, HC_PING_F_SCHEME,
     HC_PING_F_REMOTE_ADDR, HC_PING_F_METHOD, HC_PING_F_UA, HC_PING_F_RID,
@@ -138,42 +144,55 @@ typedef enum hc_ping_field {
     HC_PING_F__COUNT
 } hc_ping_field_t;
 
-/** One ping of a check's log (GET checks/<uuid>/pings/). */
-typedef struct hc_ping_info {
+/** One ping the server received, from a check's log (GET
+ *  checks/UUID/pings/). Not to be confused with hc_ping_t, a ping to send. */
+typedef struct hc_received_ping {
     int64_t date;                  /**< UNIX seconds */
     uint32_t date_us;              /**< and microseconds, 0..999999 */
     uint32_t n;                    /**< the ping's number */
     uint64_t duration_us;          /**< from the matching start, in microseconds;
                                         present only then */
-    hc_ping_type_t type;
-    uint16_t present;              /**< HC_PING_F_* bits */
-    uint16_t nulls;
-    uint16_t truncated;
-    char scheme[HC_PING_SCHEME_MAX];
-    char remote_addr[HC_PING_ADDR_MAX];
-    char method[HC_PING_METHOD_MAX];
-    char ua[HC_PING_UA_MAX];
+    hc_ping_type_t type;           /**< success, start, fail, ... */
+    uint16_t present;              /**< HC_PING_F_* bits: sent by the server */
+    uint16_t nulls;                /**< HC_PING_F_* bits: sent as null */
+    uint16_t truncated;            /**< HC_PING_F_* bits: string cut to fit */
+    char scheme[HC_PING_SCHEME_MAX]; /**< "http", "https" or "email" */
+    char remote_addr[HC_PING_ADDR_MAX]; /**< the sender's address */
+    char method[HC_PING_METHOD_MAX]; /**< HTTP method (or "email") */
+    char ua[HC_PING_UA_MAX];       /**< the sender's User-Agent */
     char rid[HC_UUID_MAX];         /**< run id; null when none */
     char body_url[HC_URL_MAX];     /**< null when the ping has no body */
-} hc_ping_info_t;
+} hc_received_ping_t;
 
-/** Decode a ping object; as hc_decode_check(). */
-hc_err_t hc_decode_ping(hc_ping_info_t *out, const hc_json_t *doc, int obj);
+/**
+ * Decode a ping object.
+ * @param[out] out overwritten entirely; on error its contents are unspecified.
+ * @param[in]  doc the tokenized element
+ * @param[in]  obj the object's token index (0 for a whole element)
+ * @return as hc_decode_check()
+ */
+hc_err_t hc_decode_received_ping(hc_received_ping_t *out, const hc_json_t *doc, int obj);
 
 /* ------------------------------------------------------------------- flip */
 
 /** Fields of hc_flip_t. */
 typedef enum hc_flip_field { HC_FLIP_F_TIMESTAMP, HC_FLIP_F_UP, HC_FLIP_F__COUNT } hc_flip_field_t;
 
-/** A status change (GET checks/<uuid>/flips/). */
+/** A status change (GET checks/UUID/flips/). */
 typedef struct hc_flip {
     int64_t timestamp;             /**< UNIX seconds */
-    uint8_t present;               /**< HC_FLIP_F_* bits */
-    uint8_t nulls;
+    uint8_t present;               /**< HC_FLIP_F_* bits: sent by the server */
+    uint8_t nulls;                 /**< HC_FLIP_F_* bits: sent as null */
     bool up;                       /**< the new status is up (the server's 1/0) */
 } hc_flip_t;
 
-/** Decode a flip object; "up" may be 0/1 or false/true. As hc_decode_check(). */
+/**
+ * Decode a flip object; "up" may be 0/1 or false/true.
+ * @param[out] out overwritten entirely; on error its contents are unspecified.
+ * @param[in]  doc the tokenized element
+ * @param[in]  obj the object's token index (0 for a whole element)
+ * @return as hc_decode_check()
+ */
 hc_err_t hc_decode_flip(hc_flip_t *out, const hc_json_t *doc, int obj);
 
 /* ---------------------------------------------------------------- channel */
@@ -185,15 +204,21 @@ typedef enum hc_channel_field {
 
 /** An integration (GET channels/). */
 typedef struct hc_channel {
-    uint8_t present;               /**< HC_CHANNEL_F_* bits */
-    uint8_t nulls;
-    uint8_t truncated;
-    char id[HC_UUID_MAX];
-    char name[HC_CHANNEL_NAME_MAX];
-    char kind[HC_CHANNEL_KIND_MAX];
+    uint8_t present;               /**< HC_CHANNEL_F_* bits: sent by the server */
+    uint8_t nulls;                 /**< HC_CHANNEL_F_* bits: sent as null */
+    uint8_t truncated;             /**< HC_CHANNEL_F_* bits: string cut to fit */
+    char id[HC_UUID_MAX];          /**< the integration's UUID */
+    char name[HC_CHANNEL_NAME_MAX]; /**< its display name */
+    char kind[HC_CHANNEL_KIND_MAX]; /**< "email", "slack", "webhook", ... */
 } hc_channel_t;
 
-/** Decode a channel object; as hc_decode_check(). */
+/**
+ * Decode a channel object.
+ * @param[out] out overwritten entirely; on error its contents are unspecified.
+ * @param[in]  doc the tokenized element
+ * @param[in]  obj the object's token index (0 for a whole element)
+ * @return as hc_decode_check()
+ */
 hc_err_t hc_decode_channel(hc_channel_t *out, const hc_json_t *doc, int obj);
 
 /* ------------------------------------------------------------------ badge */
@@ -207,22 +232,27 @@ typedef enum hc_badge_field {
 
 /** The badge URLs of one tag (GET badges/). */
 typedef struct hc_badge {
-    uint8_t present;               /**< HC_BADGE_F_* bits */
-    uint8_t nulls;
-    uint8_t truncated;
+    uint8_t present;               /**< HC_BADGE_F_* bits: sent by the server */
+    uint8_t nulls;                 /**< HC_BADGE_F_* bits: sent as null */
+    uint8_t truncated;             /**< HC_BADGE_F_* bits: string cut to fit */
     char tag[HC_BADGE_TAG_MAX];    /**< the tag, or "*" for all checks */
     char svg[HC_URL_MAX];          /**< 2-state SVG (up/down) */
     char svg3[HC_URL_MAX];         /**< 3-state SVG (up/late/down) */
-    char json[HC_URL_MAX];
-    char json3[HC_URL_MAX];
-    char shields[HC_URL_MAX];
-    char shields3[HC_URL_MAX];
+    char json[HC_URL_MAX];         /**< 2-state JSON */
+    char json3[HC_URL_MAX];        /**< 3-state JSON */
+    char shields[HC_URL_MAX];      /**< 2-state shields.io endpoint */
+    char shields3[HC_URL_MAX];     /**< 3-state shields.io endpoint */
 } hc_badge_t;
 
 /**
  * Decode one member of the badges object.
- * @param tag_raw the member name as raw JSON string content (as
- *                hc_jstream delivers it; escapes are decoded here).
+ * @param[out] out     overwritten entirely; on error its contents are
+ *                     unspecified.
+ * @param[in]  tag_raw the member name as raw JSON string content (as
+ *                     hc_jstream delivers it; escapes are decoded here).
+ * @param[in]  tag_len its length in bytes
+ * @param[in]  doc     the tokenized member value
+ * @param[in]  obj     the value's token index (0 for a whole element)
  * @return as hc_decode_check().
  */
 hc_err_t hc_decode_badge(hc_badge_t *out, const char *tag_raw, size_t tag_len,
@@ -266,33 +296,35 @@ typedef struct hc_check_spec {
     const char *name;              /**< at most 100 characters */
     const char *slug;              /**< at most 100 of [a-z0-9-_] */
     const char *tags;              /**< space-separated */
-    const char *desc;
+    const char *desc;              /**< description */
     uint32_t timeout;              /**< seconds, 60..31536000 */
     uint32_t grace;                /**< seconds, 60..31536000 */
     const char *schedule;          /**< cron or OnCalendar, at most 100 characters */
     const char *tz;                /**< IANA time zone name */
-    bool manual_resume;
+    bool manual_resume;            /**< stay paused until resumed by hand */
     const char *methods;           /**< "" or "POST" */
     const char *channels;          /**< "*", "", or comma-separated UUIDs or names */
     const char *const *unique;     /**< create only: field names ("name", "slug",
                                         "tags", "timeout", "grace") that identify
                                         an existing check to update instead */
-    size_t n_unique;
-    const char *subject;           /**< each of these five: at most 200 characters */
-    const char *subject_fail;
-    const char *start_kw;
-    const char *success_kw;
-    const char *failure_kw;
-    bool filter_subject;
-    bool filter_body;
-    bool filter_http_body;
-    bool filter_default_fail;
+    size_t n_unique;               /**< entries in @c unique */
+    const char *subject;           /**< keywords that mean success (v1, v2); each of these
+                                        five: at most 200 characters */
+    const char *subject_fail;      /**< keywords that mean failure (v1, v2) */
+    const char *start_kw;          /**< keywords that mean start */
+    const char *success_kw;        /**< keywords that mean success */
+    const char *failure_kw;        /**< keywords that mean failure */
+    bool filter_subject;           /**< email pings: look in the subject */
+    bool filter_body;              /**< email pings: look in the body */
+    bool filter_http_body;         /**< HTTP pings: look in the body */
+    bool filter_default_fail;      /**< no keyword matched: count as failure */
 } hc_check_spec_t;
 
 /**
  * Refuse locally what the server is sure to reject. Lengths count
  * characters, as the server does. Cron expressions, time zones and
  * channel names are left to the server.
+ * @param[in] spec the request
  * @return HC_OK; HC_ERR_ARG (an unknown bit, a set string that is NULL or
  *         not UTF-8, a slug outside [a-z0-9-_], methods other than "" or
  *         "POST", a unique item that is not name/slug/tags/timeout/grace);
@@ -306,9 +338,15 @@ hc_err_t hc_check_spec_validate(const hc_check_spec_t *spec);
  * Append the JSON body of @p spec to @p out: one object holding exactly
  * the fields set, in the API document's order, strings escaped. Call
  * hc_check_spec_validate() first; this only refuses what it cannot write.
+ * @param[in,out] out  the buffer
+ * @param[in]     spec the request
  * @return HC_OK; HC_ERR_ARG (a set string or the unique array is NULL);
  *         HC_ERR_BUFFER (@p out overflowed, now or before).
  */
 hc_err_t hc_check_spec_write(hc_buf_t *out, const hc_check_spec_t *spec);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* HC_OBJECTS_H */

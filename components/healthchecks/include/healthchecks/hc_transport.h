@@ -20,6 +20,10 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** Negative results of transport calls; >= 0 means bytes moved
  *  (or, for connect, "connected"). */
 enum hc_io {
@@ -38,42 +42,85 @@ typedef struct hc_transport {
     void *ctx; /**< the port's state, passed to every call */
 
     /**
-     * Start or continue connecting to @p host (a name or an IP literal,
-     * IPv6 without brackets) on @p port. Call again with the same
-     * arguments while it returns HC_IO_WOULD_BLOCK.
+     * Start or continue connecting. Called again with the same arguments
+     * while it returns HC_IO_WOULD_BLOCK. Required.
+     * @param[in] ctx        the port's state (@c ctx above)
+     * @param[in] host       a name or an IP literal (IPv6 without brackets),
+     *                       NUL-terminated; valid only during the call
+     * @param[in] port       TCP port
+     * @param[in] wait_until clock value to wait until at most
      * @return 0 when connected, HC_IO_WOULD_BLOCK, or a negative hc_io.
      */
     int32_t (*connect)(void *ctx, const char *host, uint16_t port, uint32_t wait_until);
 
-    /** Send up to @p len bytes. @return bytes sent (1..len) or a negative hc_io. */
+    /**
+     * Send up to @p len bytes (a short write is fine). Required.
+     * @param[in] ctx        the port's state
+     * @param[in] buf        the bytes; valid only during the call
+     * @param[in] len        how many (at least 1)
+     * @param[in] wait_until clock value to wait until at most
+     * @return bytes sent (1..len), HC_IO_WOULD_BLOCK, or a negative hc_io.
+     */
     int32_t (*send)(void *ctx, const uint8_t *buf, size_t len, uint32_t wait_until);
 
-    /** Receive up to @p len bytes. @return bytes received (1..len), or a
-     *  negative hc_io; HC_IO_CLOSED only on an orderly end of stream (it
-     *  may end a close-delimited body), HC_IO_ERROR on a reset. */
+    /**
+     * Receive up to @p len bytes (a short read is fine). Required.
+     * @param[in]  ctx        the port's state
+     * @param[out] buf        where the bytes go
+     * @param[in]  len        room in @p buf (at least 1)
+     * @param[in]  wait_until clock value to wait until at most
+     * @return bytes received (1..len), HC_IO_WOULD_BLOCK, or a negative
+     *         hc_io: HC_IO_CLOSED only on an orderly end of stream (it may
+     *         end a close-delimited body), HC_IO_ERROR on a reset.
+     */
     int32_t (*recv)(void *ctx, uint8_t *buf, size_t len, uint32_t wait_until);
 
-    /** Close the connection, if any; always safe to call. Never blocks. */
+    /**
+     * Close the connection, if any; always safe to call. Never blocks.
+     * Required.
+     * @param[in] ctx the port's state
+     */
     void (*close)(void *ctx);
 
-    /** Monotonic milliseconds (any origin, wraps at 2^32). */
+    /**
+     * Monotonic milliseconds (any origin, wraps at 2^32). Required.
+     * @param[in] ctx the port's state
+     * @return the clock's value now
+     */
     uint32_t (*now_ms)(void *ctx);
 
-    /** Sleep for @p ms (used only by the blocking driver between retries).
-     *  Optional: NULL makes the blocking driver poll the clock instead. */
+    /**
+     * Sleep (used only by the blocking driver, between retries). Optional:
+     * NULL makes the blocking driver poll the clock instead.
+     * @param[in] ctx the port's state
+     * @param[in] ms  how long
+     */
     void (*sleep_ms)(void *ctx, uint32_t ms);
 
-    /** Fill @p buf with @p len random bytes, without blocking. Optional:
-     *  NULL (or -1) means no run ids can be made and back-off has no jitter.
-     *  @return 0, or -1 when no randomness is available. */
+    /**
+     * Fill a buffer with random bytes, without blocking. Optional: NULL
+     * (or -1) means no run ids can be made and back-off has no jitter.
+     * @param[in]  ctx the port's state
+     * @param[out] buf where the bytes go
+     * @param[in]  len how many
+     * @return 0, or -1 when no randomness is available.
+     */
     int (*random)(void *ctx, uint8_t *buf, size_t len);
 } hc_transport_t;
 
-/** True once clock value @p now is at or past @p t (wrap-safe, for
- *  spans under 2^31 ms). */
+/**
+ * Compare two clock values, wrap-safe for spans under 2^31 ms.
+ * @param[in] now a clock value, usually now_ms()
+ * @param[in] t   the moment waited for
+ * @return true once @p now is at or past @p t
+ */
 static inline bool hc_time_reached(uint32_t now, uint32_t t)
 {
     return (int32_t)(now - t) >= 0;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* HC_TRANSPORT_H */

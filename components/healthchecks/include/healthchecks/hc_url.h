@@ -1,7 +1,7 @@
 /**
  * @file hc_url.h
- * @brief Base URLs (ping and API roots) and the safety rules for values
- *        that reach a request line or a header.
+ * @brief Base URLs (the ping and API roots of the client's configuration),
+ *        parsed into host, port and path prefix.
  */
 #ifndef HC_URL_H
 #define HC_URL_H
@@ -11,6 +11,10 @@
 #include <stdbool.h>
 #include "healthchecks/hc_config.h"
 #include "healthchecks/hc_error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /** A parsed base URL. @c path points into the string that was parsed, which
  *  must outlive this struct. */
@@ -37,8 +41,8 @@ typedef struct hc_url {
  * the default. Trailing '/' are dropped from the prefix, inner ones are
  * kept. '@', '?', '#', spaces, bytes >= 0x80 and the other characters
  * RFC 3986 forbids unencoded (`"<>[\]^`{|}`) are refused in the prefix.
- * @param url  NUL-terminated; must outlive @p out (out->path points into it).
- * @param out  filled on success; untouched fields are undefined on error.
+ * @param[in]  url NUL-terminated; must outlive @p out (out->path points into it).
+ * @param[out] out filled on success; its fields are undefined on error.
  * @return HC_OK; HC_ERR_ARG for NULL; HC_ERR_UNSAFE_CHAR for CR/LF/control
  *         bytes (TAB and DEL included) anywhere; HC_ERR_URL for any other
  *         malformation (unknown scheme, empty host, bad port, host longer
@@ -46,15 +50,8 @@ typedef struct hc_url {
  */
 hc_err_t hc_url_parse(const char *url, hc_url_t *out);
 
-/**
- * Check that @p s (NUL-terminated) may go into a request line or a header
- * value: no CR, LF or other control byte (DEL included) except TAB.
- * @return HC_OK, HC_ERR_ARG for NULL, or HC_ERR_UNSAFE_CHAR.
- */
-hc_err_t hc_check_header_value(const char *s);
-
-/** Same as hc_check_header_value() for @p n bytes that may contain NUL,
- *  which is then rejected too. A NULL @p s is HC_ERR_ARG even when @p n is 0. */
-hc_err_t hc_check_header_bytes(const char *s, size_t n);
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* HC_URL_H */

@@ -1,0 +1,260 @@
+/* What the client refuses before anything is sent: a busy client, bad
+ * configurations, buffers too small, unsafe header values, and request
+ * lines a caller could smuggle headers through. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "hc_test_assert.h"
+#include "client_env.h"
+
+static void test_busy_while_running(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { { .silent = true } };
+    setup_with(s, 1);
+    assert_err(start_get("/abc", true), HC_OK);
+    assert_err(start_get("/abc", true), HC_ERR_BUSY);
+    hc_client_abort(&fx.client);
+    assert_int_equal(fx.mock.n_closes, 1);
+}
+
+static void test_small_work_buffer(void **state)
+{
+    (void)state;
+    setup_with(NULL, 0);
+    fx.cfg.work_size = 128;
+    reinit();
+    char long_path[200];
+    memset(long_path, 'a', sizeof long_path - 1);
+    long_path[sizeof long_path - 1] = '\0';
+    long_path[0] = '/';
+    assert_err(start_get(long_path, true), HC_ERR_BUFFER);
+    assert_int_equal(fx.mock.n_connects, 0);
+}
+
+static void test_https_without_tls_transport(void **state)
+{
+    (void)state;
+    setup_with(NULL, 0);
+    fx.cfg.ping_url = "https://hc-ping.com";
+    reinit();
+    assert_err(start_get("/abc", true), HC_ERR_NO_TLS);
+}
+
+static void test_unsafe_user_agent_rejected_before_sending(void **state)
+{
+    (void)state;
+    setup_with(NULL, 0);
+    fx.cfg.user_agent = "evil\r\nX-Injected: 1";
+    reinit();
+    assert_err(start_get("/abc", true), HC_ERR_UNSAFE_CHAR);
+    assert_int_equal(fx.mock.n_connects, 0);
+    assert_int_equal(fx.mock.capture_len, 0);
+}
+
+static void test_init_rejects_missing_pieces(void **state)
+{
+    (void)state;
+    setup_with(NULL, 0);
+    hc_config_t bad = fx.cfg;
+    bad.transport = NULL;
+    assert_err(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
+    bad = fx.cfg;
+    bad.work_size = 16;
+    assert_err(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
+    bad = fx.cfg;
+    bad.max_attempts = 0;
+    assert_err(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
+}
+
+static void test_init_rejects_spans_the_clock_cannot_hold(void **state)
+{
+    (void)state;
+    setup_with(NULL, 0);
+    hc_config_t bad = fx.cfg;
+    bad.deadline_ms = 0x80000000u;
+    assert_err(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
+    bad = fx.cfg;
+    bad.backoff_max_ms = UINT32_MAX;
+    assert_err(hc_client_init(&fx.client, &bad), HC_ERR_ARG);
+    bad = fx.cfg;
+    bad.deadline_ms = 0x7fffffffu;
+    assert_err(hc_client_init(&fx.client, &bad), HC_OK);
+}
+
+static void test_request_line_injection_refused(void **state)
+{
+    (void)state;
+    setup_with(NULL, 0);
+    hc_buf_t b;
+    hc_request_t req = { .idempotent = true };
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET / HTTP/1.1\r\nX: 1"), HC_OK);
+    assert_err(hc_request_start(&fx.client, &b, &req), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
+    hc_buf_puts(&b, "/x\r\nX-Also: 2");
+    assert_err(hc_request_start(&fx.client, &b, &req), HC_ERR_UNSAFE_CHAR);
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
+    hc_buf_puts(&b, "/x y");
+    assert_err(hc_request_start(&fx.client, &b, &req), HC_ERR_UNSAFE_CHAR);
+    assert_int_equal(fx.mock.n_connects, 0);
+}
+
+static void test_request_begin_bad_args_and_bad_base_url(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_RESPONSE) };
+    setup_with(s, 1);
+    fx.cfg.api_url = "ftp://x";
+    reinit();
+    hc_buf_t b;
+    assert_err(hc_request_begin(NULL, &b, HC_BASE_PING, "GET"), HC_ERR_ARG);
+    assert_err(hc_request_begin(&fx.client, NULL, HC_BASE_PING, "GET"), HC_ERR_ARG);
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, NULL), HC_ERR_ARG);
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_API, "GET"), HC_ERR_URL);
+    fx.cfg.api_url = "http://hc.test/api\r\nX: 1";
+    reinit();
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_API, "GET"), HC_ERR_UNSAFE_CHAR);
+    assert_int_equal(fx.mock.next, 0);
+    assert_int_equal(fx.mock.capture_len, 0);
+    /* the other base still works */
+    assert_err(blocking_get("/abc"), HC_OK);
+    captured_equals(EXPECTED_GET);
+}
+
+/* Begins a request with @p method and target @p path on a ping base with
+ * no path, and returns hc_request_start()'s result. */
+static hc_err_t start_raw(const char *method, const char *path)
+{
+    hc_buf_t b;
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, method), HC_OK);
+    hc_buf_puts(&b, path);
+    hc_request_t req = { .idempotent = true };
+    return hc_request_start(&fx.client, &b, &req);
+}
+
+static void test_request_line_method_and_target_checked(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_RESPONSE) };
+    setup_with(s, 1);
+    fx.cfg.ping_url = "http://hc.test";
+    reinit();
+    assert_err(start_raw("GET\r", "/abc"), HC_ERR_UNSAFE_CHAR);
+    assert_err(start_raw("G\x7f" "T", "/abc"), HC_ERR_UNSAFE_CHAR);
+    assert_err(start_raw("GET/", "/abc"), HC_ERR_UNSAFE_CHAR);
+    assert_err(start_raw("GET:", "/abc"), HC_ERR_UNSAFE_CHAR);
+    assert_err(start_raw("", "/abc"), HC_ERR_ARG);
+    assert_err(start_raw("GET", "/a\x7f"), HC_ERR_UNSAFE_CHAR);
+    assert_int_equal(fx.mock.next, 0);
+    assert_int_equal(fx.mock.capture_len, 0);
+    /* refusals leave the client idle and usable */
+    assert_err(start_raw("GET", "/ping/abc"), HC_OK);
+    assert_err(hc_client_wait(&fx.client), HC_OK);
+    captured_equals(EXPECTED_GET);
+}
+
+/* hc_client.h: HC_ERR_UNSAFE_CHAR for "a method that is not a token". The
+ * request line cannot tell method "GE T" before target "/abc" from method
+ * "GE" before target "T /abc": the method ends at the first space, so a
+ * space in a method is refused by the target check, as a space in the
+ * target. Both spellings of the line get the same refusal. */
+static void test_method_with_a_space_refused_as_a_target_with_a_space(void **state)
+{
+    (void)state;
+    setup_with(NULL, 0);
+    fx.cfg.ping_url = "http://hc.test";
+    reinit();
+    assert_err(start_raw("GE T", "/abc"), HC_ERR_UNSAFE_CHAR);
+    assert_err(start_raw("GE", "T /abc"), HC_ERR_UNSAFE_CHAR);
+    assert_int_equal(fx.client.state, 0);  /* idle: nothing will be sent */
+    assert_int_equal(fx.mock.capture_len, 0);
+}
+
+/* An empty target would make "GET  HTTP/1.1": no request at all. */
+static void test_empty_target_refused(void **state)
+{
+    (void)state;
+    setup_with(NULL, 0);
+    fx.cfg.ping_url = "http://hc.test";  /* no prefix path */
+    reinit();
+    assert_err(start_raw("GET", ""), HC_ERR_ARG);
+    assert_int_equal(fx.client.state, 0);
+}
+
+static void test_request_start_bad_args_and_busy(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_RESPONSE), answer(OK_RESPONSE) };
+    s[0].connect_ms = 100;
+    setup_with(s, 2);
+    hc_buf_t b;
+    hc_request_t req = { .idempotent = true };
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
+    hc_buf_puts(&b, "/abc");
+    assert_err(hc_request_start(NULL, &b, &req), HC_ERR_ARG);
+    assert_err(hc_request_start(&fx.client, NULL, &req), HC_ERR_ARG);
+    assert_err(hc_request_start(&fx.client, &b, NULL), HC_ERR_ARG);
+    hc_request_t no_body = { .body_len = 3 };
+    assert_err(hc_request_start(&fx.client, &b, &no_body), HC_ERR_ARG);
+    assert_int_equal(fx.mock.next, 0);
+
+    assert_err(hc_request_start(&fx.client, &b, &req), HC_OK);
+    assert_int_equal(hc_client_poll(&fx.client), HC_IN_PROGRESS); /* connecting */
+    hc_request_t other = { .body = (const uint8_t *)"xyz", .body_len = 3 };
+    assert_err(hc_request_start(&fx.client, &b, &other), HC_ERR_BUSY);
+    fx.mock.now += 100;
+    hc_err_t r;
+    poll_to_end(&r, 1000);
+    assert_err(r, HC_OK);
+    assert_int_equal(hc_client_status(&fx.client), 200);
+    assert_int_equal(hc_client_attempts(&fx.client), 1);
+    captured_equals(EXPECTED_GET);   /* the first request, untouched */
+}
+
+static void test_head_must_leave_receive_space(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_RESPONSE) };
+    setup_with(s, 1);
+    fx.cfg.work_size = 128;
+    reinit();
+    /* EXPECTED_GET's head with "/abc" is 60 bytes: pad the path so the head
+     * takes 65 bytes (63 left, fewer than 64), then exactly 64. */
+    size_t base = strlen(EXPECTED_GET) - strlen("/abc");
+    char path[64];
+    memset(path, 'a', sizeof path);
+    path[0] = '/';
+    path[65 - base] = '\0';
+    assert_err(start_get(path, true), HC_ERR_BUFFER);
+    assert_int_equal(fx.mock.next, 0);
+    assert_int_equal(fx.mock.capture_len, 0);
+    path[64 - base] = '\0';
+    assert_err(blocking_get(path), HC_OK);
+    assert_int_equal(fx.mock.capture_len, 64);
+    assert_string_equal(hc_client_text(&fx.client), "OK");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_busy_while_running),
+        cmocka_unit_test(test_small_work_buffer),
+        cmocka_unit_test(test_https_without_tls_transport),
+        cmocka_unit_test(test_unsafe_user_agent_rejected_before_sending),
+        cmocka_unit_test(test_init_rejects_missing_pieces),
+        cmocka_unit_test(test_init_rejects_spans_the_clock_cannot_hold),
+        cmocka_unit_test(test_request_line_injection_refused),
+        cmocka_unit_test(test_request_begin_bad_args_and_bad_base_url),
+        cmocka_unit_test(test_request_line_method_and_target_checked),
+        cmocka_unit_test(test_method_with_a_space_refused_as_a_target_with_a_space),
+        cmocka_unit_test(test_empty_target_refused),
+        cmocka_unit_test(test_request_start_bad_args_and_busy),
+        cmocka_unit_test(test_head_must_leave_receive_space),
+    };
+    return cmocka_run_group_tests_name("client: refusals", tests, NULL, NULL);
+}
