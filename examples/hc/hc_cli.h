@@ -20,6 +20,8 @@ typedef struct cli_common {
     const char *cacert;   /**< CA bundle for https (default: the system's) */
     bool insecure;        /**< skip certificate verification (loudly) */
     uint8_t api_version;  /**< management API version 1..3; 0 = library default */
+    const hc_header_t *headers; /**< extra request headers (hc run --header) */
+    size_t n_headers;
 } cli_common_t;
 
 /** A client with its POSIX transport, a TLS transport for https URLs

@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "healthchecks/hc_trap.h"
 #include "hc_cli.h"
+#include "hc_cli_text.h"
 
 static const char usage[] =
     "usage: hc run (--uuid U | --slug S) [options] [--] command [args...]\n"
@@ -47,7 +49,10 @@ static const char usage[] =
     "  --on-nonzero-exit A    (default exit-code)\n"
     "  --on-exec-fail A       (default fail)\n"
     "  --header 'Name: value' extra request header, repeatable, at most 8\n"
-    "                         (--req-header)\n"
+    "                         (--req-header); not one hc writes itself: Host,\n"
+    "                         Content-Length, Transfer-Encoding, Connection,\n"
+    "                         Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade,\n"
+    "                         Expect, User-Agent, X-Api-Key, Content-Type\n"
     "  --request-timeout S    give up one attempt after S seconds\n"
     "                         (--api-timeout, which also takes 5s, 1m30s, 500ms)\n"
     "  -q, --quiet            do not pass the command's stdout through\n"
@@ -168,27 +173,36 @@ static bool parse_action(const char *s, hc_trap_action_t *a)
     return false;
 }
 
-static bool is_token(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (!strchr("!#$%&'*+-.^_`|~", *s) && !(*s >= '0' && *s <= '9') &&
-            !(*s >= 'a' && *s <= 'z') && !(*s >= 'A' && *s <= 'Z'))
-            return false;
-    return true;
-}
-
-/* "Name: value", split in place; the value may not hold line breaks. */
+/* "Name: value", split in place, checked as the library will check it;
+ * false after a usage error that names the header. */
 static bool parse_header(char *s, hc_header_t *h)
 {
     char *colon = strchr(s, ':');
+    if (colon) {
+        *colon = '\0';
+        h->name = s;
+        h->value = colon + 1 + strspn(colon + 1, " \t");
+    }
+    hc_header_t name_only = { s, NULL };
+    hc_err_t name_err = colon ? hc_http_check_headers(&name_only, 1) : HC_ERR_ARG;
+    hc_err_t err = name_err != HC_OK ? name_err : hc_http_check_headers(h, 1);
+    if (err == HC_OK)
+        return true;
+    char *shown = cli_safe_dup(s);  /* the name, or the whole argument */
+    const char *name = shown ? shown : "?";
     if (!colon)
-        return false;
-    *colon = '\0';
-    h->name = s;
-    h->value = colon + 1 + strspn(colon + 1, " \t");
-    return is_token(h->name) && !strpbrk(h->value, "\r\n");
+        cli_usage_error("--header: '%s' is not 'Name: value'", name);
+    else if (err == HC_ERR_HEADER_RESERVED)
+        cli_usage_error("--header: %s is reserved: hc writes it itself%s", name,
+                        strcasecmp(s, "User-Agent") ? "" : " (use --user-agent)");
+    else if (name_err != HC_OK)
+        cli_usage_error("--header: '%s' is not a header name (letters, digits and "
+                        "!#$%%&'*+-.^_`|~ only)", name);
+    else
+        cli_usage_error("--header: the value of %s holds a line break or control character",
+                        name);
+    free(shown);
+    return false;
 }
 
 /* Seconds, or a Go duration as runitor takes it: 5s, 1m30s, 500ms, 1h. */
@@ -308,11 +322,12 @@ static int run_option(run_options_t *ro, int argc, char **argv, int *i)
         }
         ro->body_limit = n;
     } else if (!strcmp(a, "--header")) {
-        if (ro->n_headers == MAX_HEADERS || !parse_header(v, &ro->headers[ro->n_headers])) {
-            cli_usage_error("--header: 'Name: value' (a token, then no line breaks), at most %d",
-                            MAX_HEADERS);
+        if (ro->n_headers == MAX_HEADERS) {
+            cli_usage_error("--header: at most %d", MAX_HEADERS);
             return -1;
         }
+        if (!parse_header(v, &ro->headers[ro->n_headers]))
+            return -1;
         ro->n_headers++;
     } else if (!strcmp(a, "--request-timeout")) {
         if (!parse_duration(v, &ro->request_timeout_s) || ro->request_timeout_s > 86400) {
@@ -712,12 +727,12 @@ int cmd_run(int argc, char **argv)
         fputs("hc: out of memory\n", stderr);
         return 1;
     }
+    o.headers = ro.headers;
+    o.n_headers = ro.n_headers;
     if (!cli_client_open(cc, &o)) {
         free(cc);
         return 2;
     }
-    cc->client.cfg.extra_headers = ro.headers;
-    cc->client.cfg.n_extra_headers = ro.n_headers;
     if (ro.request_timeout_s > 0)
         apply_request_timeout(&cc->client.cfg, ro.request_timeout_s, o.timeout_s > 0);
 

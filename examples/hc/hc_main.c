@@ -190,6 +190,8 @@ bool cli_client_open(cli_client_t *cc, const cli_common_t *o)
     cfg.ping_key = o->ping_key;
     cfg.api_key = o->api_key;
     cfg.user_agent = o->user_agent;
+    cfg.extra_headers = o->headers;
+    cfg.n_extra_headers = o->n_headers;
     cfg.transport = &cc->tp;
     cfg.work = cc->work;
     cfg.work_size = sizeof cc->work;

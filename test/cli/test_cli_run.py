@@ -661,14 +661,47 @@ class Options(RunCase):
             self.assertEqual(header(req, "X-Env"), "prod")
 
     def test_bad_headers_are_usage_errors(self):
-        for bad in ("no colon", ": empty name", "Bad Name: x", "X-Ok: line\nbreak"):
+        """Each message names the header and what is wrong with it; the
+        command does not run and nothing is sent."""
+        marker = os.path.join(tempfile.mkdtemp(prefix="hc-run-test-"), "ran")
+        cases = (("no colon", b"'no colon' is not 'Name: value'"),
+                 (": empty name", b"'' is not a header name"),
+                 ("Bad Name: x", b"'Bad Name' is not a header name"),
+                 ("X-Ok: line\nbreak", b"the value of X-Ok holds a line break"),
+                 ("X-Ok: bell\a", b"the value of X-Ok holds a line break"))
+        for bad, message in cases:
             with self.subTest(header=bad):
-                r = run_hc(["--uuid", UUID, "--header", bad, "--", "true"])
+                r = run_hc(["--uuid", UUID, "--header", bad, "--", "touch", marker])
                 self.assertEqual(r.code, 2)
-                self.assertIn(b"--header: 'Name: value'", r.err)
+                self.assertIn(b"--header: " + message, r.err)
         nine = sum((["--header", f"X-{i}: v"] for i in range(9)), [])
-        self.assertEqual(run_hc(["--uuid", UUID, *nine, "--", "true"]).code, 2)
+        r = run_hc(["--uuid", UUID, *nine, "--", "touch", marker])
+        self.assertEqual(r.code, 2)
+        self.assertIn(b"--header: at most 8", r.err)
+        self.assertFalse(os.path.exists(marker))
         self.assertEqual(self.pings(), [])
+
+    def test_reserved_headers_are_usage_errors(self):
+        """Headers hc writes itself cannot be given twice, in any case:
+        two Content-Lengths, or one with Transfer-Encoding, would change
+        the request's framing."""
+        marker = os.path.join(tempfile.mkdtemp(prefix="hc-run-test-"), "ran")
+        for name in ("Content-Length", "content-length", "TRANSFER-ENCODING", "Host",
+                     "connection", "Te", "Trailer", "Upgrade", "Expect", "Keep-Alive",
+                     "Proxy-Connection", "X-Api-Key", "content-type", "User-Agent"):
+            with self.subTest(header=name):
+                r = run_hc(["--uuid", UUID, "--header", "X-Ok: 1", "--header", f"{name}: 5",
+                            "--", "touch", marker])
+                self.assertEqual(r.code, 2)
+                self.assertIn(f"--header: {name} is reserved: hc writes it itself".encode(), r.err)
+                if name == "User-Agent":
+                    self.assertIn(b"(use --user-agent)", r.err)
+        self.assertFalse(os.path.exists(marker))
+        self.assertEqual(self.pings(), [])
+        # a name that only starts like a reserved one is the caller's
+        r = run_hc(["--uuid", UUID, "--header", "Content-Length-Hint: 5", "--", "true"])
+        self.assertEqual(r.code, 0, r.err)
+        self.assertEqual([header(q, "Content-Length-Hint") for q in self.pings()], ["5"] * 2)
 
     def test_user_agent(self):
         run_hc(["--uuid", UUID, "--", "true"])

@@ -61,6 +61,11 @@ hc_err_t hc_client_init(hc_client_t *c, const hc_config_t *cfg)
         !valid_span(cfg->request_timeout_ms) || !valid_span(cfg->deadline_ms) ||
         cfg->backoff_ms > SPAN_MAX || cfg->backoff_max_ms > SPAN_MAX)
         return HC_ERR_ARG;
+    /* Checked again with every request (the array is the caller's), but a
+     * bad one is a configuration mistake: say so once, before any request. */
+    hc_err_t err = hc_http_check_headers(cfg->extra_headers, cfg->n_extra_headers);
+    if (err != HC_OK)
+        return err;
     memset(c, 0, sizeof *c);
     c->cfg = *cfg;
     return HC_OK;

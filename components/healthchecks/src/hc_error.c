@@ -42,6 +42,7 @@ const char *hc_strerror(hc_err_t err)
     case HC_ERR_HTTP_STATUS: return "unexpected HTTP status";
     case HC_ERR_JSON: return "malformed or unexpected JSON";
     case HC_ERR_JSON_TOO_LARGE: return "JSON element too large for the buffers";
+    case HC_ERR_HEADER_RESERVED: return "header reserved by the library (Host, Content-Length, ...)";
     case HC_ERR__COUNT: break;
     }
     return "unknown error";

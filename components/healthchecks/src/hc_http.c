@@ -66,15 +66,49 @@ static void put_header(hc_buf_t *out, const char *name, const char *value,
     }
 }
 
+/* The headers the library writes itself (see hc_header_t), in lowercase. */
+static const char reserved_names[] =
+    "host\0content-length\0transfer-encoding\0connection\0keep-alive\0"
+    "proxy-connection\0te\0trailer\0upgrade\0expect\0user-agent\0x-api-key\0"
+    "content-type\0";
+
+/* @p name is a token: c | 0x20 then folds exactly the upper-case letters
+ * (of the token characters, only they land on a lowercase letter or '-'). */
+static bool is_reserved(const char *name)
+{
+    for (const char *r = reserved_names; *r; r += strlen(r) + 1) {
+        size_t i = 0;
+        while (r[i] && (name[i] | 0x20) == r[i])
+            i++;
+        if (!r[i] && !name[i])
+            return true;
+    }
+    return false;
+}
+
 static hc_err_t check_name(const char *s)
 {
     if (!s)
         return HC_ERR_ARG;
     if (!*s)
         return HC_ERR_UNSAFE_CHAR;
-    for (; *s; s++)
-        if (!hc_is_tchar((unsigned char)*s))
+    for (const char *p = s; *p; p++)
+        if (!hc_is_tchar((unsigned char)*p))
             return HC_ERR_UNSAFE_CHAR;
+    return is_reserved(s) ? HC_ERR_HEADER_RESERVED : HC_OK;
+}
+
+hc_err_t hc_http_check_headers(const hc_header_t *headers, size_t n)
+{
+    if (!headers && n)
+        return HC_ERR_ARG;
+    for (size_t i = 0; i < n; i++) {
+        hc_err_t e = check_name(headers[i].name);
+        if (!e && headers[i].value)
+            e = hc_check_header_value(headers[i].value);
+        if (e)
+            return e;
+    }
     return HC_OK;
 }
 
@@ -111,10 +145,11 @@ hc_err_t hc_http_finish_head(hc_buf_t *out, const hc_http_head_t *h)
     }
     if (!h->keep_alive)
         hc_buf_puts(out, "\r\nConnection: close");
-    for (size_t i = 0; i < h->n_extra; i++) {
-        fail_head(out, check_name(h->extra[i].name), &first);
+    /* All or none: a refused header leaves out the others too. */
+    hc_err_t extra_err = hc_http_check_headers(h->extra, h->n_extra);
+    fail_head(out, extra_err, &first);
+    for (size_t i = 0; !extra_err && i < h->n_extra; i++)
         put_header(out, h->extra[i].name, h->extra[i].value, &first);
-    }
     hc_buf_puts(out, "\r\n\r\n");
     if (first)
         return first;

@@ -34,7 +34,8 @@ hc_err_t hc_request_begin(hc_client_t *c, hc_buf_t *target, hc_base_t base,
  *         HC_ERR_BUSY; HC_ERR_BUFFER (head plus 64 bytes of receive space do
  *         not fit the work buffer); HC_ERR_UNSAFE_CHAR (a method that is not
  *         a token, a target with a space or control byte, or a header value
- *         with CR, LF or NUL); HC_ERR_RANGE (a body over 4 GiB).
+ *         with CR, LF or NUL); HC_ERR_HEADER_RESERVED (an extra header the
+ *         library writes itself); HC_ERR_RANGE (a body over 4 GiB).
  */
 hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *req);
 

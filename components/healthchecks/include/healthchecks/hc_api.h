@@ -144,7 +144,10 @@ hc_err_t hc_api_init(hc_api_t *api, hc_client_t *client, const hc_api_mem_t *mem
  * Refusals: a call that cannot start returns an error and sends nothing:
  * HC_ERR_ARG (missing or malformed identifier, bad output),
  * HC_ERR_RANGE / HC_ERR_TOO_LONG (a value the server would surely reject),
- * HC_ERR_BUFFER (the request does not fit), HC_ERR_BUSY, HC_ERR_URL.
+ * HC_ERR_BUFFER (the request does not fit), HC_ERR_BUSY, HC_ERR_URL,
+ * HC_ERR_NO_TLS, HC_ERR_UNSAFE_CHAR / HC_ERR_HEADER_RESERVED (a header of
+ * the client's config that no longer passes hc_http_check_headers(), or a
+ * user agent with a control byte).
  * hc_api_poll() and hc_api_wait() then report that error too, except after
  * HC_ERR_BUSY or while an earlier call still runs: that call goes on.
  * @{

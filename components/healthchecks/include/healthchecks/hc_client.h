@@ -36,7 +36,10 @@ typedef struct hc_config {
     const char *ping_key;      /**< project ping key (slug pings), or NULL */
     const char *api_key;       /**< management key, or NULL */
     const char *user_agent;    /**< User-Agent, or NULL to send none */
-    const hc_header_t *extra_headers; /**< sent with every request, or NULL */
+    const hc_header_t *extra_headers; /**< sent with every request, or NULL; no
+                                           name the library writes itself
+                                           (Host, Content-Length, User-Agent,
+                                           ...: the list is at hc_header_t) */
     size_t n_extra_headers;    /**< entries in @c extra_headers */
 
     const hc_transport_t *transport;     /**< for http:// */
@@ -129,10 +132,15 @@ void hc_config_defaults(hc_config_t *cfg);
  * @param[out] c   the client
  * @param[in]  cfg copied; the strings, headers, transports and work buffer
  *                 it points to are not, and must outlive @p c
- * @return HC_OK, or HC_ERR_ARG when a transport lacks connect, send, recv,
+ * @return HC_OK; HC_ERR_ARG when a transport lacks connect, send, recv,
  *         close or its clock, the work buffer (at least 128 bytes) is
- *         missing, max_attempts is 0, or a timeout is 0 or, like a back-off,
- *         2^31 ms or more (the wrap-safe clock arithmetic's range).
+ *         missing, max_attempts is 0, a timeout is 0 or, like a back-off,
+ *         2^31 ms or more (the wrap-safe clock arithmetic's range), or
+ *         extra_headers is NULL with n_extra_headers > 0; else an extra
+ *         header's refusal as hc_http_check_headers() gives it:
+ *         HC_ERR_HEADER_RESERVED for a name the library writes itself,
+ *         HC_ERR_UNSAFE_CHAR for a name that is not a token or a value
+ *         with a control byte, HC_ERR_ARG for a NULL name.
  */
 hc_err_t hc_client_init(hc_client_t *c, const hc_config_t *cfg);
 

@@ -59,6 +59,10 @@ typedef enum hc_err {
     HC_ERR_JSON,               /**< malformed, truncated or wrongly typed JSON */
     HC_ERR_JSON_TOO_LARGE,     /**< one JSON element does not fit the caller's buffers */
 
+    /* caller mistakes added since (appended, so every code keeps its number) */
+    HC_ERR_HEADER_RESERVED,    /**< a caller header the library writes itself (Host,
+                                    Content-Length, ...; see hc_http_check_headers()) */
+
     HC_ERR__COUNT              /**< number of codes; not a result */
 } hc_err_t;
 

@@ -26,11 +26,38 @@ extern "C" {
 
 /* ---------------------------------------------------------------- request */
 
-/** One caller-supplied header. Name and value are checked before use. */
+/**
+ * One caller-supplied header, checked before use (hc_http_check_headers()).
+ *
+ * The library writes the headers that frame the request and the
+ * connection, and those it has a setting for; a caller's copy of one could
+ * put two Content-Lengths, or Content-Length and Transfer-Encoding, on the
+ * wire. These names are reserved, compared without regard to case:
+ * - framing and connection: Host, Content-Length, Transfer-Encoding,
+ *   Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade, Expect;
+ * - set through the library: User-Agent (hc_config_t::user_agent),
+ *   X-Api-Key (hc_config_t::api_key), Content-Type (written with every
+ *   request body).
+ */
 typedef struct hc_header {
-    const char *name;   /**< token characters only */
-    const char *value;  /**< no CR, LF or NUL; NULL omits the header */
+    const char *name;   /**< a token (RFC 9110), not a reserved name */
+    const char *value;  /**< no CR, LF, NUL or other control byte but TAB;
+                             NULL omits the header */
 } hc_header_t;
+
+/**
+ * Check caller headers: the names are tokens and not reserved (see
+ * hc_header_t), the values are safe in a header. hc_client_init() and
+ * hc_http_finish_head() run it; a tool may run it first to name the header
+ * it refuses.
+ * @param[in] headers @p n headers; may be NULL when @p n is 0
+ * @param[in] n       how many
+ * @return HC_OK; else the first failure: HC_ERR_ARG (@p headers NULL with
+ *         @p n > 0, or a NULL name); HC_ERR_UNSAFE_CHAR (an empty name, a
+ *         name that is not a token, or a value with a control byte other
+ *         than TAB); HC_ERR_HEADER_RESERVED (a reserved name).
+ */
+hc_err_t hc_http_check_headers(const hc_header_t *headers, size_t n);
 
 /** Everything written after the request line. NULL strings are omitted. */
 typedef struct hc_http_head {
@@ -66,9 +93,12 @@ void hc_http_begin_head(hc_buf_t *out, const char *method);
  * @param[in,out] out the buffer hc_http_begin_head() began
  * @param[in]     h   what to write; read only during the call
  * @return HC_OK; HC_ERR_ARG if @p h->host or an extra header's name is
- *         NULL; HC_ERR_UNSAFE_CHAR if any value holds CR, LF, NUL
+ *         NULL, or @p h->extra is NULL with @p h->n_extra > 0;
+ *         HC_ERR_UNSAFE_CHAR if any value holds CR, LF, NUL
  *         or another control byte except TAB (or an extra header name is
- *         empty or holds a non-token character); HC_ERR_RANGE if
+ *         empty or holds a non-token character); HC_ERR_HEADER_RESERVED if
+ *         an extra header has a reserved name (see hc_header_t), in which
+ *         case no extra header is written; HC_ERR_RANGE if
  *         @p h->content_length does not fit 32 bits; else HC_ERR_BUFFER if
  *         @p out overflowed at any point since hc_http_begin_head().
  */

@@ -86,8 +86,11 @@ hc_err_t hc_ping_send(hc_client_t *c, const hc_ping_t *p, hc_ping_result_t *out)
  * @param[in]     p the ping; it and its body must stay valid and unchanged
  *                  until the ping has ended
  * @return HC_OK when started, or a validation error (as
- *         hc_ping_validate()), HC_ERR_BUSY, HC_ERR_URL, HC_ERR_NO_TLS or
- *         HC_ERR_BUFFER; then nothing is sent.
+ *         hc_ping_validate()), HC_ERR_BUSY, HC_ERR_URL, HC_ERR_NO_TLS,
+ *         HC_ERR_BUFFER, or HC_ERR_UNSAFE_CHAR / HC_ERR_HEADER_RESERVED (a
+ *         header of the client's config that no longer passes
+ *         hc_http_check_headers(), or a user agent with a control byte);
+ *         then nothing is sent.
  */
 hc_err_t hc_ping_send_begin(hc_client_t *c, const hc_ping_t *p);
 
