@@ -156,7 +156,7 @@ static bool config_valid(const hc_transport_t *inner, const hc_mbedtls_config_t 
     if (!inner->connect || !inner->send || !inner->recv || !inner->close || !inner->now_ms ||
         !inner->random)
         return false;
-    if (cfg->ca != NULL && cfg->ca_len == 0)
+    if ((cfg->ca == NULL) != (cfg->ca_len == 0))
         return false;
     if (cfg->ca == NULL && cfg->ca_file == NULL && cfg->ca_attach == NULL &&
         !cfg->insecure_skip_verify)

@@ -242,6 +242,10 @@ static void test_init_rejects_bad_arguments(void **state)
     c.ca_len = 0;
     assert_int_equal(hc_mbedtls_init(&fx.tls, &fx.wt, &c), HC_ERR_ARG);
     c = cfg;
+    c.ca = NULL; /* with ca_len still set: a pointer + count pair missing its pointer */
+    c.insecure_skip_verify = true;
+    assert_int_equal(hc_mbedtls_init(&fx.tls, &fx.wt, &c), HC_ERR_ARG);
+    c = cfg;
     c.ca_len = trust_pem_len - 1; /* PEM without its NUL */
     assert_int_equal(hc_mbedtls_init(&fx.tls, &fx.wt, &c), HC_ERR_ARG);
     c = cfg;

@@ -229,9 +229,13 @@ static const struct list_desc {
     [K_BADGES - K_CHECKS] = { "badges", HC_JSTREAM_MEMBERS },
 };
 
-/* GET [checks/<id>/]<key>/ of the list of this kind; begin() otherwise. */
-static hc_err_t begin_list(hc_api_t *api, hc_buf_t *b, uint8_t kind, const char *id)
+/* GET [checks/<id>/]<key>/ of the list of this kind into @p out; begin()
+ * otherwise, once @p out is known to be usable. */
+static hc_err_t begin_list(hc_api_t *api, hc_buf_t *b, uint8_t kind, const char *id,
+                           const hc_list_t *out)
 {
+    if (!out || !out->items || !out->capacity)
+        return refuse(api, HC_ERR_ARG);
     hc_err_t err = begin(api, b, "GET", kind, id);
     if (err != HC_OK)
         return err;
@@ -245,8 +249,6 @@ static hc_err_t begin_list(hc_api_t *api, hc_buf_t *b, uint8_t kind, const char 
 static hc_err_t start_list(hc_api_t *api, hc_buf_t *b, hc_list_t *out)
 {
     const struct list_desc *d = &lists[api->kind - K_CHECKS];
-    if (!out || !out->items || !out->capacity)
-        return refuse(api, HC_ERR_ARG);
     out->count = 0;
     out->total = 0;
     api->list = out;
@@ -266,16 +268,28 @@ static void put_param(hc_buf_t *b, char *sep, const char *name)
     *sep = '&';
 }
 
+/* Every tag the query counts is there. */
+static bool tags_present(const hc_check_query_t *q)
+{
+    if (q && q->n_tags && !q->tags)
+        return false;
+    for (size_t i = 0; q && i < q->n_tags; i++) {
+        if (!q->tags[i])
+            return false;
+    }
+    return true;
+}
+
 hc_err_t hc_api_list_checks_begin(hc_api_t *api, const hc_check_query_t *query, hc_list_t *out)
 {
     hc_buf_t b;
     char sep = '?';
-    hc_err_t err = begin_list(api, &b, K_CHECKS, NULL);
+    if (!tags_present(query))
+        return refuse(api, HC_ERR_ARG);
+    hc_err_t err = begin_list(api, &b, K_CHECKS, NULL, out);
     if (err != HC_OK)
         return err;
     for (size_t i = 0; query && i < query->n_tags; i++) {
-        if (!query->tags[i])
-            return refuse(api, HC_ERR_ARG);
         put_param(&b, &sep, "tag=");
         hc_buf_put_pct(&b, query->tags[i], strlen(query->tags[i]));
     }
@@ -382,7 +396,7 @@ hc_err_t hc_api_list_pings_begin(hc_api_t *api, const char *uuid, hc_list_t *out
     hc_err_t err = check_id(uuid, false);
     hc_buf_t b;
     if (err == HC_OK)
-        err = begin_list(api, &b, K_PINGS, uuid);
+        err = begin_list(api, &b, K_PINGS, uuid, out);
     if (err != HC_OK)
         return refuse(api, err);
     return start_list(api, &b, out);
@@ -444,7 +458,7 @@ hc_err_t hc_api_list_flips_begin(hc_api_t *api, const char *id,
         err = check_flip_query(query);
     hc_buf_t b;
     if (err == HC_OK)
-        err = begin_list(api, &b, K_FLIPS, id);
+        err = begin_list(api, &b, K_FLIPS, id, out);
     if (err != HC_OK)
         return refuse(api, err);
     put_flip_query(&b, query);
@@ -454,14 +468,14 @@ hc_err_t hc_api_list_flips_begin(hc_api_t *api, const char *id,
 hc_err_t hc_api_list_channels_begin(hc_api_t *api, hc_list_t *out)
 {
     hc_buf_t b;
-    hc_err_t err = begin_list(api, &b, K_CHANNELS, NULL);
+    hc_err_t err = begin_list(api, &b, K_CHANNELS, NULL, out);
     return err != HC_OK ? err : start_list(api, &b, out);
 }
 
 hc_err_t hc_api_list_badges_begin(hc_api_t *api, hc_list_t *out)
 {
     hc_buf_t b;
-    hc_err_t err = begin_list(api, &b, K_BADGES, NULL);
+    hc_err_t err = begin_list(api, &b, K_BADGES, NULL, out);
     return err != HC_OK ? err : start_list(api, &b, out);
 }
 

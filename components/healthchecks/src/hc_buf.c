@@ -15,7 +15,8 @@ void hc_buf_init(hc_buf_t *b, void *mem, size_t cap)
 
 void hc_buf_put(hc_buf_t *b, const void *p, size_t n)
 {
-    if (b->overflow || n > b->cap - b->len) {
+    /* Bytes that cannot be read are bytes missing from the content. */
+    if (b->overflow || n > b->cap - b->len || (!p && n)) {
         b->overflow = true;
         return;
     }
@@ -89,7 +90,9 @@ static bool is_unreserved(unsigned char c)
 void hc_buf_put_pct(hc_buf_t *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < n; i++) {
+    if (!s && n)
+        hc_buf_put(b, NULL, n);  /* marks the overflow */
+    for (size_t i = 0; s && i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         char esc[3] = { '%', hex[c >> 4], hex[c & 15u] };
         /* One append either way: the byte itself, or its escape. */

@@ -162,15 +162,18 @@ void hc_http_start(hc_http_t *h, const uint8_t *head, size_t head_len,
                    const uint8_t *body, size_t body_len, bool head_request,
                    uint32_t max_body, hc_body_sink_fn sink, void *sink_ctx)
 {
+    bool missing = (!head && head_len) || (!body && body_len);
     h->head = head;
-    h->head_len = head_len;
+    h->head_len = head ? head_len : 0;
     h->body = body;
-    h->body_len = body_len;
+    h->body_len = body ? body_len : 0;
     h->sink = sink;
     h->sink_ctx = sink_ctx;
     h->max_body = max_body;
     h->head_request = head_request;
     hc_http_rewind(h);
+    if (missing)
+        h->err = (uint8_t)HC_ERR_ARG;
 }
 
 void hc_http_rewind(hc_http_t *h)
@@ -532,6 +535,10 @@ hc_err_t hc_http_feed(hc_http_t *h, const uint8_t *data, size_t len, size_t *use
 {
     size_t i = 0;
     uint32_t room;
+    if (!data && len) {
+        *used = 0;
+        return HC_ERR_ARG;  /* a caller mistake, not the peer's: the exchange goes on */
+    }
     while (!h->err && i < len) {
         size_t n = len - i;
         hc_err_t e;

@@ -218,6 +218,8 @@ static size_t utf8_char(const unsigned char *s, size_t n, uint32_t *cp)
 bool hc_json_utf8_check(const char *s, size_t len, size_t *chars)
 {
     size_t count = 0;
+    if (!s && len)
+        return false;
     for (size_t i = 0; i < len; count++) {
         uint32_t cp;
         size_t n = utf8_char((const unsigned char *)s + i, len - i, &cp);
@@ -534,7 +536,9 @@ hc_err_t hc_json_parse_time_us(const char *s, size_t len, int64_t *out, uint32_t
     size_t i = 19;
     uint32_t frac = 0, scale = 1000000u;
 
-    if (!s || len < 20 || !match_fields(s, "9999-99-99T99:99:99", f) || f[1] < 1 ||
+    if (!s)
+        return HC_ERR_ARG;
+    if (len < 20 || !match_fields(s, "9999-99-99T99:99:99", f) || f[1] < 1 ||
         f[1] > 12 || f[2] < 1 || f[2] > days_in_month(f[0], f[1]) || f[3] > 23 ||
         f[4] > 59 || f[5] > 60)
         return HC_ERR_JSON;

@@ -172,6 +172,8 @@ static hc_err_t feed_byte(hc_jstream_t *js, char c)
 
 hc_err_t hc_jstream_feed(hc_jstream_t *js, const uint8_t *data, size_t len)
 {
+    if (!data && len)
+        return HC_ERR_ARG;  /* a caller mistake, not the body's: not sticky */
     for (size_t i = 0; i < len && js->err == HC_OK; i++)
         js->err = feed_byte(js, (char)data[i]);
     return js->err;

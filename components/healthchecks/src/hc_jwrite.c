@@ -8,6 +8,10 @@ void hc_jwrite_quoted(hc_buf_t *out, const char *s, size_t n)
     static const char hex[] = "0123456789abcdef";
     size_t i = 0;
 
+    if (!s && n) {
+        hc_buf_put(out, NULL, n);  /* marks the overflow */
+        return;
+    }
     hc_buf_putc(out, '"');
     while (i < n) {
         /* The bytes up to the next one that needs an escape go as they are. */
@@ -68,11 +72,14 @@ void hc_jwrite_bool(hc_jwrite_t *w, const char *key, bool value)
 void hc_jwrite_strings(hc_jwrite_t *w, const char *key, const char *const *items, size_t n)
 {
     member(w, key);
+    if (!items && n)
+        hc_buf_put(w->out, NULL, n);  /* marks the overflow */
     hc_buf_putc(w->out, '[');
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; items && i < n; i++) {
         if (i)
             hc_buf_putc(w->out, ',');
-        hc_jwrite_quoted(w->out, items[i], strlen(items[i]));
+        const char *s = items[i];
+        hc_jwrite_quoted(w->out, s, s ? strlen(s) : 1u);  /* NULL: overflow */
     }
     hc_buf_putc(w->out, ']');
 }

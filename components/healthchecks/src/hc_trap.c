@@ -72,6 +72,8 @@ void hc_trap_log(hc_trap_t *t, const void *data, size_t len)
 {
     size_t size = t->cfg.ring_size;
     const uint8_t *p = data;
+    if (!p)
+        return;  /* nothing to take; not counted as output either */
     t->total += len;
     if (!size)
         return;

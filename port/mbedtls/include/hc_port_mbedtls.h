@@ -120,7 +120,8 @@ typedef struct hc_mbedtls {
  *                   context it points to must outlive @p t)
  * @param[in]  cfg   trust anchors and options; read only during the call
  * @return HC_OK; HC_ERR_ARG (a NULL argument, an incomplete @p inner, no
- *         trust source without @c insecure_skip_verify, a PEM buffer that
+ *         trust source without @c insecure_skip_verify, @c ca NULL with
+ *         @c ca_len above 0 or the reverse, a PEM buffer that
  *         does not end in NUL, a bad @c max_frag_len, @c ca_file on a build
  *         without file I/O); HC_ERR_TLS (mbedTLS refused: an unparsable CA
  *         bundle, an unreadable file, no memory — see @c last_error and

@@ -64,7 +64,8 @@ typedef struct hc_api_mem {
  * memory: it must stay valid until the call has ended.
  */
 typedef struct hc_list {
-    void *items;          /**< hc_check_t[], hc_received_ping_t[], hc_flip_t[], ... */
+    void *items;          /**< hc_check_t[], hc_received_ping_t[], hc_flip_t[], ...;
+                               never NULL (HC_ERR_ARG) */
     size_t capacity;      /**< elements @c items holds (at least 1) */
     size_t count;         /**< out: elements stored */
     size_t total;         /**< out: elements the server sent */
@@ -79,7 +80,8 @@ typedef struct hc_list {
  *  HC_ERR_BODY_TOO_LARGE, never cut), or streamed to @c each. The
  *  caller's memory: it must stay valid until the call has ended. */
 typedef struct hc_bytes {
-    uint8_t *buf;         /**< where the body goes, without @c each */
+    uint8_t *buf;         /**< where the body goes, without @c each; NULL only
+                               with @c cap 0 (HC_ERR_ARG) */
     size_t cap;           /**< bytes at @c buf */
     size_t len;           /**< out: bytes received */
     /** Called with each piece of the body, only from inside
@@ -91,7 +93,9 @@ typedef struct hc_bytes {
 
 /** Filters of hc_api_list_checks(). */
 typedef struct hc_check_query {
-    const char *const *tags;  /**< every tag must match; percent-encoded when sent */
+    const char *const *tags;  /**< every tag must match; percent-encoded when sent.
+                                   NULL only with @c n_tags 0; no entry NULL
+                                   (else the call is refused: HC_ERR_ARG) */
     size_t n_tags;            /**< entries in @c tags */
     const char *slug;         /**< or NULL */
 } hc_check_query_t;

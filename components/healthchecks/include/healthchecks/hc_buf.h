@@ -30,7 +30,8 @@ typedef struct hc_buf {
 /**
  * Start an empty buffer over caller memory.
  * @param[out] b   the buffer
- * @param[in]  mem @p cap bytes the buffer writes into; must outlive @p b
+ * @param[in]  mem @p cap bytes the buffer writes into; must outlive @p b.
+ *                 NULL makes the capacity 0 whatever @p cap says.
  * @param[in]  cap capacity in bytes (may be 0)
  */
 void hc_buf_init(hc_buf_t *b, void *mem, size_t cap);
@@ -38,7 +39,8 @@ void hc_buf_init(hc_buf_t *b, void *mem, size_t cap);
 /**
  * Append bytes, whole or not at all.
  * @param[in,out] b the buffer
- * @param[in]     p @p n bytes to copy
+ * @param[in]     p @p n bytes to copy; NULL with @p n above 0 appends
+ *                  nothing and sets @c overflow (the content is incomplete)
  * @param[in]     n how many
  */
 void hc_buf_put(hc_buf_t *b, const void *p, size_t n);
@@ -76,7 +78,8 @@ void hc_buf_put_i64(hc_buf_t *b, int64_t v);
  * unreserved characters (A-Z a-z 0-9 - . _ ~) pass, every other byte
  * (space, &, =, /, non-ASCII, controls) becomes %XX.
  * @param[in,out] b the buffer
- * @param[in]     s @p n bytes (NUL is encoded like any other byte)
+ * @param[in]     s @p n bytes (NUL is encoded like any other byte); NULL
+ *                  with @p n above 0 sets @c overflow, as hc_buf_put()
  * @param[in]     n how many
  */
 void hc_buf_put_pct(hc_buf_t *b, const char *s, size_t n);

@@ -187,6 +187,10 @@ typedef struct hc_http {
  *                          HC_ERR_BODY_TOO_LARGE.
  * @param[in]  sink         receives body bytes; NULL discards them
  * @param[in]  sink_ctx     passed to @p sink
+ *
+ * A NULL @p head or @p body with a length above 0 counts as empty (nothing
+ * of it is sent), and the exchange is dead from the start: hc_http_feed()
+ * and hc_http_feed_eof() answer HC_ERR_ARG until hc_http_rewind().
  */
 void hc_http_start(hc_http_t *h, const uint8_t *head, size_t head_len,
                    const uint8_t *body, size_t body_len, bool head_request,
@@ -236,6 +240,8 @@ void hc_http_mark_sent(hc_http_t *h, size_t n);
  *         further byte is HC_ERR_HTTP_TRAILING_DATA), or an error: the
  *         HC_ERR_HTTP_* codes, HC_ERR_BODY_TOO_LARGE, or the sink's error.
  *         After an error the exchange is dead; further calls repeat it.
+ *         HC_ERR_ARG when @p data is NULL with @p len above 0: nothing is
+ *         consumed and the exchange goes on as before the call.
  */
 hc_err_t hc_http_feed(hc_http_t *h, const uint8_t *data, size_t len, size_t *used);
 

@@ -193,7 +193,7 @@ hc_err_t hc_json_time(const hc_json_t *doc, int i, int64_t *out);
  * @param[in]  s   the text, not NUL-terminated
  * @param[in]  len its length in bytes
  * @param[out] out UNIX seconds; set only on HC_OK
- * @return HC_OK or HC_ERR_JSON.
+ * @return HC_OK, HC_ERR_JSON, or HC_ERR_ARG for a NULL @p s.
  */
 hc_err_t hc_json_parse_time(const char *s, size_t len, int64_t *out);
 
@@ -205,7 +205,7 @@ hc_err_t hc_json_parse_time(const char *s, size_t len, int64_t *out);
  * @param[out] us  the fraction's first six digits as microseconds
  *                 (0..999999); later digits are dropped, never rounded into
  *                 the next second
- * @return HC_OK or HC_ERR_JSON.
+ * @return HC_OK, HC_ERR_JSON, or HC_ERR_ARG for a NULL @p s.
  */
 hc_err_t hc_json_parse_time_us(const char *s, size_t len, int64_t *out, uint32_t *us);
 
@@ -226,7 +226,7 @@ hc_err_t hc_json_time_us(const hc_json_t *doc, int i, int64_t *out, uint32_t *us
  * @param[in]  len   how many
  * @param[out] chars the character count; set only when well-formed
  * @return true if well-formed (no overlong forms, surrogates or values
- *         past U+10FFFF)
+ *         past U+10FFFF); false for a NULL @p s with @p len above 0
  */
 bool hc_json_utf8_check(const char *s, size_t len, size_t *chars);
 

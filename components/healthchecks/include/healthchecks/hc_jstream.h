@@ -112,7 +112,9 @@ hc_err_t hc_jstream_init(hc_jstream_t *js, const char *key, hc_jstream_shape_t s
  * @return HC_OK; HC_ERR_JSON (malformed, too deep, the list member is not
  *         of the expected type or appears twice); HC_ERR_JSON_TOO_LARGE (an
  *         element does not fit the buffer); or the callback's error. Errors
- *         are sticky: every later call returns the same code.
+ *         are sticky: every later call returns the same code. HC_ERR_ARG
+ *         when @p data is NULL with @p len above 0, which changes nothing
+ *         (and is not sticky).
  */
 hc_err_t hc_jstream_feed(hc_jstream_t *js, const uint8_t *data, size_t len);
 

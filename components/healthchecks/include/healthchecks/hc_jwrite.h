@@ -68,7 +68,9 @@ void hc_jwrite_bool(hc_jwrite_t *w, const char *key, bool value);
  * Write a member holding an array of strings.
  * @param[in,out] w     the writer
  * @param[in]     key   the member name, NUL-terminated
- * @param[in]     items @p n NUL-terminated strings
+ * @param[in]     items @p n NUL-terminated strings; NULL with @p n above 0,
+ *                      or a NULL string among them, sets the buffer's
+ *                      overflow flag (the member is incomplete)
  * @param[in]     n     how many (0 writes [])
  */
 void hc_jwrite_strings(hc_jwrite_t *w, const char *key, const char *const *items, size_t n);
@@ -76,7 +78,9 @@ void hc_jwrite_strings(hc_jwrite_t *w, const char *key, const char *const *items
 /**
  * Append bytes as a quoted, escaped JSON string.
  * @param[in,out] out the buffer
- * @param[in]     s   @p n bytes (NUL is escaped like any control byte)
+ * @param[in]     s   @p n bytes (NUL is escaped like any control byte);
+ *                    NULL with @p n above 0 writes nothing and sets the
+ *                    buffer's overflow flag
  * @param[in]     n   how many
  */
 void hc_jwrite_quoted(hc_buf_t *out, const char *s, size_t n);

@@ -253,7 +253,8 @@ typedef struct hc_badge {
  * @param[in]  tag_len its length in bytes
  * @param[in]  doc     the tokenized member value
  * @param[in]  obj     the value's token index (0 for a whole element)
- * @return as hc_decode_check().
+ * @return as hc_decode_check(); HC_ERR_ARG for a NULL @p tag_raw with
+ *         @p tag_len above 0.
  */
 hc_err_t hc_decode_badge(hc_badge_t *out, const char *tag_raw, size_t tag_len,
                          const hc_json_t *doc, int obj);

@@ -130,7 +130,8 @@ hc_err_t hc_trap_set_ring(hc_trap_t *t, uint8_t *ring, size_t size);
  * blocks, never fails. Not while the final ping is in flight: its body is
  * sent straight from the ring, which hc_trap_close() rotated in place.
  * @param[in,out] t    the run
- * @param[in]     data @p len bytes of output
+ * @param[in]     data @p len bytes of output; NULL takes nothing (and
+ *                     counts nothing, whatever @p len says)
  * @param[in]     len  how many
  */
 void hc_trap_log(hc_trap_t *t, const void *data, size_t len);
