@@ -85,6 +85,28 @@ static void test_created_follows_status(void **state)
     assert_non_null(memmem(fx.capture, fx.mock.capture_len, body, strlen(body)));
 }
 
+/* hc_api_created() is false for every call but a create, whatever the
+ * status: a server answering 201 to a get, an update or a pause made no
+ * check. (Found by fuzz_api_object.) */
+static void test_created_only_by_a_create(void **state)
+{
+    (void)state;
+    const char *obj = "{\"name\": \"x\"}";
+    hc_mock_conn_t s[] = { json("201 Created", obj), json("201 Created", obj),
+                           json("201 Created", obj), json("201 Created", obj) };
+    setup(s, 4);
+    hc_check_t c;
+    hc_check_spec_t spec = { .set = HC_SPEC_NAME, .name = "x" };
+    assert_err(wait_for(hc_api_get_check_begin(&fx.api, UUID, &c)), HC_OK);
+    assert_false(hc_api_created(&fx.api));
+    assert_err(wait_for(hc_api_update_check_begin(&fx.api, UUID, &spec, &c)), HC_OK);
+    assert_false(hc_api_created(&fx.api));
+    assert_err(wait_for(hc_api_pause_check_begin(&fx.api, UUID, NULL)), HC_OK);
+    assert_false(hc_api_created(&fx.api));
+    assert_err(wait_for(hc_api_create_check_begin(&fx.api, &spec, NULL)), HC_OK);
+    assert_true(hc_api_created(&fx.api));
+}
+
 /* ================================================== status and errors */
 
 typedef struct error_case {
@@ -510,6 +532,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_recorded_single_objects),
         cmocka_unit_test(test_created_follows_status),
+        cmocka_unit_test(test_created_only_by_a_create),
         cmocka_unit_test(test_every_status_mapping),
         cmocka_unit_test(test_server_error_then_success),
         cmocka_unit_test(test_status_endpoint),

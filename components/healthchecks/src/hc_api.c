@@ -9,8 +9,9 @@
 
 /* What a response decodes into. */
 enum kind {
-    K_NONE, K_CHECK, K_CHECKS, K_PINGS, K_FLIPS, K_CHANNELS, K_BADGES, K_BYTES, K_STATUS
-};
+    K_NONE, K_CHECK, K_CREATED, K_CHECKS, K_PINGS, K_FLIPS, K_CHANNELS, K_BADGES, K_BYTES,
+    K_STATUS
+};  /* K_CREATED: a check from a create, the one call whose 201 means "made" */
 
 #define FLIPS_SECONDS_MAX 31536000u
 #define FLIPS_TIME_MAX 10000000000LL
@@ -194,7 +195,7 @@ static hc_err_t start(hc_api_t *api, hc_buf_t *b, bool idempotent,
         req.content_type = "application/json";
     }
     switch (api->kind) {
-    case K_CHECK:
+    case K_CHECK: case K_CREATED:
         if (api->object) /* else the echoed check is not wanted */
             req.sink = collect_body;
         break;
@@ -366,7 +367,7 @@ static hc_err_t write_call(hc_api_t *api, const char *uuid, const hc_check_spec_
     if (err != HC_OK)
         return refuse(api, err);
     hc_buf_t b;
-    err = begin(api, &b, "POST", K_CHECK, uuid);
+    err = begin(api, &b, "POST", uuid ? K_CHECK : K_CREATED, uuid);
     if (err != HC_OK)
         return err;
     if (!uuid)
@@ -532,9 +533,9 @@ static hc_err_t finish(hc_api_t *api, hc_err_t err)
         keep_error_text(api);
         err = hc_status_error(status);
     } else if (err == HC_OK) {
-        api->created = status == 201;
+        api->created = status == 201 && api->kind == K_CREATED;
         switch (api->kind) {
-        case K_CHECK: err = decode_object(api); break;
+        case K_CHECK: case K_CREATED: err = decode_object(api); break;
         case K_STATUS:
             err = strncmp(hc_client_text(api->client), "OK", 2) ? HC_ERR_HTTP_STATUS : HC_OK;
             break;
