@@ -1,6 +1,6 @@
 /* Plumbing shared by the management subcommands of hc (checks, pings,
  * ping-body, flips, channels, badges, status): option parsing, the API
- * session, error reports, and output as aligned tables or JSON. */
+ * session and error reports. Their output is hc_cli_out.h's. */
 #ifndef HC_CLI_API_H
 #define HC_CLI_API_H
 
@@ -10,8 +10,7 @@
 
 #include "healthchecks/hc_api.h"
 #include "hc_cli.h"
-
-struct cli_out;
+#include "hc_cli_out.h"
 
 /** Returned by cli_api_parse() when the command should go on. */
 #define CLI_CONTINUE (-1)
@@ -96,7 +95,7 @@ cli_api_t *cli_api_open(const cli_api_opts_t *o, bool needs_key, const char *cmd
 /** Run a started list call (cli_api_run()), end the output when it
  *  succeeded, and close the session; an item without a required field
  *  (out->missing) is a malformed response. @return as cli_api_run(). */
-int cli_api_finish_list(cli_api_t *s, hc_err_t started, const char *cmd, struct cli_out *out);
+int cli_api_finish_list(cli_api_t *s, hc_err_t started, const char *cmd, cli_out_t *out);
 
 /** Close and free a session (NULL is fine). */
 void cli_api_close(cli_api_t *s);
@@ -115,81 +114,5 @@ int cli_api_run(cli_api_t *s, hc_err_t started, const char *cmd, const char *hin
  *  hc_api_wait() returned, or @p started when that was not HC_OK). */
 int cli_api_report(cli_api_t *s, hc_err_t started, hc_err_t err, const char *cmd,
                    const char *hint);
-
-/* ------------------------------------------------------------- output */
-
-/** How a field of a decoded object is stored and printed. */
-typedef enum cli_ftype {
-    CLI_F_STR,       /**< char[] */
-    CLI_F_U32,       /**< uint32_t */
-    CLI_F_BOOL,      /**< bool */
-    CLI_F_TIME,      /**< int64_t UNIX seconds, printed as ISO 8601 UTC */
-    CLI_F_TIME_US,   /**< CLI_F_TIME with its uint32_t microseconds right after;
-                          --json prints them as the server does */
-    CLI_F_STATUS,    /**< hc_check_status_t */
-    CLI_F_PING_TYPE, /**< hc_ping_type_t */
-    CLI_F_US,        /**< uint64_t microseconds, printed as seconds (to the
-                          millisecond in tables, all of it in --json) */
-    CLI_F_UP         /**< bool, printed as 1/0 in JSON (as the server does) */
-} cli_ftype_t;
-
-/** One field of a decoded object: its JSON name, bit in the masks, type
- *  and offset in the struct. */
-typedef struct cli_field {
-    const char *name;
-    unsigned bit;
-    cli_ftype_t type;
-    size_t off;
-} cli_field_t;
-
-/** A decoded object with its field table and masks widened to 64 bits. */
-typedef struct cli_obj {
-    const cli_field_t *fields;
-    size_t n_fields;
-    const void *obj;
-    uint64_t present, nulls, truncated;
-} cli_obj_t;
-
-/** A table column: heading and width in characters (0: the last column,
- *  not padded). */
-typedef struct cli_col {
-    const char *title;
-    int width;
-} cli_col_t;
-
-/** Output state of one command: a table printed row by row, or JSON. */
-typedef struct cli_out {
-    bool json;
-    const cli_col_t *cols;
-    size_t n_cols;
-    size_t items;       /**< items printed so far */
-    unsigned cut;       /**< values this build of hc had to cut */
-    const char *missing;  /**< set by a row printer that stopped the list at an
-                               item without this required field */
-} cli_out_t;
-
-/** Print one list item: JSON object, or a table row from @p cells (the
- *  cell of column k is cut and marked when bit k of @p cut_cells is set). */
-void cli_out_item(cli_out_t *o, const cli_obj_t *obj, const char *const *cells,
-                  uint32_t cut_cells);
-
-/** After a list that arrived whole: close the JSON array, or print the
- *  heading of an empty table; warn on stderr about cut values. */
-void cli_out_end(cli_out_t *o);
-
-/** Print one object: one JSON object, or "field: value" lines. */
-void cli_out_object(cli_out_t *o, const cli_obj_t *obj);
-
-/** Format UNIX seconds as "YYYY-MM-DDTHH:MM:SSZ" into @p buf (>= 32 bytes). */
-const char *cli_time(int64_t t, char *buf, size_t cap);
-
-/** Format microseconds as "S.mmm s" (to the millisecond) into @p buf. */
-const char *cli_duration(uint64_t us, char *buf, size_t cap);
-
-/** The API's name of a check status ("up", "paused", ...). */
-const char *cli_status_name(hc_check_status_t s);
-
-/** The API's name of a ping type ("success", "ign", ...). */
-const char *cli_ping_type_name(hc_ping_type_t t);
 
 #endif /* HC_CLI_API_H */

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "hc_cli_api.h"
-#include "hc_cli_text.h"
+#include "hc_cli_print.h"
 
 #define TAIL "\n" CLI_API_OPTIONS_HELP
 
@@ -67,38 +67,6 @@ static cli_api_t *begin(cli_api_opts_t *o, const cli_api_cmd_t *cmd, int argc, c
 
 /* ------------------------------------------------------------------ pings */
 
-#define PF(member, bit, type) \
-    { #member, HC_PING_F_##bit, CLI_F_##type, offsetof(hc_received_ping_t, member) }
-
-static const cli_field_t ping_fields[] = {
-    PF(type, TYPE, PING_TYPE), PF(date, DATE, TIME_US), PF(n, N, U32), PF(scheme, SCHEME, STR),
-    PF(remote_addr, REMOTE_ADDR, STR), PF(method, METHOD, STR), PF(ua, UA, STR),
-    PF(rid, RID, STR), { "duration", HC_PING_F_DURATION, CLI_F_US, offsetof(hc_received_ping_t, duration_us) },
-    PF(body_url, BODY_URL, STR),
-};
-
-static const cli_col_t ping_cols[] = {
-    { "N", 6 }, { "TYPE", 7 }, { "DATE", 20 }, { "METHOD", 6 }, { "REMOTE ADDR", 24 },
-    { "DURATION", 0 },
-};
-
-static hc_err_t print_ping_row(void *ctx, const void *item)
-{
-    const hc_received_ping_t *p = item;
-    cli_obj_t obj = { ping_fields, sizeof ping_fields / sizeof ping_fields[0], p,
-                      p->present, p->nulls, p->truncated };
-    char n[16], date[32], duration[32] = "";
-    snprintf(n, sizeof n, "%lu", (unsigned long)p->n);
-    if (HC_PRESENT(p, HC_PING_F_DURATION) && !HC_IS_NULL(p, HC_PING_F_DURATION))
-        cli_duration(p->duration_us, duration, sizeof duration);
-    const char *cells[] = { n, cli_ping_type_name(p->type), cli_time(p->date, date, sizeof date),
-                            p->method, p->remote_addr[0] ? p->remote_addr : "-", duration };
-    uint32_t cut = (uint32_t)(HC_TRUNCATED(p, HC_PING_F_METHOD) << 3 |
-                              HC_TRUNCATED(p, HC_PING_F_REMOTE_ADDR) << 4);
-    cli_out_item(ctx, &obj, cells, cut);
-    return HC_OK;
-}
-
 int cmd_pings(int argc, char **argv)
 {
     cli_api_cmd_t cmd = { "pings", pings_usage, 1, 1, CLI_ID_UUID, NULL, NULL };
@@ -107,57 +75,17 @@ int cmd_pings(int argc, char **argv)
     cli_api_t *s = begin(&o, &cmd, argc, argv, true, &status);
     if (!s)
         return status;
-    cli_out_t out = { .json = o.json, .cols = ping_cols, .n_cols = 6 };
+    cli_out_t out = cli_pings_out(o.json);
     hc_received_ping_t item;
-    hc_list_t list = { .items = &item, .capacity = 1, .each = print_ping_row, .ctx = &out };
+    hc_list_t list = { .items = &item, .capacity = 1, .each = cli_print_ping_row, .ctx = &out };
     return cli_api_finish_list(s, hc_api_list_pings_begin(&s->api, o.pos[0], &list), cmd.name, &out);
 }
 
 /* -------------------------------------------------------------- ping-body */
 
-/* Where a ping body goes: stdout, up to a bound, made safe on a terminal. */
-typedef struct body_out {
-    int64_t max, written;
-    bool cut;              /* the body went on past max */
-    bool terminal;
-    char carry[4];         /* the start of a character cut between chunks */
-    size_t n_carry;
-} body_out_t;
-
-static void put_safe(body_out_t *b, const char *data, size_t len)
-{
-    /* Complete a character cut between chunks, byte by byte. */
-    for (; b->n_carry && len; data++, len--) {
-        b->carry[b->n_carry++] = *data;
-        size_t used = cli_safe_write(stdout, b->carry, b->n_carry, true, false);
-        memmove(b->carry, b->carry + used, b->n_carry - used);
-        b->n_carry -= used;
-    }
-    size_t used = cli_safe_write(stdout, data, len, true, false);
-    memcpy(b->carry, data + used, len - used);  /* at most 3 bytes */
-    b->n_carry = len - used;
-}
-
-static hc_err_t write_body(void *ctx, const uint8_t *data, size_t len)
-{
-    body_out_t *b = ctx;
-    if ((int64_t)len > b->max - b->written) {
-        len = (size_t)(b->max - b->written);
-        b->cut = true;
-    }
-    if (b->terminal)
-        put_safe(b, (const char *)data, len);
-    else
-        fwrite(data, 1, len, stdout);
-    b->written += (int64_t)len;
-    if (ferror(stdout))
-        return HC_ERR_IO;
-    return b->cut ? HC_ERR_BODY_TOO_LARGE : HC_OK;  /* stops the transfer */
-}
-
 static int max_bytes_option(void *ctx, int argc, char **argv, int *i)
 {
-    body_out_t *b = ctx;
+    cli_body_out_t *b = ctx;
     if (strcmp(argv[*i], "--max-bytes"))
         return 0;
     const char *v = cli_opt_value(argc, argv, i);
@@ -172,7 +100,7 @@ static int max_bytes_option(void *ctx, int argc, char **argv, int *i)
 
 int cmd_ping_body(int argc, char **argv)
 {
-    body_out_t body_out = { .max = DEFAULT_MAX_BYTES, .terminal = isatty(STDOUT_FILENO) == 1 };
+    cli_body_out_t body_out = { .max = DEFAULT_MAX_BYTES, .terminal = isatty(STDOUT_FILENO) == 1 };
     cli_api_cmd_t cmd = { "ping-body", ping_body_usage, 2, 2, CLI_ID_UUID, max_bytes_option,
                           &body_out };
     cli_api_opts_t o;
@@ -185,11 +113,10 @@ int cmd_ping_body(int argc, char **argv)
     cli_api_t *s = cli_api_open(&o, true, cmd.name, &status);
     if (!s)
         return status;
-    hc_bytes_t body = { .each = write_body, .ctx = &body_out };
+    hc_bytes_t body = { .each = cli_write_body, .ctx = &body_out };
     hc_err_t started = hc_api_get_ping_body_begin(&s->api, o.pos[0], (uint32_t)n, &body);
     hc_err_t err = started == HC_OK ? hc_api_wait(&s->api) : started;
-    if (body_out.n_carry)
-        cli_safe_write(stdout, body_out.carry, body_out.n_carry, true, true);
+    cli_body_end(&body_out);
     bool written = fflush(stdout) == 0;  /* the body before any message about it */
     int write_errno = errno;
     if (body_out.cut) {
@@ -209,21 +136,6 @@ int cmd_ping_body(int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------ flips */
-
-#define FF(member, bit, type) { #member, HC_FLIP_F_##bit, CLI_F_##type, offsetof(hc_flip_t, member) }
-
-static const cli_field_t flip_fields[] = { FF(timestamp, TIMESTAMP, TIME), FF(up, UP, UP) };
-static const cli_col_t flip_cols[] = { { "TIMESTAMP", 20 }, { "STATUS", 0 } };
-
-static hc_err_t print_flip_row(void *ctx, const void *item)
-{
-    const hc_flip_t *f = item;
-    cli_obj_t obj = { flip_fields, 2, f, f->present, f->nulls, 0 };
-    char when[32];
-    const char *cells[] = { cli_time(f->timestamp, when, sizeof when), f->up ? "up" : "down" };
-    cli_out_item(ctx, &obj, cells, 0);
-    return HC_OK;
-}
 
 /* UNIX seconds, or ISO 8601 with an offset. */
 static bool parse_when(const char *s, int64_t *out)
@@ -276,27 +188,13 @@ int cmd_flips(int argc, char **argv)
     cli_api_t *s = cli_api_open(&o, true, cmd.name, &status);
     if (!s)
         return status;
-    cli_out_t out = { .json = o.json, .cols = flip_cols, .n_cols = 2 };
+    cli_out_t out = cli_flips_out(o.json);
     hc_flip_t item;
-    hc_list_t list = { .items = &item, .capacity = 1, .each = print_flip_row, .ctx = &out };
+    hc_list_t list = { .items = &item, .capacity = 1, .each = cli_print_flip_row, .ctx = &out };
     return cli_api_finish_list(s, hc_api_list_flips_begin(&s->api, o.pos[0], &q, &list), cmd.name, &out);
 }
 
 /* --------------------------------------------------------------- channels */
-
-#define CHF(member, bit) { #member, HC_CHANNEL_F_##bit, CLI_F_STR, offsetof(hc_channel_t, member) }
-
-static const cli_field_t channel_fields[] = { CHF(id, ID), CHF(name, NAME), CHF(kind, KIND) };
-static const cli_col_t channel_cols[] = { { "ID", 36 }, { "NAME", 24 }, { "KIND", 0 } };
-
-static hc_err_t print_channel_row(void *ctx, const void *item)
-{
-    const hc_channel_t *c = item;
-    cli_obj_t obj = { channel_fields, 3, c, c->present, c->nulls, c->truncated };
-    const char *cells[] = { c->id, c->name, c->kind };
-    cli_out_item(ctx, &obj, cells, c->truncated);
-    return HC_OK;
-}
 
 int cmd_channels(int argc, char **argv)
 {
@@ -306,31 +204,13 @@ int cmd_channels(int argc, char **argv)
     cli_api_t *s = begin(&o, &cmd, argc, argv, true, &status);
     if (!s)
         return status;
-    cli_out_t out = { .json = o.json, .cols = channel_cols, .n_cols = 3 };
+    cli_out_t out = cli_channels_out(o.json);
     hc_channel_t item;
-    hc_list_t list = { .items = &item, .capacity = 1, .each = print_channel_row, .ctx = &out };
+    hc_list_t list = { .items = &item, .capacity = 1, .each = cli_print_channel_row, .ctx = &out };
     return cli_api_finish_list(s, hc_api_list_channels_begin(&s->api, &list), cmd.name, &out);
 }
 
 /* ----------------------------------------------------------------- badges */
-
-#define BF(member, bit) { #member, HC_BADGE_F_##bit, CLI_F_STR, offsetof(hc_badge_t, member) }
-
-static const cli_field_t badge_fields[] = {
-    BF(tag, TAG), BF(svg, SVG), BF(svg3, SVG3), BF(json, JSON), BF(json3, JSON3),
-    BF(shields, SHIELDS), BF(shields3, SHIELDS3),
-};
-static const cli_col_t badge_cols[] = { { "TAG", 16 }, { "SVG", 0 } };
-
-static hc_err_t print_badge_row(void *ctx, const void *item)
-{
-    const hc_badge_t *b = item;
-    cli_obj_t obj = { badge_fields, 7, b, b->present, b->nulls, b->truncated };
-    const char *cells[] = { b->tag, b->svg };
-    cli_out_item(ctx, &obj, cells,
-                 (uint32_t)(HC_TRUNCATED(b, HC_BADGE_F_TAG) | HC_TRUNCATED(b, HC_BADGE_F_SVG) << 1));
-    return HC_OK;
-}
 
 int cmd_badges(int argc, char **argv)
 {
@@ -340,9 +220,9 @@ int cmd_badges(int argc, char **argv)
     cli_api_t *s = begin(&o, &cmd, argc, argv, true, &status);
     if (!s)
         return status;
-    cli_out_t out = { .json = o.json, .cols = badge_cols, .n_cols = 2 };
+    cli_out_t out = cli_badges_out(o.json);
     hc_badge_t item;
-    hc_list_t list = { .items = &item, .capacity = 1, .each = print_badge_row, .ctx = &out };
+    hc_list_t list = { .items = &item, .capacity = 1, .each = cli_print_badge_row, .ctx = &out };
     return cli_api_finish_list(s, hc_api_list_badges_begin(&s->api, &list), cmd.name, &out);
 }
 

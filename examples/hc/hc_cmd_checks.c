@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "hc_cli_api.h"
-#include "hc_cli_text.h"
+#include "hc_cli_print.h"
 
 static const char checks_usage[] =
     "usage: hc checks <subcommand> [options]\n"
@@ -78,99 +78,15 @@ static const char delete_usage[] =
     "usage: hc checks delete UUID [options]\n"
     "\nDeletes the check (for good).\n" CHECKS_TAIL;
 
-/* ------------------------------------------------------- the check object */
-
-#define CF(member, bit, type) { #member, HC_CHECK_F_##bit, CLI_F_##type, offsetof(hc_check_t, member) }
-
-static const cli_field_t check_fields[] = {
-    CF(name, NAME, STR), CF(slug, SLUG, STR), CF(tags, TAGS, STR), CF(desc, DESC, STR),
-    CF(grace, GRACE, U32), CF(n_pings, N_PINGS, U32), CF(status, STATUS, STATUS),
-    CF(started, STARTED, BOOL), CF(last_ping, LAST_PING, TIME), CF(next_ping, NEXT_PING, TIME),
-    CF(manual_resume, MANUAL_RESUME, BOOL), CF(methods, METHODS, STR),
-    CF(subject, SUBJECT, STR), CF(subject_fail, SUBJECT_FAIL, STR),
-    CF(start_kw, START_KW, STR), CF(success_kw, SUCCESS_KW, STR),
-    CF(failure_kw, FAILURE_KW, STR), CF(filter_subject, FILTER_SUBJECT, BOOL),
-    CF(filter_body, FILTER_BODY, BOOL), CF(filter_http_body, FILTER_HTTP_BODY, BOOL),
-    CF(filter_default_fail, FILTER_DEFAULT_FAIL, BOOL), CF(badge_url, BADGE_URL, STR),
-    CF(last_duration, LAST_DURATION, U32), CF(unique_key, UNIQUE_KEY, STR),
-    CF(uuid, UUID, STR), CF(ping_url, PING_URL, STR), CF(update_url, UPDATE_URL, STR),
-    CF(pause_url, PAUSE_URL, STR), CF(resume_url, RESUME_URL, STR),
-    CF(channels, CHANNELS, STR), CF(timeout, TIMEOUT, U32), CF(schedule, SCHEDULE, STR),
-    CF(tz, TZ, STR),
-};
-
-static cli_obj_t check_obj(const hc_check_t *c)
-{
-    return (cli_obj_t){ check_fields, sizeof check_fields / sizeof check_fields[0], c,
-                        c->present, c->nulls, c->truncated };
-}
-
-/* The identifier the key gives: uuid (read-write) or unique_key (read-only). */
-static const char *check_id(const hc_check_t *c)
-{
-    return HC_PRESENT(c, HC_CHECK_F_UUID) ? c->uuid : c->unique_key;
-}
-
-/* "<what> check 'name' (id)", the server's strings made safe. */
-static void print_check_line(FILE *f, const char *what, const hc_check_t *c)
-{
-    fprintf(f, "%s check '", what);
-    cli_safe_puts(f, c->name);
-    fputs("' (", f);
-    cli_safe_puts(f, check_id(c));
-    fputc(')', f);
-}
-
-static const cli_col_t check_cols[] = {
-    { "NAME", 24 }, { "SLUG", 20 }, { "STATUS", 14 }, { "LAST PING", 20 }, { "ID", 0 },
-};
-
-/* Every server sends a check's name, status and identifier: a check
- * without one is a malformed response, not a check to print. @return the
- * field missing, or NULL. */
-static const char *check_missing(const hc_check_t *c)
-{
-#define SENT(f) (HC_PRESENT(c, HC_CHECK_F_##f) && !HC_IS_NULL(c, HC_CHECK_F_##f))
-    if (!SENT(NAME))
-        return "name";
-    if (!SENT(STATUS))
-        return "status";
-    if (!SENT(UUID) && !SENT(UNIQUE_KEY))
-        return "uuid or unique_key";
-    return NULL;
-#undef SENT
-}
-
 /* The exit status after a call that returned one check: @p status, or 1
  * after saying what the check lacks. */
 static int check_complete(const hc_check_t *c, int status, const char *cmd)
 {
-    const char *missing = status == 0 ? check_missing(c) : NULL;
+    const char *missing = status == 0 ? cli_check_missing(c) : NULL;
     if (!missing)
         return status;
     fprintf(stderr, "hc: %s: malformed response: a check without its %s\n", cmd, missing);
     return 1;
-}
-
-static hc_err_t print_check_row(void *ctx, const void *item)
-{
-    const hc_check_t *c = item;
-    cli_out_t *out = ctx;
-    if ((out->missing = check_missing(c)) != NULL)
-        return HC_ERR_JSON;
-    char status[32], last[32];
-    snprintf(status, sizeof status, "%s%s", cli_status_name(c->status),
-             c->started && c->status != HC_STATUS_STARTED ? " (started)" : "");
-    bool pinged = HC_PRESENT(c, HC_CHECK_F_LAST_PING) && !HC_IS_NULL(c, HC_CHECK_F_LAST_PING);
-    const char *cells[] = { c->name, c->slug, status,
-                            pinged ? cli_time(c->last_ping, last, sizeof last) : "never",
-                            check_id(c) };
-    unsigned id_bit = HC_PRESENT(c, HC_CHECK_F_UUID) ? HC_CHECK_F_UUID : HC_CHECK_F_UNIQUE_KEY;
-    uint32_t cut = (uint32_t)(HC_TRUNCATED(c, HC_CHECK_F_NAME) | HC_TRUNCATED(c, HC_CHECK_F_SLUG) << 1 |
-                              HC_TRUNCATED(c, id_bit) << 4);
-    cli_obj_t obj = check_obj(c);
-    cli_out_item(ctx, &obj, cells, cut);
-    return HC_OK;
 }
 
 /* ------------------------------------------------------------------ list */
@@ -212,9 +128,9 @@ static int checks_list(int argc, char **argv)
     cli_api_t *s = status == CLI_CONTINUE ? cli_api_open(&o, true, cmd.name, &status) : NULL;
     if (!s)
         return status;
-    cli_out_t out = { .json = o.json, .cols = check_cols, .n_cols = 5 };
+    cli_out_t out = cli_checks_out(o.json);
     hc_check_t item;
-    hc_list_t list = { .items = &item, .capacity = 1, .each = print_check_row, .ctx = &out };
+    hc_list_t list = { .items = &item, .capacity = 1, .each = cli_print_check_row, .ctx = &out };
     hc_check_query_t query = { args.tags, args.n_tags, args.slug };
     return cli_api_finish_list(s, hc_api_list_checks_begin(&s->api, &query, &list), cmd.name, &out);
 }
@@ -240,9 +156,9 @@ static int one_check(int argc, char **argv, const char *name, const char *usage,
     status = c ? check_complete(c, cli_api_run(s, call(&s->api, id, c), name, NULL), name) : 1;
     if (status == 0) {
         cli_out_t out = { .json = o.json };
-        cli_obj_t obj = check_obj(c);
+        cli_obj_t obj = cli_check_obj(c);
         if (verb && !o.json) {
-            print_check_line(stdout, verb, c);
+            cli_print_check_line(stdout, verb, c);
             if (call != hc_api_delete_check_begin)
                 printf(", status %s", cli_status_name(c->status));
             putchar('\n');
@@ -436,10 +352,10 @@ static int write_check(int argc, char **argv, bool create)
         const char *what = !create ? "updated"
                          : hc_api_created(&s->api) ? "created" : "updated existing";
         FILE *f = o.json ? stderr : stdout;
-        print_check_line(f, what, c);
+        cli_print_check_line(f, what, c);
         fprintf(f, ", HTTP %u\n", hc_client_status(&s->cc.client));
         cli_out_t out = { .json = o.json };
-        cli_obj_t obj = check_obj(c);
+        cli_obj_t obj = cli_check_obj(c);
         cli_out_object(&out, &obj);
     }
     free(c);
