@@ -91,7 +91,7 @@ void hc_buf_put_pct(hc_buf_t *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     if (!s && n)
-        hc_buf_put(b, NULL, n);  /* marks the overflow */
+        b->overflow = true;  /* bytes that cannot be read are missing */
     for (size_t i = 0; s && i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         char esc[3] = { '%', hex[c >> 4], hex[c & 15u] };

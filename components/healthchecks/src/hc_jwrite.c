@@ -9,7 +9,7 @@ void hc_jwrite_quoted(hc_buf_t *out, const char *s, size_t n)
     size_t i = 0;
 
     if (!s && n) {
-        hc_buf_put(out, NULL, n);  /* marks the overflow */
+        out->overflow = true;  /* bytes that cannot be read are missing */
         return;
     }
     hc_buf_putc(out, '"');
@@ -73,7 +73,7 @@ void hc_jwrite_strings(hc_jwrite_t *w, const char *key, const char *const *items
 {
     member(w, key);
     if (!items && n)
-        hc_buf_put(w->out, NULL, n);  /* marks the overflow */
+        w->out->overflow = true;  /* strings that cannot be read are missing */
     hc_buf_putc(w->out, '[');
     for (size_t i = 0; items && i < n; i++) {
         if (i)
