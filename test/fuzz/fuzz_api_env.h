@@ -12,7 +12,7 @@
 #include "hc_request.h"  /* hc_status_error(): what a status means */
 
 /* Two attempts: enough for the retry rules (a sink that has taken bytes is
- * never retried) without parsing the same bytes a third time. */
+ * never retried). */
 #define FUZZ_API_ATTEMPTS 2
 #define FUZZ_API_MAX_POLLS 1000000  /* far above any honest run */
 #define FUZZ_API_UUID "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
@@ -30,17 +30,34 @@ typedef struct fuzz_api_env {
     uint8_t capture[4096];
 } fuzz_api_env_t;
 
-/* A fresh client and session whose every connection answers @p response;
- * how the bytes trickle in and whether the connection is kept follow from
- * @p h, a hash of the input. */
+/* How a retry is answered. */
+typedef enum fuzz_retry {
+    FUZZ_RETRY_SAME,   /* with the input again */
+    FUZZ_RETRY_FIXED   /* with a fixed answer the hash picks (a check, 503, a
+                          close before any byte): the retry rules run without
+                          the input being parsed a second time */
+} fuzz_retry_t;
+
+/* A fresh client and session whose first connection answers @p response
+ * and whose retry answers as @p retry says; how the bytes trickle in
+ * (@p max_read bytes per recv at most, 0 for no bound; would-block storms)
+ * and whether the connection is kept follow from @p h, a hash of the
+ * input. */
 static inline void fuzz_api_env_init(fuzz_api_env_t *e, const uint8_t *response, size_t len,
-                                     uint32_t h)
+                                     uint32_t h, size_t max_read, fuzz_retry_t retry)
 {
+    static const char *const fixed[] = {
+        "HTTP/1.1 200 OK\r\nContent-Length: 35\r\n\r\n{\"name\": \"retried\", \"status\": \"up\"}",
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy",
+        "",
+    };
+    const char *answer = fixed[(h >> 24) % 3u];
     memset(e, 0, offsetof(fuzz_api_env_t, work));
     for (size_t i = 0; i < FUZZ_API_ATTEMPTS; i++) {
-        e->script[i].response = response;
-        e->script[i].response_len = len;
-        e->script[i].max_read = h % 4u == 0 ? 0 : 1u + (h >> 2) % 64u;
+        bool same = i == 0 || retry == FUZZ_RETRY_SAME;
+        e->script[i].response = same ? response : (const uint8_t *)answer;
+        e->script[i].response_len = same ? len : strlen(answer);
+        e->script[i].max_read = max_read;
         e->script[i].storm = (h >> 8) % 3u;
     }
     hc_mock_init(&e->mock, e->script, FUZZ_API_ATTEMPTS, e->capture, sizeof e->capture);
@@ -56,6 +73,12 @@ static inline void fuzz_api_env_init(fuzz_api_env_t *e, const uint8_t *response,
     FUZZ_CHECK(hc_client_init(&e->client, &e->cfg) == HC_OK);
     hc_api_mem_t mem = { e->elem, sizeof e->elem, e->tok, sizeof e->tok / sizeof e->tok[0] };
     FUZZ_CHECK(hc_api_init(&e->api, &e->client, &mem) == HC_OK);
+}
+
+/* A bound on the bytes per recv from the hash: none, or 1..64. */
+static inline size_t fuzz_api_max_read(uint32_t h)
+{
+    return h % 4u == 0 ? 0 : 1u + (h >> 2) % 64u;
 }
 
 /* Progress the mock can see: bytes moved, connections opened or closed. */

@@ -1,9 +1,11 @@
 /* Fuzz target: the whole ping path — client drivers, HTTP engine, ping
  * result mapping — over the mock port, with the input as everything the
- * server sends on each connection (every attempt gets the same bytes).
- * How the bytes trickle in (bytes per recv, would-block storms), the
- * method (GET, HEAD, POST with a body) and keep-alive follow from a hash
- * of the input.
+ * server sends on the first connection. A retry it causes is answered by
+ * one of a few fixed responses (200 OK, 503, a close before any byte): the
+ * retry rules run on every input without the same bytes being parsed
+ * again on each attempt. How the bytes trickle in (bytes per recv,
+ * would-block storms), the method (GET, HEAD, POST with a body), the
+ * retries' response and keep-alive follow from a hash of the input.
  *
  * The ping is sent twice on fresh clients: blocking (hc_ping_send) and
  * non-blocking (hc_ping_send_begin, then hc_ping_poll in a bounded loop that
@@ -39,10 +41,16 @@ typedef struct setup {
 
 static void prepare(setup_t *s, const uint8_t *response, size_t len, uint32_t h)
 {
+    static const char *const retry_answers[] = {
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK",
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy",
+        "",  /* the server closes without a byte */
+    };
+    const char *retry = retry_answers[(h >> 13) % 3u];
     memset(s, 0, sizeof *s);
     for (size_t i = 0; i < ATTEMPTS; i++) {
-        s->script[i].response = response;
-        s->script[i].response_len = len;
+        s->script[i].response = i ? (const uint8_t *)retry : response;
+        s->script[i].response_len = i ? strlen(retry) : len;
         s->script[i].max_read = h % 4u == 0 ? 0 : 1u + (h >> 2) % 64u;
         s->script[i].storm = (h >> 8) % 3u;
     }

@@ -5,8 +5,11 @@
  * last byte), each piece in its own exactly sized heap block; then EOF.
  * Each way must give the same result code, the same kept response fields,
  * the same bytes consumed and the same body bytes delivered to the sink:
- * the engine promises that any split gives the same result. This runs for
- * a GET with no body limit, a GET with a small body limit, and a HEAD.
+ * the engine promises that any split gives the same result. The request
+ * is a GET with no body limit, a GET with a small body limit, or a HEAD,
+ * as a hash of the input chooses: one request per input, fed three ways,
+ * rather than all three requests (nine feeds of the same bytes), triples
+ * the inputs tried per second while each request still gets a third.
  *
  * Also checked on every run: no byte past a piece is read (ASan); the
  * consumed count never exceeds what was offered and is all of it unless
@@ -177,24 +180,24 @@ static void check_same(const outcome_t *a, const outcome_t *b)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* The small limit varies with the input so both sides of it are hit. */
+    uint32_t h = fuzz_hash(data, size);
     const run_spec_t specs[] = {
         { false, 0 },
-        { false, 1u + fuzz_hash(data, size) % 48u },
+        { false, 1u + h % 48u },
         { true, 0 },
     };
+    const run_spec_t *spec = &specs[(h >> 8) % 3u];
     static outcome_t out[N_MODES];
     for (int m = 0; m < N_MODES; m++)
         if (!out[m].body) {
             out[m].body = malloc(BODY_CAP);
             FUZZ_CHECK(out[m].body != NULL);
         }
-    for (size_t s = 0; s < sizeof specs / sizeof specs[0]; s++) {
-        for (int m = 0; m < N_MODES; m++) {
-            run(&specs[s], (enum mode)m, data, size, &out[m]);
-            check_response(&specs[s], &out[m]);
-        }
-        check_same(&out[WHOLE], &out[BYTEWISE]);
-        check_same(&out[WHOLE], &out[FROM_INPUT]);
+    for (int m = 0; m < N_MODES; m++) {
+        run(spec, (enum mode)m, data, size, &out[m]);
+        check_response(spec, &out[m]);
     }
+    check_same(&out[WHOLE], &out[BYTEWISE]);
+    check_same(&out[WHOLE], &out[FROM_INPUT]);
     return 0;
 }

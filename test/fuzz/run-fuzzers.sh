@@ -8,13 +8,16 @@
 # once the bug is understood, so the replay tests keep checking it.
 #
 # Usage: test/fuzz/run-fuzzers.sh [build-dir]   (default: build/fuzz)
-# Environment: HC_FUZZ_SECONDS (per target, default 20), HC_FUZZ_JOBS
+# Environment: HC_FUZZ_SECONDS (per target, default 20), HC_FUZZ_RUNS (set:
+# run each target for that many executions instead, with no time limit),
+# HC_FUZZ_ONLY (space-separated targets to run; default all), HC_FUZZ_JOBS
 # (targets run at once, default nproc), HC_FUZZ_NO_BUILD (set: run the
 # targets already built in build-dir).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$root/build/fuzz}
 seconds=${HC_FUZZ_SECONDS:-20}
+runs=${HC_FUZZ_RUNS:-}
 jobs=${HC_FUZZ_JOBS:-$(nproc)}
 
 if [ -z "${HC_FUZZ_NO_BUILD:-}" ]; then
@@ -30,6 +33,12 @@ seeds_txt=$out/test/fuzz/seeds.txt
 [ -f "$seeds_txt" ] || { echo "$seeds_txt not found: configure $out first" >&2; exit 1; }
 mapfile -t targets < <(awk '{ print $1 }' "$seeds_txt")
 [ "${#targets[@]}" -gt 0 ] || { echo "$seeds_txt lists no target" >&2; exit 1; }
+if [ -n "${HC_FUZZ_ONLY:-}" ]; then
+    for t in $HC_FUZZ_ONLY; do
+        printf '%s\n' "${targets[@]}" | grep -qx "$t" || { echo "no fuzz target $t" >&2; exit 1; }
+    done
+    read -r -a targets <<< "$HC_FUZZ_ONLY"
+fi
 if [ -z "${HC_FUZZ_NO_BUILD:-}" ]; then
     cmake --build "$out" -j"$(nproc)" --target "${targets[@]}"
 fi
@@ -57,8 +66,13 @@ run_one() {  # target
         find "$s" -maxdepth 1 -type f ! -name '.*' ! -name '*.md' -exec cp {} "$dir/corpus/" \;
     done
     # timeout(1) is the outer bound should libFuzzer itself ever stall.
-    timeout -k 5 $((seconds + 30)) "$out/test/fuzz/$t" \
-        -max_total_time="$seconds" -timeout=5 -rss_limit_mb=1024 -max_len="$(max_len "$t")" \
+    local bound=(-max_total_time="$seconds") outer=$((seconds + 30))
+    if [ -n "$runs" ]; then
+        bound=(-runs="$runs")
+        outer=$((24 * 3600))
+    fi
+    timeout -k 5 "$outer" "$out/test/fuzz/$t" \
+        "${bound[@]}" -timeout=5 -rss_limit_mb=1024 -max_len="$(max_len "$t")" \
         -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "$dir/corpus" \
         > "$dir/log" 2>&1
 }
@@ -79,10 +93,12 @@ for i in "${!targets[@]}"; do
     t=${targets[$i]}
     log=$work/$t/log
     if wait "${pids[$i]}"; then
-        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+        done_runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
         speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-        cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
-        printf '%-20s ok: %s runs in %s s, %s exec/s, %s\n' "$t" "$runs" "$seconds" "$speed" "$cov"
+        rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log")
+        cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -1)
+        printf '%-20s ok: %s runs, %s exec/s, %s, peak RSS %s MB\n' \
+            "$t" "$done_runs" "$speed" "$cov" "$rss"
     else
         failed=1
         echo "$t: FAILED. Last lines of its log:" >&2
