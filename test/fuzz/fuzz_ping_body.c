@@ -1,6 +1,6 @@
 /* Fuzz target: a ping body's way to the caller (hc_api_get_ping_body) over
- * the mock port; the input is everything the server sends on each
- * connection. The body is fetched twice on fresh sessions: streamed to a
+ * the mock port; the input is everything the server sends on the first
+ * connection (a retry gets a fixed answer). The body is fetched twice on fresh sessions: streamed to a
  * callback (blocking driver), which may stop the transfer after a number
  * of bytes as `hc ping-body --max-bytes` does, and into a buffer of a
  * capacity (polling driver); the stop, the capacity and how the bytes
