@@ -203,37 +203,27 @@ static void keep(hc_outbox_t *ob, const hc_ping_t *p, const stamp_t *at, hc_outb
 
 /* ----------------------------------------------------------- late line */
 
-static void put2(hc_buf_t *b, uint32_t v)
-{
-    hc_buf_putc(b, (char)('0' + v / 10u));
-    hc_buf_putc(b, (char)('0' + v % 10u));
-}
-
 /* UNIX seconds (0..WALL_MAX) as ISO 8601 UTC. Days to a civil date as in
  * Howard Hinnant's "chrono-Compatible Low-Level Date Algorithms". */
 static void put_time(hc_buf_t *b, int64_t t)
 {
-    uint32_t days = (uint32_t)(t / 86400), secs = (uint32_t)(t % 86400);
+    /* 86400 = 128 * 675, and t >> 7 fits 32 bits: no 64-bit division. */
+    uint32_t days = (uint32_t)(t >> 7) / 675u, secs = (uint32_t)(t - (int64_t)days * 86400);
     uint32_t z = days + 719468u, era = z / 146097u, doe = z - era * 146097u;
     uint32_t yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
     uint32_t doy = doe - (365u * yoe + yoe / 4u - yoe / 100u);
     uint32_t mp = (5u * doy + 2u) / 153u;
-    uint32_t day = doy - (153u * mp + 2u) / 5u + 1u;
     uint32_t month = mp < 10u ? mp + 3u : mp - 9u;
     uint32_t year = yoe + era * 400u + (month <= 2u);
-    put2(b, year / 100u);
-    put2(b, year % 100u);
-    hc_buf_putc(b, '-');
-    put2(b, month);
-    hc_buf_putc(b, '-');
-    put2(b, day);
-    hc_buf_putc(b, 'T');
-    put2(b, secs / 3600u);
-    hc_buf_putc(b, ':');
-    put2(b, secs / 60u % 60u);
-    hc_buf_putc(b, ':');
-    put2(b, secs % 60u);
-    hc_buf_putc(b, 'Z');
+    const uint32_t field[7] = { year / 100u, year % 100u, month, doy - (153u * mp + 2u) / 5u + 1u,
+                                secs / 3600u, secs / 60u % 60u, secs % 60u };
+    static const char after[7] = { 0, '-', '-', 'T', ':', ':', 'Z' };
+    for (size_t i = 0; i < 7; i++) {
+        hc_buf_putc(b, (char)('0' + field[i] / 10u));
+        hc_buf_putc(b, (char)('0' + field[i] % 10u));
+        if (after[i])
+            hc_buf_putc(b, after[i]);
+    }
 }
 
 /* "; N <noun>[s]<verb>", when N is not 0. */
@@ -553,19 +543,32 @@ hc_err_t hc_outbox_poll(hc_outbox_t *ob, hc_outbox_result_t *out)
 
 static const uint8_t image_magic[4] = { 'H', 'C', 'O', 'B' };
 
-static uint8_t *put_le(uint8_t *o, uint64_t v, size_t n)
+static uint8_t *put_le(uint8_t *o, uint32_t v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         o[i] = (uint8_t)(v >> (8u * i));
     return o + n;
 }
 
-static uint64_t get_le(const uint8_t *s, size_t n)
+static uint32_t get_le(const uint8_t *s, size_t n)
 {
-    uint64_t v = 0;
+    uint32_t v = 0;
     while (n-- > 0)
         v = v << 8 | s[n];
     return v;
+}
+
+/* The wall clock field: 64 bits, as two 32-bit halves (no 64-bit shifts
+ * in a loop on a 32-bit CPU). */
+static uint8_t *put_wall(uint8_t *o, int64_t t)
+{
+    o = put_le(o, (uint32_t)t, 4);
+    return put_le(o, (uint32_t)((uint64_t)t >> 32), 4);
+}
+
+static int64_t get_wall(const uint8_t *s)
+{
+    return (int64_t)(get_le(s, 4) | (uint64_t)get_le(s + 4, 4) << 32);
 }
 
 /* CRC-32 (IEEE 802.3, as zlib's crc32()), bit by bit: no table to store. */
@@ -597,7 +600,7 @@ static uint8_t *save_entry(uint8_t *o, const hc_outbox_entry_t *e)
     o = put_le(o, e->merged, 2);
     o = put_le(o, e->body_len, 2);
     o = put_le(o, e->body_cut, 4);
-    o = put_le(o, (uint64_t)e->wall_s, 8);
+    o = put_wall(o, e->wall_s);
     memcpy(o, e->rid, sizeof e->rid);
     o += sizeof e->rid;
     memcpy(o, e->target, e->target_len);
@@ -619,7 +622,7 @@ hc_err_t hc_outbox_save(const hc_outbox_t *ob, uint8_t *buf, size_t cap, size_t 
     *o++ = IMAGE_VERSION;
     *o++ = HC_OUTBOX_TARGET_MAX;
     o = put_le(o, HC_OUTBOX_BODY_MAX, 2);
-    o = put_le(o, n, 4);
+    o = put_le(o, (uint32_t)n, 4);
     o = put_le(o, ob->count, 2);
     o = put_le(o, 0, 2);
     o = put_le(o, ob->dropped, 4);
@@ -651,11 +654,11 @@ static hc_err_t check_entry(const uint8_t *s, size_t room, size_t *size)
     if (room < ENTRY_HEAD)
         return HC_ERR_IMAGE_CORRUPT;
     unsigned flags = s[2];
-    size_t target_len = s[3], body_len = (size_t)get_le(s + 6, 2);
+    size_t target_len = s[3], body_len = get_le(s + 6, 2);
     *size = ENTRY_HEAD + target_len + body_len;
     if (*size > room || s[0] > HC_SIGNAL_EXIT || (flags & ~F_IMAGE) ||
         target_len > HC_OUTBOX_TARGET_MAX || body_len > HC_OUTBOX_BODY_MAX ||
-        ((flags & F_WALL) && get_le(s + 12, 8) > (uint64_t)WALL_MAX) ||
+        ((flags & F_WALL) && (uint64_t)get_wall(s + 12) > (uint64_t)WALL_MAX) ||
         !valid_target(s + ENTRY_HEAD, target_len, flags))
         return HC_ERR_IMAGE_CORRUPT;
     return HC_OK;
@@ -672,12 +675,12 @@ static hc_err_t check_image(const hc_outbox_t *ob, const uint8_t *buf, size_t le
         return HC_ERR_IMAGE_VERSION;
     if (buf[5] != HC_OUTBOX_TARGET_MAX || get_le(buf + 6, 2) != HC_OUTBOX_BODY_MAX)
         return HC_ERR_IMAGE_CONFIG;
-    size_t total = (size_t)get_le(buf + 8, 4);
+    size_t total = get_le(buf + 8, 4);
     if (total < IMAGE_HEAD + IMAGE_CRC)
         return HC_ERR_IMAGE_CORRUPT;
     if (len < total)
         return HC_ERR_IMAGE_TRUNCATED;
-    size_t end = total - IMAGE_CRC, count = (size_t)get_le(buf + 12, 2);
+    size_t end = total - IMAGE_CRC, count = get_le(buf + 12, 2);
     if (crc32(buf, end) != get_le(buf + end, IMAGE_CRC) || get_le(buf + 14, 2) != 0)
         return HC_ERR_IMAGE_CORRUPT;
     size_t pos = IMAGE_HEAD;
@@ -702,8 +705,8 @@ static const uint8_t *load_entry(hc_outbox_entry_t *e, const uint8_t *s)
     e->target_len = s[3];
     e->merged = (uint16_t)get_le(s + 4, 2);
     e->body_len = (uint16_t)get_le(s + 6, 2);
-    e->body_cut = (uint32_t)get_le(s + 8, 4);
-    e->wall_s = (int64_t)get_le(s + 12, 8);
+    e->body_cut = get_le(s + 8, 4);
+    e->wall_s = get_wall(s + 12);
     memcpy(e->rid, s + 20, sizeof e->rid);
     s += ENTRY_HEAD;
     memcpy(e->target, s, e->target_len);
@@ -722,7 +725,7 @@ hc_err_t hc_outbox_restore(hc_outbox_t *ob, const uint8_t *buf, size_t len)
     if (err != HC_OK)
         return err;
     ob->count = (uint16_t)get_le(buf + 12, 2);
-    ob->dropped = (uint32_t)get_le(buf + 16, 4);
+    ob->dropped = get_le(buf + 16, 4);
     const uint8_t *s = buf + IMAGE_HEAD;
     for (size_t i = 0; i < ob->count; i++)
         s = load_entry(&ob->slots[i], s);
