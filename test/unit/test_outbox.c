@@ -352,6 +352,28 @@ static void test_success_pings_coalesce_but_never_a_start_closer(void **state)
     assert_memory_equal(slots[2].target, A, 36);
     assert_int_equal(slots[2].merged, 1);
 
+    /* a log between a start and its closer does not hide the start */
+    setup("", 8, NULL);
+    push(&start, &res);
+    push(&(hc_ping_t){ .uuid = A, .signal = HC_SIGNAL_LOG }, &res);
+    push(&success, &res);
+    push(&success, &res);
+    assert_int_equal(res.merged, 0);
+    assert_int_equal(hc_outbox_count(&ob), 4);
+
+    /* checks are told apart by kind and by name */
+    setup("", 8, KEY);
+    push(&(hc_ping_t){ .slug = "ab", .signal = HC_SIGNAL_START }, &res);
+    push(&(hc_ping_t){ .slug = "abc", .signal = HC_SIGNAL_START }, &res);
+    push(&(hc_ping_t){ .slug = "abc" }, &res); /* closes abc's start */
+    push(&(hc_ping_t){ .slug = "ab" }, &res);  /* closes ab's start, whatever abc did */
+    push(&(hc_ping_t){ .slug = "ab" }, &res);
+    assert_int_equal(res.merged, 0);
+    push(&(hc_ping_t){ .uuid = A }, &res);
+    push(&(hc_ping_t){ .uuid = A }, &res);
+    assert_int_equal(res.merged, 1);
+    assert_int_equal(hc_outbox_count(&ob), 6);
+
     /* exit status 0 is a signal of its own */
     setup("", 8, NULL);
     push(&(hc_ping_t){ .uuid = A, .signal = HC_SIGNAL_EXIT }, &res);
@@ -370,6 +392,12 @@ static void test_full_outbox_keeps_a_start_closer_before_the_oldest(void **state
     assert_int_equal(res.dropped, 1);
     assert_int_equal(slots[0].signal, HC_SIGNAL_SUCCESS); /* the start went, as the oldest */
     assert_int_equal(slots[1].signal, HC_SIGNAL_LOG);
+
+    /* the drop count saturates */
+    ob.dropped = UINT32_MAX;
+    push(&(hc_ping_t){ .uuid = C, .signal = HC_SIGNAL_LOG }, &res);
+    assert_int_equal(res.dropped, 1);
+    assert_int_equal(hc_outbox_dropped(&ob), UINT32_MAX);
 
     /* the merged count saturates, and a full outbox replaces rather than drops */
     setup("", 1, NULL);
@@ -495,6 +523,8 @@ static void test_local_refusal_changes_nothing(void **state)
                                  .work_size = sizeof work2, .ping_url = "http://hc.test/ping" };
     assert_int_equal(hc_test_mock_client(&keyless, &spec), HC_OK);
     assert_int_equal(hc_outbox_flush(&ob, &keyless.client, &res), HC_ERR_ARG);
+    assert_int_equal(hc_outbox_flush_begin(&ob, &keyless.client), HC_ERR_ARG);
+    assert_int_equal(hc_outbox_poll(&ob, &res), HC_ERR_ARG);
     assert_int_equal(res.waiting, 1);
     hc_ping_t p = { .uuid = A };
     assert_int_equal(hc_outbox_send(&ob, &keyless.client, &p, &res), HC_ERR_ARG);
@@ -537,6 +567,7 @@ static void test_refusals_before_anything(void **state)
     assert_int_equal(hc_outbox_send(&ob, &mc.client, &(hc_ping_t){ 0 }, &res), HC_ERR_ARG);
     assert_int_equal(hc_outbox_send_begin(&ob, &mc.client, NULL), HC_ERR_ARG);
     assert_int_equal(hc_outbox_flush(NULL, &mc.client, &res), HC_ERR_ARG);
+    assert_int_equal(hc_outbox_flush_begin(&ob, NULL), HC_ERR_ARG);
     assert_int_equal(hc_outbox_flush(&ob, NULL, &res), HC_ERR_ARG);
     assert_int_equal(hc_outbox_flush_begin(NULL, &mc.client), HC_ERR_ARG);
     assert_int_equal(hc_outbox_poll(NULL, &res), HC_ERR_ARG);

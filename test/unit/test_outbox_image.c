@@ -104,7 +104,7 @@ static void make_rich(void)
                              .body = (const uint8_t *)"go", .body_len = 2 });
     wall_now = 0;
     mc.mock.now = 5000;
-    push(&rich, (hc_ping_t){ .slug = "db-backup", .create = true, .signal = HC_SIGNAL_LOG });
+    push(&rich, (hc_ping_t){ .slug = "db_backup-2", .create = true, .signal = HC_SIGNAL_LOG });
     wall_now = T0 + 60;
     push(&rich, (hc_ping_t){ .uuid = B, .signal = HC_SIGNAL_EXIT, .exit_status = 7,
                              .body = (const uint8_t *)body, .body_len = sizeof body });
@@ -114,7 +114,7 @@ static void make_rich(void)
     assert_int_equal(hc_outbox_count(&rich), 4);
     assert_int_equal(hc_outbox_save(&rich, rich_image, sizeof rich_image, &rich_len), HC_OK);
     assert_int_equal(rich_len, hc_outbox_image_size(&rich));
-    assert_int_equal(rich_len, 24 + (36 + 36 + 2) + (36 + 9) + (36 + 36 + 64) + (36 + 36));
+    assert_int_equal(rich_len, 24 + (36 + 36 + 2) + (36 + 11) + (36 + 36 + 64) + (36 + 36));
 }
 
 /* What @p ob holds, as its image. */
@@ -198,7 +198,7 @@ static void test_round_trip_keeps_everything_but_the_old_boot_clock(void **state
     snprintf(expected, sizeof expected,
              "POST /ping/" A "/start?rid=" RID " HTTP/1.1\r\n|late: happened 2024-05-01T10:00:00Z, "
              "100 s ago; 3 signals dropped\ngo|"
-             "POST /ping/" KEY "/db-backup/log?create=1 HTTP/1.1\r\n|late: time unknown (queued "
+             "POST /ping/" KEY "/db_backup-2/log?create=1 HTTP/1.1\r\n|late: time unknown (queued "
              "before a restart)\n|"
              "POST /ping/" B "/7 HTTP/1.1\r\n|late: happened 2024-05-01T10:01:00Z, 40 s ago; "
              "%d body bytes cut\n%s|"
@@ -220,6 +220,16 @@ static void test_round_trip_keeps_everything_but_the_old_boot_clock(void **state
     }
     assert_string_equal(got, expected);
     assert_int_equal(hc_outbox_dropped(&ob), 0);
+
+    /* no wall clock now: the date is all there is to say */
+    init(&ob, slots, 6);
+    assert_int_equal(hc_outbox_restore(&ob, rich_image, rich_len), HC_OK);
+    setup_client(1);
+    wall_now = 0;
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, NULL), HC_ERR_CONNECT); /* one answer only */
+    const char *body = strstr((const char *)capture, "\r\n\r\n");
+    assert_non_null(body);
+    assert_string_equal(body + 4, "late: happened 2024-05-01T10:00:00Z; 3 signals dropped\ngo");
 }
 
 static void test_every_cut_is_refused_and_changes_nothing(void **state)
@@ -330,7 +340,7 @@ static void test_checksummed_nonsense_is_refused(void **state)
 {
     (void)state;
     make_rich();
-    const size_t e0 = 20, e1 = e0 + 36 + 36 + 2, e2 = e1 + 36 + 9;
+    const size_t e0 = 20, e1 = e0 + 36 + 36 + 2, e2 = e1 + 36 + 11;
     check_corrupt(e0 + 0, 5);           /* no such signal */
     check_corrupt(e0 + 2, 0x1c);        /* an unknown flag */
     check_corrupt(e0 + 2, 0x0e);        /* create on a UUID */
@@ -340,12 +350,22 @@ static void test_checksummed_nonsense_is_refused(void **state)
     check_corrupt(e0 + 6, 65);          /* body longer than the configured room */
     check_corrupt(e0 + 19, 0x7f);       /* a wall clock far past year 9999 */
     check_corrupt(e1 + 36, 'D');        /* a slug with an uppercase letter */
+    check_corrupt(e1 + 37, '.');        /* or a dot */
+    check_corrupt(e1 + 37, '~');
     check_corrupt(e1 + 3, 0);           /* an empty slug */
     check_corrupt(e2 + 3, 200);         /* an entry running past the end */
     check_corrupt(12, 5);               /* more entries than there are */
     check_corrupt(12, 3);               /* fewer: bytes left over */
     check_corrupt(14, 1);               /* the zero field */
-    check_corrupt(8, 23);               /* shorter than an empty image */
+
+    /* shorter than an empty image */
+    hc_outbox_entry_t slots[6];
+    hc_outbox_t ob;
+    init(&ob, slots, 6);
+    uint8_t img[sizeof rich_image];
+    memcpy(img, rich_image, rich_len);
+    put32(img + 8, 23);
+    assert_int_equal(hc_outbox_restore(&ob, img, rich_len), HC_ERR_IMAGE_CORRUPT);
 }
 
 static void test_save_needs_room(void **state)
