@@ -38,13 +38,17 @@ set(HC_MANAGEMENT_SOURCES
     ${HC_CORE_DIR}/src/hc_objects.c
     ${HC_CORE_DIR}/src/hc_api.c)
 
-set(HC_CORE_SOURCES ${HC_PING_SOURCES} ${HC_MANAGEMENT_SOURCES})
+# The outbox: undelivered signals kept in caller memory and sent late.
+set(HC_OUTBOX_SOURCES ${HC_CORE_DIR}/src/hc_outbox.c)
+
+set(HC_CORE_SOURCES ${HC_PING_SOURCES} ${HC_OUTBOX_SOURCES} ${HC_MANAGEMENT_SOURCES})
 
 # Consumers include "healthchecks/healthchecks.h" (or one module's header).
 set(HC_INCLUDE_PUBLIC_DIRS ${HC_CORE_DIR}/include)
 
 # The transport ports: take the one(s) your platform needs.
-set(HC_PORT_POSIX_SOURCES ${HC_ROOT_DIR}/port/posix/hc_port_posix.c)
+set(HC_PORT_POSIX_SOURCES ${HC_ROOT_DIR}/port/posix/hc_port_posix.c
+    ${HC_ROOT_DIR}/port/posix/hc_posix_file.c)
 set(HC_PORT_POSIX_INCLUDE_DIRS ${HC_ROOT_DIR}/port/posix/include)
 set(HC_PORT_MOCK_SOURCES ${HC_ROOT_DIR}/port/mock/hc_port_mock.c)
 set(HC_PORT_MOCK_INCLUDE_DIRS ${HC_ROOT_DIR}/port/mock/include)
@@ -53,5 +57,6 @@ set(HC_PORT_LWIP_RAW_SOURCES ${HC_ROOT_DIR}/port/lwip/src/hc_port_lwip_raw.c)
 set(HC_PORT_LWIP_INCLUDE_DIRS ${HC_ROOT_DIR}/port/lwip/include)
 set(HC_PORT_MBEDTLS_SOURCES ${HC_ROOT_DIR}/port/mbedtls/hc_port_mbedtls.c)
 set(HC_PORT_MBEDTLS_INCLUDE_DIRS ${HC_ROOT_DIR}/port/mbedtls/include)
-set(HC_PORT_ESP_IDF_SOURCES ${HC_ROOT_DIR}/port/esp_idf/hc_port_esp_idf.c)
+set(HC_PORT_ESP_IDF_SOURCES ${HC_ROOT_DIR}/port/esp_idf/hc_port_esp_idf.c
+    ${HC_ROOT_DIR}/port/esp_idf/hc_esp_nvs.c)
 set(HC_PORT_ESP_IDF_INCLUDE_DIRS ${HC_ROOT_DIR}/port/esp_idf/include)
