@@ -3,7 +3,8 @@
 # then: gcc build + tests with coverage floors, clang + ASan/UBSan build +
 # tests (both with -Werror), a timed libFuzzer run of the fuzz targets,
 # the cross builds (Cortex-M0+, Cortex-M4F, RV32IMC) with their archive
-# checks, stack report and footprint check, and the size table.
+# checks, the Unity target suites run on those three CPUs under QEMU,
+# stack report and footprint check, and the size table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -54,6 +55,9 @@ for target in arm-cortex-m0plus arm-cortex-m4 riscv32-rv32imc; do
     done
 done
 cross arm-cortex-m4 Os arm-none-eabi- "$out/size/arm-cortex-m4-Os-ping" -DHC_WITH_MANAGEMENT=OFF
+
+step "Unity target suites on emulated CPUs: Cortex-M0 (microbit), Cortex-M4F (mps2-an386), RV32IMC (virt), -Os and -O2"
+"$root/scripts/target-test.sh" "$out/target"
 
 step "lwIP port and the bare-metal heartbeat for Cortex-M4 (-Os)"
 "$root/test/lwip/cross-build.sh" "$out/lwip-cortex-m4"
