@@ -31,9 +31,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$mbedtls" ]; then
     cmake -S "$mbedtls" -B "$out/mbedtls-3.6-host-build" -DCMAKE_BUILD_TYPE=Release \
         -DENABLE_PROGRAMS=OFF -DENABLE_TESTING=OFF -DMBEDTLS_FATAL_WARNINGS=OFF \
         -DUSE_SHARED_MBEDTLS_LIBRARY=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
-        -DCMAKE_INSTALL_PREFIX="$prefix" >&2
+        -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
     cmake --build "$out/mbedtls-3.6-host-build" -j"$(nproc)" >&2
-    cmake --install "$out/mbedtls-3.6-host-build" >&2
+    cmake --install "$out/mbedtls-3.6-host-build" >/dev/null
     echo "$mbedtls" > "$stamp"
 fi
 printf 'HC_MBEDTLS36_DIR=%q\n' "$prefix"

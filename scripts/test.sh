@@ -17,7 +17,7 @@ jobs=$(nproc)
 
 "$root/scripts/install-deps.sh"
 
-step() { printf '\n=== %s\n' "$*"; }
+step() { printf '\n=== %s (at %d s)\n' "$*" "$SECONDS"; }
 
 step "dependencies from Debian's source packages: lwIP 2.2.1, Mbed TLS 3.6 (host build)"
 deps=$("$root/scripts/build-deps.sh" "$out/deps")
