@@ -16,6 +16,7 @@ Cases:
                        with a body on the same TLS session (resumed);
                        exit status 0; the image links no malloc/free
                        (nor printf), shown by nm
+  ... over TLS 1.2     the same against a server that stops at TLS 1.2
   wrong host name      a certificate for another name: refused, nothing
                        recorded, exit status 1
   server stopped       stunnel stopped (SIGSTOP: TCP is accepted, TLS
@@ -27,7 +28,7 @@ Cases:
 
 Every QEMU run is under a hard timeout. The figures the firmware prints
 (with -icount shift=0: one ns of virtual time per instruction) are saved
-in BUILD/figures.txt.
+in BUILD/figures.txt (and BUILD/figures-tls12.txt).
 
 Usage (as root, in a fresh network namespace; run.sh does this):
     test_emulated_firmware.py BUILD_DIR [unittest options]
@@ -101,14 +102,14 @@ class Stunnel:
     """stunnel on HOST_IP:443 with one of the PKI's certificates, in front
     of the test server; its log says which sessions were new or resumed."""
 
-    def __init__(self, workdir: str, cert: str, backend: int):
+    def __init__(self, workdir: str, cert: str, backend: int, extra: str = ""):
         self.log = os.path.join(workdir, f"stunnel-{cert}.log")
         conf = os.path.join(workdir, f"stunnel-{cert}.conf")
         pki = os.path.join(BUILD, "pki")
         with open(conf, "w") as f:
             f.write(f"foreground = yes\npid =\nsyslog = no\ndebug = info\noutput = {self.log}\n"
                     f"[https]\naccept = {HOST_IP}:443\nconnect = 127.0.0.1:{backend}\n"
-                    f"cert = {pki}/{cert}\nkey = {pki}/leaf.key\n")
+                    f"cert = {pki}/{cert}\nkey = {pki}/leaf.key\n{extra}")
         open(self.log, "w").close()
         self.proc = subprocess.Popen(["stunnel4", conf], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
@@ -187,8 +188,8 @@ class Lab:
         wait_for(lambda: read(port_file).strip() != "", 10, "the test server did not start")
         self.port = int(read(port_file))
 
-    def stunnel(self, cert: str) -> Stunnel:
-        return Stunnel(self.tmp.name, cert, self.port)
+    def stunnel(self, cert: str, extra: str = "") -> Stunnel:
+        return Stunnel(self.tmp.name, cert, self.port, extra)
 
     def stop(self) -> None:
         self.server.terminate()
@@ -225,8 +226,8 @@ class EmulatedFirmware(unittest.TestCase):
         if self.stunnel:
             self.stunnel.stop()
 
-    def serve(self, cert: str) -> Stunnel:
-        self.stunnel = self.lab.stunnel(cert)
+    def serve(self, cert: str, extra: str = "") -> Stunnel:
+        self.stunnel = self.lab.stunnel(cert, extra)
         return self.stunnel
 
     def recorded(self) -> list[dict]:
@@ -268,6 +269,19 @@ class EmulatedFirmware(unittest.TestCase):
         self.assertLess(fig["tls_resumed_instructions"], fig["tls_full_instructions"])
         self.assertEqual(fig["stack_overflowed"], 0)
         with open(os.path.join(BUILD, "figures.txt"), "w") as f:
+            f.writelines(f"{k} {v}\n" for k, v in fig.items())
+
+    def test_pings_arrive_over_tls12(self) -> None:
+        tls = self.serve("valid.pem", "sslVersionMax = TLSv1.2\n")
+        status, console, _ = run_firmware(IMAGE)
+        self.assertEqual(status, 0, console)
+        self.assertEqual(len(self.recorded()), 3)
+        wait_for(lambda: tls.count("previous session reused") >= 1, 5, "no resumption logged")
+        self.assertEqual(tls.count("new session negotiated"), 1)
+        self.assertEqual(tls.count("TLSv1.2 ciphersuite"), 2)
+        fig = figures(console)
+        self.assertEqual((fig["tls_full_handshakes"], fig["tls_resumed_handshakes"]), (1, 1))
+        with open(os.path.join(BUILD, "figures-tls12.txt"), "w") as f:
             f.writelines(f"{k} {v}\n" for k, v in fig.items())
 
     def test_no_heap_or_printf_in_the_image(self) -> None:
