@@ -18,7 +18,7 @@ Cases:
                        (nor printf), shown by nm
   ... over TLS 1.2     the same against a server that stops at TLS 1.2
   wrong host name      a certificate for another name: refused, nothing
-                       recorded, exit status 1
+                       recorded, exit status 1 (an expired one too)
   server stopped       stunnel stopped (SIGSTOP: TCP is accepted, TLS
                        never answers): failure reported within the
                        firmware's deadlines, exit status 1, no hang
@@ -298,6 +298,15 @@ class EmulatedFirmware(unittest.TestCase):
         self.assertIn("hb: pings sent 2, delivered 0, failed 2; last: "
                       "server certificate did not verify", console)
         self.assertEqual(figures(console)["tls_failed_connects"], 2)  # not worth a retry
+        self.assertNothingRecorded()
+
+    def test_expired_certificate_refused(self) -> None:
+        # The dates are checked against the host's clock (semihosting), by
+        # the firmware's own gmtime: an expired leaf must not pass.
+        self.serve("expired.pem")
+        status, console, _ = run_firmware(IMAGE)
+        self.assertEqual(status, 1, console)
+        self.assertIn("delivered 0, failed 2; last: server certificate did not verify", console)
         self.assertNothingRecorded()
 
     def test_server_stopped(self) -> None:
