@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it. Installs missing Debian packages,
-# then: the API reference (Doxygen, no warnings allowed), gcc build + tests
-# with coverage floors, clang + ASan/UBSan build + tests (both with
-# -Werror), a timed libFuzzer run of the fuzz targets,
-# the cross builds (Cortex-M0+, Cortex-M4F, RV32IMC) with their archive
-# checks, the Unity target suites run on those three CPUs under QEMU,
-# stack report and footprint check, and the size table.
+# builds the third-party code the embedded tests need from Debian's source
+# packages (lwIP 2.2.1, Mbed TLS 3.6; once per run), then: the API
+# reference (Doxygen, no warnings allowed), gcc build + tests
+# with coverage floors, clang + ASan/UBSan build + tests (both with -Werror;
+# the TLS tests run against Debian's mbedTLS 2.28 and against Mbed TLS 3.6),
+# a timed libFuzzer run of the fuzz targets, the cross builds (Cortex-M0+,
+# Cortex-M4F, RV32IMC) with their archive checks, the Unity target suites
+# run on those three CPUs under QEMU, stack report and footprint check, the
+# size table, and the heartbeat firmware on an emulated Cortex-M4 (QEMU
+# mps2-an386) over HTTPS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -14,7 +18,13 @@ jobs=$(nproc)
 
 "$root/scripts/install-deps.sh"
 
-step() { printf '\n=== %s\n' "$*"; }
+step() { printf '\n=== %s (at %d s)\n' "$*" "$SECONDS"; }
+
+step "dependencies from Debian's source packages: lwIP 2.2.1, Mbed TLS 3.6 (host build)"
+deps=$("$root/scripts/build-deps.sh" "$out/deps")
+eval "$deps"
+export LWIP_SOURCE_DIR MBEDTLS_SOURCE_DIR HC_MBEDTLS36_DIR
+echo "$deps"
 
 configure_and_build() {  # dir, cmake args...
     local dir=$1; shift
@@ -81,5 +91,11 @@ step "footprint (Cortex-M4F -Os, .text)"
     "$out/size/arm-cortex-m4-Os-ping/libhealthchecks.a" "$out/size/arm-cortex-m4-Os/libhealthchecks.a"
 "$root/scripts/size-table.sh" "$out/size" > "$out/size_table.md"
 echo "size table: $out/size_table.md"
+
+step "heartbeat firmware on an emulated Cortex-M4 (QEMU mps2-an386): build, then its cases"
+"$root/test/firmware/run.sh" "$out/firmware"
+python3 "$root/scripts/firmware_size.py" "$out/firmware/heartbeat_mps2_an386.map" \
+    > "$out/firmware-size.md"
+echo "firmware size by component: $out/firmware-size.md; figures: $out/firmware/figures.txt"
 
 step "all checks passed"
