@@ -31,9 +31,11 @@ set(HC_PING_SOURCES
 
 # The management API and its JSON layer, which a ping-only build leaves out.
 set(HC_MANAGEMENT_SOURCES
+    ${HC_CORE_DIR}/src/hc_jchar.c
     ${HC_CORE_DIR}/src/hc_jscan.c
     ${HC_CORE_DIR}/src/hc_jstream.c
     ${HC_CORE_DIR}/src/hc_json.c
+    ${HC_CORE_DIR}/src/hc_jsmn.c
     ${HC_CORE_DIR}/src/hc_jwrite.c
     ${HC_CORE_DIR}/src/hc_objects.c
     ${HC_CORE_DIR}/src/hc_api.c)

@@ -5,106 +5,21 @@
 #include <limits.h>
 #include <string.h>
 
+#include "hc_jchar.h"
+#include "hc_jsmn.h"
 #include "hc_lex.h"
 
 /* ------------------------------------------------------------- tokens */
 
-/* The tokens are built from hc_jscan's events, in the one pass that checks
- * the grammar, rather than by a second parser (jsmn's own) over text the
- * checker has already walked. The layout is jsmn's: tokens in document
- * order; a string spans the bytes between its quotes; a container's size
- * counts its elements or member names, and a member name's size is 1, its
- * value being its child. */
-
-/* Tokens being built: the count so far, and the container token open at
- * each level (the scanner's event levels), so finding a token's container
- * costs one lookup, not a walk back over its earlier siblings. */
-typedef struct {
-    jsmntok_t *tok;
-    unsigned n, max;
-    int open[HC_JSON_MAX_DEPTH];
-} builder_t;
-
-/* Token n begins with byte c at offset at, inside container up (-1: none):
- * a value, or a member name. */
-static void token_begins(builder_t *b, int up, char c, int at, bool member_name)
-{
-    jsmntok_t *tok = b->tok;
-    int n = (int)b->n;
-    jsmntok_t *t = &tok[n];
-    /* A member's value follows its name token directly, and hangs under it. */
-    if (up >= 0 && !member_name && tok[up].type == JSMN_OBJECT)
-        up = n - 1;
-    if (up >= 0)
-        tok[up].size++;
-    t->type = c == '{' ? JSMN_OBJECT : c == '[' ? JSMN_ARRAY
-            : c == '"' ? JSMN_STRING : JSMN_PRIMITIVE;
-    t->start = c == '"' ? at + 1 : at;
-    t->end = -1;
-    t->size = 0;
-#ifdef JSMN_PARENT_LINKS
-    t->parent = up;
-#endif
-}
-
-/* Builds tokens for one event of the checker at @p level; past max tokens
- * only counts (max + 1 means one did not fit). */
-static void on_event(builder_t *b, hc_jscan_ev_t ev, uint8_t level, char c, size_t at)
-{
-    bool container = c == '{' || c == '[' || c == '}' || c == ']';
-    if (b->n > b->max)
-        return; /* no longer built: the result can only be an error */
-    if (ev == HC_JSCAN_BEGIN || ev == HC_JSCAN_KEY_BEGIN) {
-        if (b->n < b->max) {
-            token_begins(b, level ? b->open[level - 1] : -1, c, (int)at,
-                         ev == HC_JSCAN_KEY_BEGIN);
-            if (container)
-                b->open[level] = (int)b->n;
-        }
-        b->n++;
-        return;
-    }
-    /* A container ends after its closer; a string before its closing
-     * quote, a number or literal before the byte after it: both are the
-     * latest token, since nothing begins inside them. */
-    if (ev == HC_JSCAN_END && container)
-        b->tok[b->open[level]].end = (int)at + 1;
-    else if (ev == HC_JSCAN_END || ev == HC_JSCAN_KEY_END || ev == HC_JSCAN_END_BEFORE)
-        b->tok[b->n - 1].end = (int)at;
-}
-
 hc_err_t hc_json_parse(hc_json_t *doc, const char *js, size_t len,
                        jsmntok_t *tok, unsigned max_tok)
 {
-    hc_jscan_t scan;
-    builder_t b = { .tok = tok, .max = max_tok };
-
     if (!doc || !js || !tok || max_tok == 0 || max_tok > INT_MAX)
         return HC_ERR_ARG;
-    if (len > INT_MAX)
-        return HC_ERR_JSON;
-    hc_jscan_init(&scan);
-    for (size_t i = 0; i < len;) {
-        uint8_t level;
-        hc_jscan_ev_t ev = hc_jscan_step(&scan, js[i], &level);
-        if (ev == HC_JSCAN_ERROR)
-            return HC_ERR_JSON;
-        on_event(&b, ev, level, js[i], i);
-        if (ev != HC_JSCAN_END_BEFORE) /* else the byte after a scalar goes again */
-            i++;
-    }
     /* The grammar decides first: a text both wrong and large is HC_ERR_JSON. */
-    if (!hc_jscan_finish(&scan))
+    if (!hc_jscan_check(js, len))
         return HC_ERR_JSON;
-    if (b.n > max_tok)
-        return HC_ERR_JSON_TOO_LARGE;
-    if (tok[0].end < 0)
-        tok[0].end = (int)len; /* a top-level number or literal ends with the text */
-    doc->js = js;
-    doc->len = len;
-    doc->tok = tok;
-    doc->n = (int)b.n;
-    return HC_OK;
+    return hc_jsmn_tokenize(doc, js, len, tok, max_tok);
 }
 
 /* The text of token i (*len bytes) when it exists and is of the given
@@ -255,7 +170,21 @@ static void put_char(sink_t *o, const unsigned char *bytes, size_t n)
         o->cut = true; /* once cut, nothing after may follow */
         return;
     }
-    memcpy(o->out + o->len, bytes, n);
+    for (size_t k = 0; k < n; k++)
+        o->out[o->len++] = (char)bytes[k];
+}
+
+/* n one-byte characters: as many as fit. */
+static void put_run(sink_t *o, const char *p, size_t n)
+{
+    size_t room = o->cap - 1u - o->len;
+    if (o->cut)
+        return;
+    if (n > room) {
+        n = room;
+        o->cut = true;
+    }
+    memcpy(o->out + o->len, p, n);
     o->len += n;
 }
 
@@ -312,7 +241,15 @@ hc_err_t hc_json_unescape(const char *raw, size_t len, char *out, size_t cap, bo
     while (i < len) {
         unsigned char bytes[4];
         uint32_t cp;
-        size_t used;
+        size_t used = i;
+        /* A run of plain ASCII is copied in one go, as far as it fits. */
+        while (used < len && hc_jchar_is(raw[used], HC_JCHAR_ASCII))
+            used++;
+        if (used > i) {
+            put_run(&o, raw + i, used - i);
+            i = used;
+            continue;
+        }
         if (raw[i] == '\\') {
             used = unescape_one(raw + i, len - i, &cp);
             if (used == 0)
@@ -465,21 +402,31 @@ hc_err_t hc_json_fixed(const hc_json_t *doc, int i, unsigned decimals,
 
 /* ------------------------------------------------------------------ time */
 
-/* Matches s (at least strlen(pattern) bytes) against pattern, where '9'
- * stands for a digit, 'T' for either case of it, and any other byte for
- * itself; each run of digits becomes the next number in f. One walk over a
- * picture of the format replaces a check and a conversion per field. */
-static bool match_fields(const char *s, const char *pattern, int *f)
+/* The number of the two digits at s, or -1 when either is not a digit. */
+static int two_digits(const char *s)
 {
-    *f = 0;
-    for (; *pattern; s++, pattern++) {
-        if (*pattern == '9' && hc_lex_is_digit(*s))
-            *f = *f * 10 + (*s - '0');
-        else if (*s == *pattern || (*pattern == 'T' && *s == 't'))
-            *++f = 0;
-        else
+    unsigned hi = (unsigned)(s[0] - '0');
+    unsigned lo = (unsigned)(s[1] - '0');
+    return hi < 10u && lo < 10u ? (int)(hi * 10u + lo) : -1;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS" at s (19 bytes available; 't' is allowed for 'T')
+ * into year, month, day, hour, minute and second; false when a digit or a
+ * separator is wrong. The fields sit at fixed places: read there, in pairs. */
+static bool date_time_fields(const char *s, int f[6])
+{
+    static const uint8_t pair_at[7] = { 0, 2, 5, 8, 11, 14, 17 };
+    int v[7];
+    if (s[4] != '-' || s[7] != '-' || (s[10] | 0x20) != 't' || s[13] != ':' || s[16] != ':')
+        return false;
+    for (int k = 0; k < 7; k++) {
+        v[k] = two_digits(s + pair_at[k]);
+        if (v[k] < 0)
             return false;
     }
+    f[0] = v[0] * 100 + v[1];
+    for (int k = 1; k < 6; k++)
+        f[k] = v[k + 1];
     return true;
 }
 
@@ -509,15 +456,18 @@ static int32_t days_from_civil(int y, int m, int d)
 /* "Z", "+HH:MM" or "-HH:MM" at s (exactly n bytes) into seconds east of UTC. */
 static bool parse_offset(const char *s, size_t n, int *offset)
 {
-    int hm[2];
+    int hours, minutes;
     if (n == 1 && (s[0] == 'Z' || s[0] == 'z')) {
         *offset = 0;
         return true;
     }
-    if (n != 6 || (s[0] != '+' && s[0] != '-') || !match_fields(s + 1, "99:99", hm) ||
-        hm[0] > 23 || hm[1] > 59)
+    if (n != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':')
         return false;
-    *offset = (hm[0] * 3600 + hm[1] * 60) * (s[0] == '-' ? -1 : 1);
+    hours = two_digits(s + 1);
+    minutes = two_digits(s + 4);
+    if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59)
+        return false;
+    *offset = (hours * 3600 + minutes * 60) * (s[0] == '-' ? -1 : 1);
     return true;
 }
 
@@ -534,7 +484,7 @@ hc_err_t hc_json_parse_time_us(const char *s, size_t len, int64_t *out, uint32_t
     size_t i = 19;
     uint32_t frac = 0, scale = 1000000u;
 
-    if (!s || len < 20 || !match_fields(s, "9999-99-99T99:99:99", f) || f[1] < 1 ||
+    if (!s || len < 20 || !date_time_fields(s, f) || f[1] < 1 ||
         f[1] > 12 || f[2] < 1 || f[2] > days_in_month(f[0], f[1]) || f[3] > 23 ||
         f[4] > 59 || f[5] > 60)
         return HC_ERR_JSON;
