@@ -85,7 +85,7 @@ static void test_accepts_valid_json(void **state)
         "{\"a\":true,\"b\":false,\"c\":null}", "[0,-0,10,1e5]",
     };
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
-        if (!scan(ok[i]) || !hc_jscan_check(ok[i], strlen(ok[i])))
+        if (!scan(ok[i]) || !hc_jscan_check(ok[i], strlen(ok[i]), NULL))
             fail_msg("refused valid JSON: %s", ok[i]);
     }
 }
@@ -104,7 +104,7 @@ static void test_refuses_invalid_json(void **state)
         "{\"a\",1}", "[1:2]", "\"a\"\"b\"", "{\"a\"{}}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        if (scan(bad[i]) || hc_jscan_check(bad[i], strlen(bad[i])))
+        if (scan(bad[i]) || hc_jscan_check(bad[i], strlen(bad[i]), NULL))
             fail_msg("accepted invalid JSON: \"%s\"", bad[i]);
     }
 }
@@ -116,7 +116,7 @@ static void test_nul_byte_refused(void **state)
     assert_false(scan_n("\"a\0b\"", 5));
     assert_false(scan_n("[\0]", 3));
     assert_false(scan_n("true\0", 5));
-    assert_false(hc_jscan_check("{}\0", 3));
+    assert_false(hc_jscan_check("{}\0", 3, NULL));
 }
 
 /* n nested arrays: "[[[...]]]". */
@@ -126,7 +126,7 @@ static bool nested(size_t n)
     assert_true(n <= 40);
     memset(text, '[', n);
     memset(text + n, ']', n);
-    return scan_n(text, 2 * n) && hc_jscan_check(text, 2 * n);
+    return scan_n(text, 2 * n) && hc_jscan_check(text, 2 * n, NULL);
 }
 
 static void test_depth_bound(void **state)

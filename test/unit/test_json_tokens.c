@@ -78,7 +78,7 @@ static void test_refused_texts(void **state)
         "{\"a\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,]}",
     };
     for (size_t k = 0; k < sizeof texts / sizeof *texts; k++) {
-        hc_json_t doc = { NULL, 0, NULL, 0 };
+        hc_json_t doc = { NULL, 0, NULL, 0, false };
         assert_int_equal(hc_json_ref_tokens(texts[k], strlen(texts[k]), want, MAX_TOK), -1);
         assert_int_equal(hc_json_parse(&doc, texts[k], strlen(texts[k]), got, MAX_TOK), HC_ERR_JSON);
         assert_int_equal(hc_json_parse(&doc, texts[k], strlen(texts[k]), got, 2), HC_ERR_JSON);

@@ -14,8 +14,9 @@
 #define HC_JCHAR_PLAIN 1u
 /** Whitespace between values: space, tab, LF, CR. */
 #define HC_JCHAR_WS 2u
-/** Plain string content that is also one whole character: the ASCII part
- *  of HC_JCHAR_PLAIN, which a decoded string keeps as it is. */
+/** The ASCII part of HC_JCHAR_PLAIN: printable ASCII but for the quote and
+ *  the backslash, each byte one whole character that a decoded string
+ *  keeps as it is. */
 #define HC_JCHAR_ASCII 4u
 
 /** The classes of each byte value, a bit set of HC_JCHAR_*. */

@@ -78,6 +78,7 @@ void hc_jscan_init(hc_jscan_t *s, uint8_t watch)
     s->resume = ST_STR;
     s->sub = 0;
     s->watch = watch;
+    s->ascii = true;
 }
 
 static hc_jscan_ev_t fail(hc_jscan_t *s)
@@ -200,16 +201,21 @@ static hc_jscan_ev_t literal_byte(hc_jscan_t *s, char c)
     return HC_JSCAN_MORE;
 }
 
-/* A backslash, or the byte after one, or a \u escape's hex digit. */
+/* In a string, a byte absorb() did not take (a backslash, a byte past
+ * ASCII, or a control byte), or the byte after a backslash, or a \u
+ * escape's hex digit. */
 static hc_jscan_ev_t escape_byte(hc_jscan_t *s, char c)
 {
     switch (s->state) {
     case ST_STR:
     case ST_KSTR:
-        if (c != '\\') /* a control byte: every other byte was taken in a run */
+        if ((unsigned char)c < 0x20u)
             return fail(s);
-        s->resume = s->state;
-        s->state = ST_ESC;
+        s->ascii = false;
+        if (c == '\\') {
+            s->resume = s->state;
+            s->state = ST_ESC;
+        }
         break;
     case ST_ESC:
         if (c == 'u') {
@@ -277,7 +283,9 @@ static size_t absorb(hc_jscan_t *s, const char *p, size_t i, size_t n)
     switch (s->state) {
     case ST_STR:
     case ST_KSTR:
-        return skip(p, i, n, HC_JCHAR_PLAIN);
+        /* Until a string is not plain ASCII, its bytes past ASCII stop
+         * here (and clear ascii); after that they are taken too. */
+        return skip(p, i, n, s->ascii ? HC_JCHAR_ASCII : HC_JCHAR_PLAIN);
     case ST_NUM:
         if (s->sub == N_INT || s->sub == N_FRAC || s->sub == N_EXP) {
             while (i < n && hc_lex_is_digit(p[i]))
@@ -346,7 +354,7 @@ bool hc_jscan_finish(const hc_jscan_t *s)
     }
 }
 
-bool hc_jscan_check(const char *js, size_t len)
+bool hc_jscan_check(const char *js, size_t len, bool *ascii)
 {
     hc_jscan_t s;
     hc_jscan_init(&s, 0);
@@ -359,5 +367,7 @@ bool hc_jscan_check(const char *js, size_t len)
         js += used;
         len -= used;
     }
+    if (ascii)
+        *ascii = s.ascii;
     return hc_jscan_finish(&s);
 }

@@ -48,7 +48,7 @@ static int lone_primitive(const char *js, jsmntok_t *tok, int len)
 }
 
 hc_err_t hc_jsmn_tokenize(hc_json_t *doc, const char *js, size_t len, jsmntok_t *tok,
-                          unsigned max_tok)
+                          unsigned max_tok, bool ascii)
 {
     jsmn_parser parser;
     int n;
@@ -68,5 +68,6 @@ hc_err_t hc_jsmn_tokenize(hc_json_t *doc, const char *js, size_t len, jsmntok_t 
     doc->len = len;
     doc->tok = tok;
     doc->n = n;
+    doc->ascii = ascii;
     return HC_OK;
 }

@@ -5,6 +5,7 @@
 #ifndef HC_JSMN_H
 #define HC_JSMN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "healthchecks/hc_error.h"
@@ -18,10 +19,11 @@
  * @param[in]  len     its length in bytes
  * @param[out] tok     @p max_tok tokens, at least 1; must outlive @p doc
  * @param[in]  max_tok tokens in @p tok
+ * @param[in]  ascii   what the grammar check found (hc_json_t::ascii)
  * @return HC_OK; HC_ERR_JSON_TOO_LARGE (more than @p max_tok tokens);
  *         HC_ERR_JSON (longer than INT_MAX, or jsmn refused the text).
  */
 hc_err_t hc_jsmn_tokenize(hc_json_t *doc, const char *js, size_t len, jsmntok_t *tok,
-                          unsigned max_tok);
+                          unsigned max_tok, bool ascii);
 
 #endif /* HC_JSMN_H */

@@ -45,6 +45,7 @@ static hc_err_t keep(hc_jstream_t *js, const char *p, size_t n)
 
 static void start_element(hc_jstream_t *js)
 {
+    js->scan.ascii = true; /* a question about this element only */
     js->collecting = true;
     js->len = 0;
     js->value_start = 0;
@@ -196,6 +197,11 @@ hc_err_t hc_jstream_feed(hc_jstream_t *js, const uint8_t *data, size_t len)
         len -= used;
     }
     return js->err;
+}
+
+bool hc_jstream_element_ascii(const hc_jstream_t *js)
+{
+    return js->scan.ascii;
 }
 
 hc_err_t hc_jstream_finish(hc_jstream_t *js)

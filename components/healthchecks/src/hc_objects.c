@@ -120,7 +120,7 @@ static hc_err_t decode_value(const hc_json_t *doc, int v, const field_t *f, void
     m->present |= bit;
     m->nulls &= ~bit;
     m->truncated &= ~bit;
-    if (hc_json_is_null(doc, v)) {
+    if (doc->tok[v].type == JSMN_PRIMITIVE && doc->js[doc->tok[v].start] == 'n') { /* null */
         m->nulls |= bit;
         return HC_OK;
     }
@@ -164,12 +164,12 @@ static const field_t *find_field(const hc_json_t *doc, int key, const field_t *f
     const char *name = doc->js + t->start;
     size_t len = (size_t)(t->end - t->start);
     size_t i = *next;
-    for (size_t tried = 0; tried < n; tried++) {
-        const field_t *f = &fields[i];
-        i = i + 1 < n ? i + 1 : 0;
-        if (f->key_len == len && memcmp(f->key, name, len) == 0) {
-            *next = i;
-            return f;
+    for (size_t tried = 0; tried < n; tried++, i++) {
+        if (i == n)
+            i = 0;
+        if (fields[i].key_len == len && memcmp(fields[i].key, name, len) == 0) {
+            *next = i + 1;
+            return &fields[i];
         }
     }
     return NULL;

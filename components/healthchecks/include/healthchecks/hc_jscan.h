@@ -63,6 +63,9 @@ typedef struct hc_jscan {
     /** @endcond */
     uint8_t watch;     /**< events at levels up to this one are reported; the
                             caller may change it between calls */
+    bool ascii;        /**< every string so far held only printable ASCII and no
+                            escape, so its text is its value; the caller may set
+                            it again to ask about what follows */
 } hc_jscan_t;
 
 /**
@@ -99,12 +102,14 @@ bool hc_jscan_finish(const hc_jscan_t *s);
 
 /**
  * Check a whole text.
- * @param[in] js  the text
- * @param[in] len its length in bytes
+ * @param[in]  js    the text
+ * @param[in]  len   its length in bytes
+ * @param[out] ascii set to whether every string held only printable ASCII
+ *                   and no escape (see hc_jscan_t::ascii); may be NULL
  * @return true if it is exactly one JSON value, surrounding whitespace
  *         allowed, nested at most HC_JSON_MAX_DEPTH deep
  */
-bool hc_jscan_check(const char *js, size_t len);
+bool hc_jscan_check(const char *js, size_t len, bool *ascii);
 
 #ifdef __cplusplus
 }

@@ -49,6 +49,8 @@ typedef struct hc_json {
     size_t len;              /**< its length in bytes */
     const jsmntok_t *tok;    /**< the caller's token array */
     int n;                   /**< tokens in use */
+    bool ascii;              /**< every string is printable ASCII without escapes,
+                                  as the grammar check found: its text is its value */
 } hc_json_t;
 
 /**

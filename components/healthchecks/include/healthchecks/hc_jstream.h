@@ -122,6 +122,14 @@ hc_err_t hc_jstream_init(hc_jstream_t *js, const char *key, hc_jstream_shape_t s
 hc_err_t hc_jstream_feed(hc_jstream_t *js, const uint8_t *data, size_t len);
 
 /**
+ * Whether the element being handed on holds only plain strings.
+ * @param[in] js the splitter, inside its element callback
+ * @return true if every string of the element (and of its member name)
+ *         is printable ASCII without escapes, as the grammar check found
+ */
+bool hc_jstream_element_ascii(const hc_jstream_t *js);
+
+/**
  * The body ended.
  * @param[in,out] js the splitter
  * @return HC_OK when the body was exactly one JSON value holding the whole
