@@ -274,32 +274,61 @@ static hc_jscan_ev_t step(hc_jscan_t *s, char c)
     }
 }
 
-/* Takes the bytes from p[i] on (up to n) that the state absorbs without
- * an event or a new state: string content (most of a response),
- * whitespace between values, the digits of a number, the letters of a
- * literal as spelled. Returns the index of the first byte not taken. */
+/* Takes the bytes from p[i] on (up to n) that need no event: string
+ * content (most of a response), whitespace between values, the digits of
+ * a number, the letters of a literal as spelled; and, deeper than the
+ * watch level, where no event is reported, also the quotes of strings and
+ * the colons and commas between them, so that a member such as
+ * "name": "value", is taken in one go. Returns the index of the first
+ * byte not taken, which hc_jscan_run() reads. */
 static size_t absorb(hc_jscan_t *s, const char *p, size_t i, size_t n)
 {
-    switch (s->state) {
-    case ST_STR:
-    case ST_KSTR:
-        /* Until a string is not plain ASCII, its bytes past ASCII stop
-         * here (and clear ascii); after that they are taken too. */
-        return skip(p, i, n, s->ascii ? HC_JCHAR_ASCII : HC_JCHAR_PLAIN);
-    case ST_NUM:
-        if (s->sub == N_INT || s->sub == N_FRAC || s->sub == N_EXP) {
-            while (i < n && hc_lex_is_digit(p[i]))
+    bool quiet = s->depth > s->watch;
+    for (;;) {
+        unsigned st = s->state;
+        char c;
+        switch (st) {
+        case ST_STR:
+        case ST_KSTR:
+            /* Until a string is not plain ASCII, its bytes past ASCII stop
+             * here (and clear ascii); after that they are taken too. */
+            i = s->ascii ? skip(p, i, n, HC_JCHAR_ASCII) : skip(p, i, n, HC_JCHAR_PLAIN);
+            if (i == n || p[i] != '"' || !quiet)
+                return i;
+            s->state = st == ST_STR ? ST_AFTER : ST_COLON; /* quiet: depth > 0 */
+            i++;
+            continue;
+        case ST_NUM:
+            if (s->sub == N_INT || s->sub == N_FRAC || s->sub == N_EXP) {
+                while (i < n && hc_lex_is_digit(p[i]))
+                    i++;
+            }
+            return i;
+        case ST_LIT:
+            while (i < n && literals[s->sub] != '\0' && p[i] == literals[s->sub]) {
+                s->sub++;
                 i++;
-        }
-        return i;
-    case ST_LIT:
-        while (i < n && literals[s->sub] != '\0' && p[i] == literals[s->sub]) {
-            s->sub++;
+            }
+            return i;
+        case ST_ESC:
+        case ST_HEX:
+        case ST_ERR:
+            return i;
+        default:
+            i = skip(p, i, n, HC_JCHAR_WS);
+            if (i == n || !quiet)
+                return i;
+            c = p[i];
+            if (c == ':' && st == ST_COLON)
+                s->state = ST_VALUE;
+            else if (c == ',' && st == ST_AFTER)
+                s->state = top_is_object(s) ? ST_KEY : ST_VALUE;
+            else if (c == '"' && st <= ST_KEY)
+                s->state = st >= ST_OBJ_FIRST ? ST_KSTR : ST_STR;
+            else
+                return i;
             i++;
         }
-        return i;
-    default:
-        return (BETWEEN_VALUES >> s->state) & 1u ? skip(p, i, n, HC_JCHAR_WS) : i;
     }
 }
 

@@ -114,12 +114,13 @@ static hc_err_t decode_value(const hc_json_t *doc, int v, const field_t *f, void
     hc_err_t err;
 
     /* A repeated member replaces the earlier one entirely (the first finds
-     * its field zeroed with the struct). */
-    if (m->present & bit)
+     * its field and bits zeroed with the struct). */
+    if (m->present & bit) {
         memset(p, 0, f->size);
+        m->nulls &= ~bit;
+        m->truncated &= ~bit;
+    }
     m->present |= bit;
-    m->nulls &= ~bit;
-    m->truncated &= ~bit;
     if (doc->tok[v].type == JSMN_PRIMITIVE && doc->js[doc->tok[v].start] == 'n') { /* null */
         m->nulls |= bit;
         return HC_OK;
