@@ -473,32 +473,25 @@ static hc_err_t line_byte(hc_http_t *h, int c)
 
 /* How many of the n bytes at p the current line takes in one run, or 0
  * when the next byte needs line_byte(): a header name's token characters
- * (kept in lowercase), a wanted value's visible ASCII (kept as line_byte()
- * would keep it, list elements in lowercase), or the visible ASCII of a
- * value the engine does not keep or of a trailer (of those only the
- * line's length and safety matter). Most of a head is such runs. */
+ * (kept in lowercase), or the visible ASCII of a value the engine does not
+ * keep or of a trailer (of those only the line's length and safety
+ * matter). Most of a head is such runs; line_byte() sees the line ends,
+ * the delimiters, the few wanted values and whatever breaks the rules. */
 static size_t line_run(hc_http_t *h, const uint8_t *p, size_t n)
 {
     bool name = h->state == S_NAME;
-    bool value = h->state == S_VALUE;
-    /* Names and list elements are kept in lowercase; a list stops at each
-     * comma (never in a name, which a comma ends anyway). */
-    bool list = name || h->field <= F_CONNECTION;
     size_t k = 0;
-    if (h->cr)
-        return 0; /* only the LF may follow */
+    if (h->cr || !(name || h->state == S_TRAILER || (h->state == S_VALUE && h->field == F_OTHER)))
+        return 0; /* after a CR only the LF may follow */
     if (n > HC_HTTP_LINE_MAX - h->line_len)
         n = HC_HTTP_LINE_MAX - h->line_len;
-    if ((value && h->field == F_OTHER) || h->state == S_TRAILER) {
+    if (name) {
+        /* Letters, most of a name, pass the first test. */
+        for (; k < n && (hc_lex_is_alpha(p[k]) || hc_is_tchar(p[k])); k++)
+            keep(h, p[k] | 0x20);
+    } else {
         while (k < n && is_visible(p[k]))
             k++;
-    } else if (name || (value && h->val_len)) { /* a value's leading OWS is skipped */
-        for (; k < n; k++) {
-            int c = p[k];
-            if (name ? !hc_is_tchar(c) : !is_visible(c) || (list && c == ','))
-                break;
-            keep(h, list ? c | 0x20 : c);
-        }
     }
     h->line_len += (uint32_t)k;
     return k;

@@ -1,8 +1,8 @@
 /* The JSON grammar check, a state machine run over spans; see hc_jscan.h.
  *
- * hc_jscan_run() takes what most of a response is in tight loops (string
- * content, whitespace) and the commonest punctuation (quotes, colons,
- * commas) in place; step() does the rest a byte at a time. */
+ * absorb() takes what needs no event in tight loops (string content,
+ * whitespace, and below the watch level whole members); step() does the
+ * rest a byte at a time. */
 #include "healthchecks/hc_jscan.h"
 
 #include <string.h>
@@ -237,20 +237,31 @@ static hc_jscan_ev_t escape_byte(hc_jscan_t *s, char c)
     return HC_JSCAN_MORE;
 }
 
-/* Punctuation between values that hc_jscan_run() did not take: brackets,
- * and the first byte of a number or literal. */
+/* A byte between values, after any whitespace. */
 static hc_jscan_ev_t between_values(hc_jscan_t *s, char c)
 {
-    switch (s->state) {
+    unsigned st = s->state;
+    if (c == '"' && st <= ST_KEY)
+        return quote(s, st);
+    switch (st) {
     case ST_VALUE:
         return begin_value(s, c);
     case ST_ARR_FIRST:
         return c == ']' ? close_container(s, c) : begin_value(s, c);
     case ST_OBJ_FIRST:
         return c == '}' ? close_container(s, c) : fail(s);
+    case ST_COLON:
+        if (c != ':')
+            return fail(s);
+        s->state = ST_VALUE;
+        return HC_JSCAN_MORE;
     case ST_AFTER:
+        if (c == ',') {
+            s->state = top_is_object(s) ? ST_KEY : ST_VALUE;
+            return HC_JSCAN_MORE;
+        }
         return c == ']' || c == '}' ? close_container(s, c) : fail(s);
-    default: /* ST_KEY wants a quote, ST_COLON a colon, ST_DONE nothing more */
+    default: /* ST_KEY wants a quote, ST_DONE nothing more */
         return fail(s);
     }
 }
@@ -262,6 +273,7 @@ static hc_jscan_ev_t step(hc_jscan_t *s, char c)
         return HC_JSCAN_ERROR;
     case ST_STR:
     case ST_KSTR:
+        return c == '"' ? quote(s, s->state) : escape_byte(s, c);
     case ST_ESC:
     case ST_HEX:
         return escape_byte(s, c);
@@ -338,29 +350,17 @@ hc_jscan_ev_t hc_jscan_run(hc_jscan_t *s, const char *p, size_t n, size_t *used,
     size_t i = 0;
     /* Bounded: each turn takes a byte, or ends a scalar before one. */
     while ((i = absorb(s, p, i, n)) < n) {
-        unsigned st = s->state;
-        uint8_t lv = s->depth; /* the event's level, if the depth stays */
-        hc_jscan_ev_t ev = HC_JSCAN_MORE;
-        char c = p[i];
-        /* The commonest punctuation in place, the rest by step(). */
-        if (c == '"' && st <= ST_KSTR) {
-            ev = quote(s, st);
-        } else if (c == ':' && st == ST_COLON) {
-            s->state = ST_VALUE;
-        } else if (c == ',' && st == ST_AFTER) {
-            s->state = top_is_object(s) ? ST_KEY : ST_VALUE;
-        } else {
-            ev = step(s, c);
-            if (ev == HC_JSCAN_ERROR)
-                break;
-            /* An event's level is the depth around it: the depth before an
-             * opening bracket and after a closing one, which is the
-             * smaller of the depths before and after the byte. */
-            if (s->depth < lv)
-                lv = s->depth;
-        }
+        uint8_t lv = s->depth;
+        hc_jscan_ev_t ev = step(s, p[i]);
+        if (ev == HC_JSCAN_ERROR)
+            break;
         if (ev != HC_JSCAN_END_BEFORE) /* else the byte after a scalar goes again */
             i++;
+        /* An event's level is the depth around it: the depth before an
+         * opening bracket and after a closing one, which is the smaller of
+         * the depths before and after the byte. */
+        if (s->depth < lv)
+            lv = s->depth;
         if (ev != HC_JSCAN_MORE && lv <= s->watch) {
             *used = i;
             *level = lv;
