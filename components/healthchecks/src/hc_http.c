@@ -434,18 +434,15 @@ static hc_err_t line_byte(hc_http_t *h, int c)
             return HC_ERR_HTTP_STATUS_LINE;
         break;
     case S_NAME:
-        if (c == ':' && h->line_len > 1) {
-            h->field = match_field(h);
-            h->te_present |= h->field == F_ENCODING;
-            h->state = S_VALUE;
-            h->val_len = 0;
-            h->val_over = false;
-            return HC_OK;
-        }
-        if (!hc_is_tchar(c))
+        /* line_run() took the name's token characters: this ends it. */
+        if (c != ':' || h->line_len == 1)
             return HC_ERR_HTTP_HEADER;
-        c |= 0x20; /* names are compared in lowercase */
-        break;
+        h->field = match_field(h);
+        h->te_present |= h->field == F_ENCODING;
+        h->state = S_VALUE;
+        h->val_len = 0;
+        h->val_over = false;
+        return HC_OK;
     case S_VALUE:
         if (!h->field || (!h->val_len && is_ows(c)))
             return HC_OK;
