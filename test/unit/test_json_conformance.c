@@ -52,7 +52,7 @@ static void test_corpus(void **state)
     assert_non_null(f);
     for (unsigned no = 1; fgets(line, sizeof line, f); no++) {
         char *cls, *verdict, *raw;
-        size_t len, c;
+        size_t len = 0, c;
         int v;
         line[strcspn(line, "\n")] = '\0';
         if (line[0] == '#' || line[0] == '\0')
