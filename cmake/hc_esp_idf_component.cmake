@@ -32,7 +32,7 @@ foreach(line ${hc_limits})
         target_compile_definitions(${COMPONENT_LIB} PUBLIC ${macro}=${CONFIG_${macro}})
     endif()
 endforeach()
-# espressif/jsmn's Kconfig can give jsmntok_t a parent field; hc_json.c
+# espressif/jsmn's Kconfig can give jsmntok_t a parent field; hc_jsmn.c
 # (which fills the tokens) and every caller must then agree on it.
 if(CONFIG_JSMN_PARENT_LINKS)
     target_compile_definitions(${COMPONENT_LIB} PUBLIC JSMN_PARENT_LINKS)

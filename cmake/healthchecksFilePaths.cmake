@@ -7,7 +7,7 @@
 #                                                  ${HC_PORT_POSIX_INCLUDE_DIRS})
 #
 # The management API (HC_MANAGEMENT_SOURCES) needs jsmn.h on the include
-# path; a ping-only build takes HC_PING_SOURCES alone and defines
+# path (hc_jsmn.c compiles jsmn's parser as a static copy); a ping-only build takes HC_PING_SOURCES alone and defines
 # HC_WITH_MANAGEMENT=0 for everything that includes healthchecks.h. Every
 # source includes its private headers by relative path: no private include
 # directory is needed. Nothing here needs a project or a target, so the
@@ -29,11 +29,14 @@ set(HC_PING_SOURCES
     ${HC_CORE_DIR}/src/hc_ping.c
     ${HC_CORE_DIR}/src/hc_trap.c)
 
-# The management API and its JSON layer, which a ping-only build leaves out.
+# The management API and its JSON layer (jsmn's parser included, in
+# hc_jsmn.c), which a ping-only build leaves out.
 set(HC_MANAGEMENT_SOURCES
+    ${HC_CORE_DIR}/src/hc_jchar.c
     ${HC_CORE_DIR}/src/hc_jscan.c
     ${HC_CORE_DIR}/src/hc_jstream.c
     ${HC_CORE_DIR}/src/hc_json.c
+    ${HC_CORE_DIR}/src/hc_jsmn.c
     ${HC_CORE_DIR}/src/hc_jwrite.c
     ${HC_CORE_DIR}/src/hc_objects.c
     ${HC_CORE_DIR}/src/hc_api.c)

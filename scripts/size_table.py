@@ -28,12 +28,12 @@ TARGETS = [("arm-cortex-m0plus", "Cortex-M0+", "arm-none-eabi-"),
 OPTS = ["Os", "O2"]
 PING = ["hc_error", "hc_lex", "hc_buf", "hc_url", "hc_http", "hc_client", "hc_ping", "hc_trap"]
 OUTBOX = ["hc_outbox"]
-MANAGEMENT = ["hc_jscan", "hc_jstream", "hc_json", "hc_jwrite", "hc_objects", "hc_api"]
+MANAGEMENT = ["hc_jchar", "hc_jscan", "hc_jstream", "hc_json", "hc_jsmn", "hc_jwrite", "hc_objects", "hc_api"]
 ROLE = {
     "hc_error": "error texts", "hc_lex": "character rules", "hc_buf": "bounded buffer writer", "hc_url": "URL parser",
     "hc_http": "HTTP/1.1 engine", "hc_client": "client drivers", "hc_ping": "Pinging API",
-    "hc_trap": "run wrapper", "hc_jscan": "JSON scanner", "hc_jstream": "JSON list splitter",
-    "hc_json": "JSON tokens and values", "hc_jwrite": "JSON writer", "hc_objects": "API objects",
+    "hc_trap": "run wrapper", "hc_jchar": "JSON byte classes", "hc_jscan": "JSON grammar check", "hc_jstream": "JSON list splitter",
+    "hc_json": "JSON values", "hc_jsmn": "jsmn's tokenizer", "hc_jwrite": "JSON writer", "hc_objects": "API objects",
     "hc_api": "Management API", "hc_outbox": "outbox: kept signals, images",
 }
 ROOT = pathlib.Path(__file__).resolve().parent.parent
