@@ -36,3 +36,8 @@ void hc_bench_report(const char *scenario, size_t ops, const char *unit)
     printf("ops %zu %s\n", ops, unit);
     printf("%s: %zu %s measured, all checked\n", scenario, ops, unit);
 }
+
+void hc_bench_report_bytes(size_t bytes)
+{
+    printf("bytes %zu\n", bytes);
+}

@@ -25,4 +25,8 @@ size_t hc_bench_count(int argc, char **argv, int index, size_t fallback);
 /** Print the line run.sh reads: "ops <n> <unit>", then a human summary. */
 void hc_bench_report(const char *scenario, size_t ops, const char *unit);
 
+/** Print "bytes <n>": the input bytes the measured operations covered, so
+ *  run.sh can also give the cost per byte. */
+void hc_bench_report_bytes(size_t bytes);
+
 #endif /* HC_BENCH_H */

@@ -1,116 +1,73 @@
-/* A management list: GET checks/ answering 1,000 checks, each the first
- * element of the recorded v3 checks list (a realistic check of about 1 KB),
- * under the recorded response's headers, streamed through hc_api over the
- * mock port with the 2 KB element buffer and 80 tokens the API is sized
- * for, one element decoded at a time into a callback. Counted per element.
+/* A management list: GET checks/ (or a check's pings/) answering 1,000
+ * elements, each the first element of the recorded v3 list (a realistic
+ * check of 833 bytes, or a received ping of 297), under the recorded
+ * response's headers, streamed through hc_api over the mock port with the
+ * 2 KB element buffer and 80 tokens the API is sized for, one element
+ * decoded at a time into a callback. Counted per element and per body byte.
  *
- *   bench_list [lists]     (each list has 1,000 elements) */
+ *   bench_list checks|pings [lists]     (each list has 1,000 elements) */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
+#include "bench_lists.h"
 #include "healthchecks/hc_api.h"
-#include "hc_fixture.h"
 #include "hc_mock_client.h"
 
-#define ELEMENTS 1000u
 #define KEY "hcw_0123456789abcdef0123456789ab"
+#define CHECK "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
 
 typedef struct run {
     hc_api_t api;
-    hc_check_t slot;  /* the latest element */
+    bool pings;
+    union {
+        hc_check_t check;
+        hc_received_ping_t ping;
+    } slot;           /* the latest element */
     size_t lists;
-    size_t elements;  /* elements decoded with the recorded check's values */
+    size_t elements;  /* elements decoded with the recorded values */
     size_t complete;  /* lists that ended HC_OK with every element */
 } run_t;
 
-static hc_err_t count_element(void *ctx, const void *item)
+static hc_err_t count_check(void *ctx, const void *item)
 {
     const hc_check_t *check = item;
     ((run_t *)ctx)->elements += check->timeout == 3600 && check->grace == 120;
     return HC_OK;
 }
 
-static void list_checks(void *ctx)
+static hc_err_t count_ping(void *ctx, const void *item)
+{
+    const hc_received_ping_t *ping = item;
+    ((run_t *)ctx)->elements += ping->n == 18 && ping->type == HC_PING_TYPE_SUCCESS;
+    return HC_OK;
+}
+
+static void list(void *ctx)
 {
     run_t *run = ctx;
     for (size_t i = 0; i < run->lists; i++) {
-        hc_list_t out = { .items = &run->slot, .capacity = 1, .each = count_element, .ctx = run };
-        hc_err_t err = hc_api_list_checks_begin(&run->api, NULL, &out);
+        hc_list_t out = { .items = &run->slot, .capacity = 1, .ctx = run,
+                          .each = run->pings ? count_ping : count_check };
+        hc_err_t err = run->pings ? hc_api_list_pings_begin(&run->api, CHECK, &out)
+                                  : hc_api_list_checks_begin(&run->api, NULL, &out);
         if (err == HC_OK)
             err = hc_api_wait(&run->api);
-        run->complete += err == HC_OK && out.total == ELEMENTS;
+        run->complete += err == HC_OK && out.total == HC_BENCH_ELEMENTS;
     }
-}
-
-/* The first element of the recorded list: from its '{' to the matching '}'. */
-static const char *first_element(const char *body, size_t *len)
-{
-    const char *start = strchr(strchr(body, '['), '{');
-    int depth = 0;
-    bool in_string = false;
-    for (const char *p = start; *p; p++) {
-        if (in_string) {
-            if (*p == '\\')
-                p++;
-            else if (*p == '"')
-                in_string = false;
-        } else if (*p == '"') {
-            in_string = true;
-        } else if (*p == '{') {
-            depth++;
-        } else if (*p == '}' && --depth == 0) {
-            *len = (size_t)(p + 1 - start);
-            return start;
-        }
-    }
-    HC_BENCH_REQUIRE(false);
-    return NULL;
-}
-
-/* The recorded head with its Content-Length set to the new body's. */
-static char *build_response(size_t *len)
-{
-    size_t raw_len, elem_len = 0;
-    char *raw = hc_fixture_load("api_checks_list.http", &raw_len);
-    const char *body = hc_fixture_body(raw);
-    HC_BENCH_REQUIRE(body != NULL);
-    const char *elem = first_element(body, &elem_len);
-    size_t cap = (size_t)(body - raw) + 64 + ELEMENTS * (elem_len + 2) + 32;
-    char *r = malloc(cap);
-    HC_BENCH_REQUIRE(r != NULL);
-    size_t n = 0;
-    for (const char *line = raw; line < body - 2;) {  /* the head's lines, not the blank one */
-        const char *eol = strstr(line, "\r\n");
-        if (strncmp(line, "Content-Length:", 15) != 0) {
-            memcpy(r + n, line, (size_t)(eol + 2 - line));
-            n += (size_t)(eol + 2 - line);
-        }
-        line = eol + 2;
-    }
-    size_t body_len = strlen("{\"checks\": []}") + ELEMENTS * elem_len + (ELEMENTS - 1) * 2;
-    n += (size_t)sprintf(r + n, "Content-Length: %zu\r\n\r\n{\"checks\": [", body_len);
-    for (size_t i = 0; i < ELEMENTS; i++) {
-        if (i)
-            n += (size_t)sprintf(r + n, ", ");
-        memcpy(r + n, elem, elem_len);
-        n += elem_len;
-    }
-    n += (size_t)sprintf(r + n, "]}");
-    HC_BENCH_REQUIRE(n < cap);
-    free(raw);
-    *len = n;
-    return r;
 }
 
 int main(int argc, char **argv)
 {
+    const hc_bench_list_t *kind = hc_bench_list(argc > 1 ? argv[1] : "");
     static run_t run;
-    run.lists = hc_bench_count(argc, argv, 1, 1);
-    size_t len;
-    char *response = build_response(&len);
+    run.pings = strcmp(kind->key, "pings") == 0;
+    run.lists = hc_bench_count(argc, argv, 2, 1);
+    hc_bench_layout_t at;
+    char *response = hc_bench_list_response(kind, &at);
+    size_t len = at.len, body_at = at.body_at;
     hc_mock_conn_t *script = calloc(run.lists, sizeof *script);
     HC_BENCH_REQUIRE(script != NULL);
     for (size_t i = 0; i < run.lists; i++) {
@@ -128,14 +85,22 @@ int main(int argc, char **argv)
     hc_api_mem_t mem = { elem, sizeof elem, tok, 80 };
     HC_BENCH_REQUIRE(hc_api_init(&run.api, &mc.client, &mem) == HC_OK);
 
-    hc_bench_measure(list_checks, &run);
+    hc_bench_measure(list, &run);
 
     HC_BENCH_REQUIRE(run.complete == run.lists);
-    HC_BENCH_REQUIRE(run.elements == run.lists * ELEMENTS);
+    HC_BENCH_REQUIRE(run.elements == run.lists * HC_BENCH_ELEMENTS);
     HC_BENCH_REQUIRE(mc.mock.n_connects == run.lists && mc.mock.resp_pos == len);
-    HC_BENCH_REQUIRE(strcmp(run.slot.name, "Backups") == 0 && run.slot.truncated == 0);
-    HC_BENCH_REQUIRE(strcmp(run.slot.tags, "prod db") == 0 && run.slot.last_ping > 0);
-    hc_bench_report("hc_api_list_checks_begin", run.elements, "elements");
+    if (run.pings) {
+        const hc_received_ping_t *p = &run.slot.ping;
+        HC_BENCH_REQUIRE(strcmp(p->ua, "hcpeer-verify/1.0") == 0 && p->date > 0 && p->date_us > 0);
+        HC_BENCH_REQUIRE(HC_IS_NULL(p, HC_PING_F_RID) && p->truncated == 0);
+    } else {
+        const hc_check_t *c = &run.slot.check;
+        HC_BENCH_REQUIRE(strcmp(c->name, "Backups") == 0 && c->truncated == 0);
+        HC_BENCH_REQUIRE(strcmp(c->tags, "prod db") == 0 && c->last_ping > 0);
+    }
+    hc_bench_report(kind->key, run.elements, "elements");
+    hc_bench_report_bytes(run.lists * (len - body_at));
     free(script);
     free(response);
     return 0;

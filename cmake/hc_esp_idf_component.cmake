@@ -9,6 +9,9 @@
 # target, and the requirements may not depend on the configuration.
 set(hc_idf_sources ${HC_PING_SOURCES} ${HC_PORT_LWIP_SOCKETS_SOURCES}
     ${HC_PORT_MBEDTLS_SOURCES} ${HC_PORT_ESP_IDF_SOURCES})
+if(CONFIG_HC_WITH_OUTBOX)
+    list(APPEND hc_idf_sources ${HC_OUTBOX_SOURCES})
+endif()
 if(CONFIG_HC_WITH_MANAGEMENT)
     list(APPEND hc_idf_sources ${HC_MANAGEMENT_SOURCES})
 endif()
@@ -16,7 +19,7 @@ idf_component_register(SRCS ${hc_idf_sources}
                        INCLUDE_DIRS ${HC_INCLUDE_PUBLIC_DIRS} ${HC_PORT_LWIP_INCLUDE_DIRS}
                                     ${HC_PORT_MBEDTLS_INCLUDE_DIRS} ${HC_PORT_ESP_IDF_INCLUDE_DIRS}
                        REQUIRES lwip mbedtls
-                       PRIV_REQUIRES esp_timer)
+                       PRIV_REQUIRES esp_timer nvs_flash)
 
 # Kconfig's CONFIG_HC_<X> becomes HC_<X> for every limit of hc_config.h,
 # as a public definition: the structs must have the same size in every
@@ -29,7 +32,7 @@ foreach(line ${hc_limits})
         target_compile_definitions(${COMPONENT_LIB} PUBLIC ${macro}=${CONFIG_${macro}})
     endif()
 endforeach()
-# espressif/jsmn's Kconfig can give jsmntok_t a parent field; hc_json.c
+# espressif/jsmn's Kconfig can give jsmntok_t a parent field; hc_jsmn.c
 # (which fills the tokens) and every caller must then agree on it.
 if(CONFIG_JSMN_PARENT_LINKS)
     target_compile_definitions(${COMPONENT_LIB} PUBLIC JSMN_PARENT_LINKS)

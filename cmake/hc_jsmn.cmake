@@ -1,5 +1,5 @@
-# jsmn.h for the management API's JSON layer (hc_json.h includes it: only
-# the token type is used, no jsmn code is compiled). On a host it is
+# jsmn.h for the management API's JSON layer (hc_json.h includes it for the
+# token type; hc_jsmn.c compiles jsmn's parser, static). On a host it is
 # Debian's libjsmn-dev. A cross compiler does not search /usr/include (nor
 # does find_path for a Generic system, hence PATHS), so it gets a copy of
 # just that one header in the build tree, never in the source tree.

@@ -27,13 +27,14 @@ TARGETS = [("arm-cortex-m0plus", "Cortex-M0+", "arm-none-eabi-"),
            ("riscv32-rv32imc", "RV32IMC", "riscv64-unknown-elf-")]
 OPTS = ["Os", "O2"]
 PING = ["hc_error", "hc_lex", "hc_buf", "hc_url", "hc_http", "hc_client", "hc_ping", "hc_trap"]
-MANAGEMENT = ["hc_jscan", "hc_jstream", "hc_json", "hc_jwrite", "hc_objects", "hc_api"]
+OUTBOX = ["hc_outbox"]
+MANAGEMENT = ["hc_jchar", "hc_jscan", "hc_jstream", "hc_json", "hc_jsmn", "hc_jwrite", "hc_objects", "hc_api"]
 ROLE = {
     "hc_error": "error texts", "hc_lex": "character rules", "hc_buf": "bounded buffer writer", "hc_url": "URL parser",
     "hc_http": "HTTP/1.1 engine", "hc_client": "client drivers", "hc_ping": "Pinging API",
-    "hc_trap": "run wrapper", "hc_jscan": "JSON scanner", "hc_jstream": "JSON list splitter",
-    "hc_json": "JSON tokens and values", "hc_jwrite": "JSON writer", "hc_objects": "API objects",
-    "hc_api": "Management API",
+    "hc_trap": "run wrapper", "hc_jchar": "JSON byte classes", "hc_jscan": "JSON grammar check", "hc_jstream": "JSON list splitter",
+    "hc_json": "JSON values", "hc_jsmn": "jsmn's tokenizer", "hc_jwrite": "JSON writer", "hc_objects": "API objects",
+    "hc_api": "Management API", "hc_outbox": "outbox: kept signals, images",
 }
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -126,12 +127,15 @@ def tables(out):
     print("#### Code size per module: .text bytes (+ .rodata)\n")
     print("| module | " + " | ".join(f"{label[t]} -{o}" for t, o in cols) + " |")
     print("|---|" + "---:|" * len(cols))
-    for mod in PING + MANAGEMENT:
+    for mod in PING + OUTBOX + MANAGEMENT:
         print(f"| {mod} ({ROLE[mod]}) | " + " | ".join(cell(sizes[c][mod]) for c in cols) + " |")
-    print("| **ping-only library** (HC_WITH_MANAGEMENT=OFF) | "
+    print("| **ping-only library** (HC_WITH_MANAGEMENT=OFF HC_WITH_OUTBOX=OFF) | "
           + " | ".join(f"**{cell(add(sizes[c], PING))}**" for c in cols) + " |")
+    print("| **ping-only with the outbox** (HC_WITH_MANAGEMENT=OFF) | "
+          + " | ".join(f"**{cell(add(sizes[c], PING + OUTBOX))}**" for c in cols) + " |")
     print("| **full client** | "
-          + " | ".join(f"**{cell(add(sizes[c], PING + MANAGEMENT))}**" for c in cols) + " |")
+          + " | ".join(f"**{cell(add(sizes[c], PING + OUTBOX + MANAGEMENT))}**" for c in cols)
+          + " |")
     print("\nArchive sums: every function of each object, before the linker drops what a "
           "program does not call. .data and .bss are 0 everywhere.\n")
 
@@ -158,9 +162,11 @@ def tables(out):
         ports = sections(harness, "arm-none-eabi-")
         notes = {"hc_port_lwip_sockets": "lwIP 2.1 headers, an ESP-IDF-like lwipopts.h",
                  "hc_port_mbedtls": "mbedTLS 2.28 headers (ESP-IDF has 3.x)",
-                 "hc_port_esp_idf": "ESP-IDF stand-in headers"}
+                 "hc_port_esp_idf": "ESP-IDF stand-in headers",
+                 "hc_esp_nvs": "ESP-IDF stand-in headers"}
         for mod, note in notes.items():
-            print(f"| {mod[len('hc_port_'):]} | {cell(ports[mod])} | {note} |")
+            name = mod[len("hc_port_"):] if mod.startswith("hc_port_") else "esp_idf NVS blobs"
+            print(f"| {name} | {cell(ports[mod])} | {note} |")
     print("\nPort sizes depend on the stack's configuration: indicative only.")
 
 

@@ -3,30 +3,55 @@
  * @brief What the heartbeat superloop needs from the board: bring-up,
  *        one turn of the network stack, and its settings.
  *
- * board_cortex_m4.c is the firmware (NO_SYS=1 lwIP, an Ethernet MAC
- * polled from the loop, a 1 ms SysTick); board_host.c runs the same loop
- * on a Linux host over Debian's lwIP and a TAP device, for testing.
+ * board_cortex_m4.c is a firmware for your own Cortex-M4 board (NO_SYS=1
+ * lwIP, your BSP's Ethernet driver polled from the loop, a 1 ms SysTick);
+ * board_mps2_an386.c is the whole firmware for QEMU's mps2-an386 (its
+ * LAN9118 driver, HTTPS); board_host.c runs the same loop on a Linux host
+ * over Debian's lwIP and a TAP device, for testing.
  */
 #ifndef BOARD_H
 #define BOARD_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "heartbeat.h"
 
-/** Clocks, timers, lwIP and the network interface; fills @p settings. */
+/**
+ * Clocks, timers, lwIP and the network interface.
+ * @param[out] settings the board's heartbeat settings.
+ */
 void board_init(hb_settings_t *settings);
 
 /** One turn of the stack: take in received frames, run lwIP's timers. */
 void board_poll_network(void);
 
-/** True once the interface has an address (DHCP done, link up). */
+/**
+ * Whether the network can be used.
+ * @return true once the interface has an address (DHCP done, link up).
+ */
 bool board_network_ready(void);
 
-/** False when the loop should end: never on the device; on the host,
- *  after the number of pings asked for. */
+/**
+ * Whether the loop goes on.
+ * @param[in] hb the heartbeat, for boards that stop after some pings.
+ * @return false when the loop should end: never on a device; on the host,
+ *         after the number of pings asked for; on the emulated board,
+ *         after one cycle.
+ */
 bool board_keep_running(const heartbeat_t *hb);
 
-/** Stop after an unrecoverable error (the message is for a debugger). */
+/**
+ * Stop after an unrecoverable error.
+ * @param[in] why what went wrong (for a debugger or a console).
+ */
 void board_fatal(const char *why);
+
+/**
+ * Wall-clock time, which TLS needs to check certificates' dates (only
+ * firmware built with TLS calls it): an RTC, or SNTP; the emulated board
+ * asks the host.
+ * @return seconds since 1970-01-01 UTC.
+ */
+int64_t board_unix_time(void);
 
 #endif /* BOARD_H */

@@ -1,10 +1,18 @@
 /* A Healthchecks heartbeat on a bare-metal superloop with lwIP's raw API
  * (NO_SYS=1): no RTOS, no threads, no heap in the client. The loop turns
- * the network stack and the heartbeat alternately; neither ever blocks. */
+ * the network stack and the heartbeat alternately; neither ever blocks.
+ * With HB_TLS, https:// goes through the project's mbedTLS port layered
+ * over a second raw transport (hb_tls.c). */
 #include <stddef.h>
 #include "board.h"
 #include "heartbeat.h"
 #include "hc_port_lwip_raw.h"
+#if HB_TLS
+#include "hb_tls.h"
+#endif
+#if HB_FIGURES
+#include "figures.h"
+#endif
 
 #define RX_RING_SLOTS 8
 
@@ -15,12 +23,30 @@ int main(void)
     static hc_lwip_raw_t raw;
     static hc_transport_t transport;
     static heartbeat_t heartbeat;
+    const hc_transport_t *tls = NULL;
 
+#if HB_FIGURES
+    figures_start();
+#endif
     board_init(&settings);
     if (hc_lwip_raw_init(&raw, rx_ring, RX_RING_SLOTS) != 0)
         board_fatal("rx ring");
     transport = hc_lwip_raw_transport(&raw);
-    if (heartbeat_init(&heartbeat, &settings, &transport) != HC_OK)
+#if HB_TLS
+    static struct pbuf *tls_rx_ring[RX_RING_SLOTS];
+    static hc_lwip_raw_t tls_raw;
+    static hc_transport_t tls_inner, tls_transport;
+    if (hc_lwip_raw_init(&tls_raw, tls_rx_ring, RX_RING_SLOTS) != 0)
+        board_fatal("rx ring");
+    tls_inner = hc_lwip_raw_transport(&tls_raw);
+    if (hb_tls_init(&tls_inner, &tls_transport) != HC_OK)
+        board_fatal("TLS set-up");
+    tls = &tls_transport;
+#endif
+#if HB_FIGURES
+    tls = figures_watch_tls(tls);
+#endif
+    if (heartbeat_init(&heartbeat, &settings, &transport, tls) != HC_OK)
         board_fatal("heartbeat settings");
 
     while (board_keep_running(&heartbeat)) {

@@ -80,6 +80,7 @@ int cli_usage_error(const char *fmt, ...);
 
 int cmd_ping(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_flush(int argc, char **argv);
 
 /* The management subcommands (hc_cmd_checks.c, hc_cmd_api.c). */
 int cmd_checks(int argc, char **argv);

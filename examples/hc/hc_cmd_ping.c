@@ -6,7 +6,12 @@
 
 #include "healthchecks/hc_ping.h"
 #include "hc_cli.h"
+#include "hc_cli_queue.h"
 #include "hc_cli_text.h"
+
+/* Not delivered now, but kept in the --queue file for a later run (the
+ * sysexits.h code for "temporary failure, try again later"). */
+#define EXIT_QUEUED 75
 
 static const char usage[] =
     "usage: hc ping [success|start|fail|log|<0-255>] (--uuid U | --slug S) [options]\n"
@@ -20,8 +25,16 @@ static const char usage[] =
     "  --data TEXT        send TEXT as the ping body\n"
     "  --data-file F      send the contents of F (- for stdin)\n"
     "  --body-limit N     send only the last N bytes of the body\n"
+    "  --queue FILE       first deliver the signals FILE keeps, oldest first, then\n"
+    "                     this ping; keep it in FILE when it fails in a way that may\n"
+    "                     pass (network, timeout, 408, 429, 5xx), with its time and\n"
+    "                     the last " CLI_STR(HC_OUTBOX_BODY_MAX) " bytes of its body; a late ping's body starts\n"
+    "                     with a line saying when it happened. FILE is locked while\n"
+    "                     in use (FILE.lock), so hc processes may share it.\n"
+    CLI_QUEUE_OPTIONS_HELP
     "plus the common options of hc --help.\n"
-    "Exit status: 0 delivered, 1 not delivered, 2 usage error.\n";
+    "Exit status: 0 delivered, 1 not delivered, 2 usage error, 75 not delivered\n"
+    "but kept in the --queue FILE.\n";
 
 /* Reads a whole file (or stdin); the CLI may use the heap, the library never. */
 static char *read_all(const char *path, size_t *len)
@@ -81,12 +94,14 @@ typedef struct ping_args {
     const char *signal_arg;  /* as given, for messages */
     bool new_rid;
     long body_limit;   /* -1: no cut */
+    const char *queue; /* --queue FILE, or NULL */
+    size_t queue_max;
 } ping_args_t;
 
 /* @return -1 to go on, or the exit status (0 after --help, 2 on a usage error). */
 static int parse_args(ping_args_t *a, int argc, char **argv)
 {
-    bool have_signal = false;
+    bool have_signal = false, queue_max_given = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         int c = cli_common_option(&a->o, argc, argv, &i);
@@ -103,6 +118,12 @@ static int parse_args(ping_args_t *a, int argc, char **argv)
         else if (!strcmp(arg, "--rid")) a->p.rid = argv[++i];
         else if (!strcmp(arg, "--data")) a->data = argv[++i];
         else if (!strcmp(arg, "--data-file")) a->data_file = argv[++i];
+        else if (!strcmp(arg, "--queue")) a->queue = argv[++i];
+        else if (!strcmp(arg, "--queue-max")) {
+            if (!cli_queue_parse_max(argv[++i], &a->queue_max))
+                return 2;
+            queue_max_given = true;
+        }
         else if (!strcmp(arg, "--method")) {
             if (!parse_method(argv[++i], &a->p.method))
                 return cli_usage_error("--method must be HEAD, GET or POST");
@@ -124,6 +145,8 @@ static int parse_args(ping_args_t *a, int argc, char **argv)
         return cli_usage_error("give --data or --data-file, not both");
     if (a->new_rid && a->p.rid)
         return cli_usage_error("give --rid or --new-rid, not both");
+    if (queue_max_given && !a->queue)
+        return cli_usage_error("--queue-max goes with --queue FILE");
     return -1;
 }
 
@@ -155,6 +178,44 @@ static void attach_body(hc_ping_t *p, const char *body, size_t len, long limit)
     p->body_len = len;
 }
 
+/* The exit status of a ping the library did not deliver. */
+static int not_delivered(hc_err_t err)
+{
+    return (err == HC_ERR_ARG || err == HC_ERR_RANGE || err == HC_ERR_TOO_LONG ||
+            err == HC_ERR_UNSAFE_CHAR || err == HC_ERR_URL) ? 2 : 1;
+}
+
+/* Send the ping after what the queue file keeps; @return the exit status. */
+static int send_queued(cli_client_t *cc, ping_args_t *a, hc_ping_result_t *ping_res)
+{
+    cli_queue_t q;
+    double wait_s = a->o.timeout_s > 0 ? a->o.timeout_s : cc->client.cfg.deadline_ms / 1000.0;
+    if (!cli_queue_open(&q, a->queue, a->queue_max, wait_s)) {
+        fputs("hc: ping not sent and not queued\n", stderr);
+        return 1;
+    }
+    hc_outbox_result_t res;
+    hc_err_t err = hc_outbox_send(&q.ob, &cc->client, &a->p, &res);
+    bool saved = cli_queue_save(&q);
+    cli_queue_report(&q, &res, a->o.verbose);
+    *ping_res = res.ping;
+    int status = 0;
+    if (err != HC_OK && res.queued && saved) {
+        cli_report("ping not delivered", err, cc);
+        fprintf(stderr, "hc: kept in %s (%u waiting)\n", a->queue, res.waiting);
+        status = EXIT_QUEUED;
+    } else if (err != HC_OK && res.queued) {
+        cli_report("ping not delivered", err, cc);
+        fprintf(stderr, "hc: and not kept: %s could not be written\n", a->queue);
+        status = 1;
+    } else if (err != HC_OK) {
+        cli_report("ping not delivered", err, cc);
+        status = not_delivered(err);
+    }
+    cli_queue_close(&q);
+    return status;
+}
+
 /* Send the ping; @return the exit status. */
 static int send_ping(cli_client_t *cc, ping_args_t *a, char *rid)
 {
@@ -168,11 +229,16 @@ static int send_ping(cli_client_t *cc, ping_args_t *a, char *rid)
         printf("rid %s\n", rid);
     }
     hc_ping_result_t res;
-    hc_err_t err = hc_ping_send(&cc->client, &a->p, &res);
-    if (err != HC_OK) {
-        cli_report("ping not delivered", err, cc);
-        return (err == HC_ERR_ARG || err == HC_ERR_RANGE || err == HC_ERR_TOO_LONG ||
-                err == HC_ERR_UNSAFE_CHAR || err == HC_ERR_URL) ? 2 : 1;
+    if (a->queue) {
+        int status = send_queued(cc, a, &res);
+        if (status != 0)
+            return status;
+    } else {
+        hc_err_t err = hc_ping_send(&cc->client, &a->p, &res);
+        if (err != HC_OK) {
+            cli_report("ping not delivered", err, cc);
+            return not_delivered(err);
+        }
     }
     if (a->o.verbose) {
         printf("delivered: HTTP %u \"", res.status);
@@ -184,7 +250,7 @@ static int send_ping(cli_client_t *cc, ping_args_t *a, char *rid)
 
 int cmd_ping(int argc, char **argv)
 {
-    ping_args_t a = { .body_limit = -1 };
+    ping_args_t a = { .body_limit = -1, .queue_max = CLI_QUEUE_MAX_DEFAULT };
     cli_common_init(&a.o);
     int status = parse_args(&a, argc, argv);
     if (status < 0)

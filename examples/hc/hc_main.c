@@ -18,6 +18,8 @@ static const char usage[] =
     "commands:\n"
     "  ping [success|start|fail|log|<0-255>]  send a ping (hc ping --help)\n"
     "  run [options] -- command [args...]     monitor one run of a command (hc run --help)\n"
+    "  flush --queue FILE                     deliver the pings a queue file keeps, for\n"
+    "                                         hc ping --queue (hc flush --help)\n"
     "  checks list|get|create|update|pause|resume|delete  manage checks (hc checks --help)\n"
     "  pings UUID                             a check's ping log\n"
     "  ping-body UUID N [--max-bytes B]       the body of ping N to stdout (escaped on a terminal)\n"
@@ -294,6 +296,8 @@ int main(int argc, char **argv)
         return cmd_ping(argc - 1, argv + 1);
     if (!strcmp(argv[1], "run"))
         return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "flush"))
+        return cmd_flush(argc - 1, argv + 1);
     static const struct { const char *name; int (*fn)(int, char **); } management[] = {
         { "checks", cmd_checks }, { "pings", cmd_pings }, { "ping-body", cmd_ping_body },
         { "flips", cmd_flips }, { "channels", cmd_channels }, { "badges", cmd_badges },

@@ -149,9 +149,9 @@ static int frag_len_code(uint16_t len, unsigned char *code)
 static bool config_valid(const hc_transport_t *inner, const hc_mbedtls_config_t *cfg)
 {
     unsigned char code;
-#if !defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
+#if !defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH) || !defined(MBEDTLS_SSL_PROTO_TLS1_2)
     if (cfg->max_frag_len != 0)
-        return false;
+        return false; /* a TLS 1.2 extension in Mbed TLS */
 #endif
     if (!inner->connect || !inner->send || !inner->recv || !inner->close || !inner->now_ms ||
         !inner->random)
@@ -186,6 +186,13 @@ static int configure(hc_mbedtls_t *t, const hc_mbedtls_config_t *cfg)
     ret = mbedtls_ssl_conf_max_frag_len(&t->conf, code);
     if (ret != 0)
         return ret;
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    /* Mbed TLS's TLS 1.3 client offers the extension but cannot take it
+     * back: a TLS 1.3 server that honours it (OpenSSL) ends the handshake
+     * with MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION. Asking for it means 1.2. */
+    if (code != MBEDTLS_SSL_MAX_FRAG_LEN_NONE)
+        mbedtls_ssl_conf_max_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#endif
 #endif
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS) && \
     defined(MBEDTLS_SSL_CLI_C) && defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED)
@@ -347,6 +354,12 @@ static int32_t start_handshake(hc_mbedtls_t *t, const char *host, uint16_t port)
     }
     t->session_offered = session_is_for(t, host, port) &&
                          mbedtls_ssl_set_session(&t->ssl, &t->saved) == 0;
+    /* mbedTLS works on its own copy of an offered session (with the
+     * server's certificate in it): dropping ours keeps one copy, not two,
+     * through the handshake. A resumed TLS 1.2 session is kept again at
+     * its end, a TLS 1.3 one with the next ticket. */
+    if (t->session_offered)
+        hc_mbedtls_forget_session(t);
     t->state = TLS_HANDSHAKE;
     return 0;
 }

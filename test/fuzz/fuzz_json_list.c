@@ -1,6 +1,7 @@
 /* Fuzz target: the streaming list path of the management API — the
- * splitter (hc_jstream), the tokenizer (hc_json_parse) and the object
- * decoders (hc_objects.h) — on a response body.
+ * splitter with its grammar check (hc_jstream, hc_jscan), jsmn's tokens
+ * (hc_json_parse) and the object decoders (hc_objects.h) — on a response
+ * body.
  *
  * The input is the body; when it starts with "HTTP/" everything up to the
  * first blank line is skipped, so the recorded server responses serve as
@@ -15,15 +16,23 @@
  * Checked: every split gives the same elements (names, bytes, decode
  * results) in the same order and the same final result; an element is
  * non-empty, fits the buffer, carries a name exactly in members mode, and
- * is one complete JSON value (it tokenizes with enough tokens); tokens lie
- * inside the element and hc_json_next() of the root is the token count; a
- * decoded object has every string field NUL-terminated within its array,
- * and no null or truncated bit for a field it does not mark present. */
+ * is one complete JSON value; jsmn's tokens agree with the grammar check,
+ * token for token, with the ones its events imply (hc_json_ref.h), for
+ * every element and for the whole input whenever the grammar check
+ * accepts it, and the library refuses the input with HC_ERR_JSON whenever
+ * the check does; tokens lie inside the element and hc_json_next() of the
+ * root is the token count; an element marked plain ASCII holds no
+ * backslash and no byte past ASCII, and its strings decode the same by
+ * the fast copy as by the full decoder; a decoded object has every string
+ * field NUL-terminated within its array, and no null or truncated bit for
+ * a field it does not mark present. */
 #include "fuzz_common.h"
 
+#include "healthchecks/hc_jscan.h"
 #include "healthchecks/hc_json.h"
 #include "healthchecks/hc_jstream.h"
 #include "healthchecks/hc_objects.h"
+#include "hc_json_ref.h"
 
 #define ELEM_CAP 2048
 #define API_TOKENS 80
@@ -45,6 +54,7 @@ static const list_kind_t kinds[] = {
 enum { K_CHECKS, K_PINGS, K_FLIPS, K_CHANNELS, K_BADGES };
 
 typedef struct record {
+    const hc_jstream_t *stream;
     size_t kind;
     size_t count;
     uint64_t digest;  /* of every element's name, bytes and decode result */
@@ -123,6 +133,51 @@ static void check_tokens(const hc_json_t *doc, size_t len)
     FUZZ_CHECK(hc_json_next(doc, 0) == doc->n);
 }
 
+/* jsmn's tokens of a text the grammar check accepted are the ones its
+ * events imply; what the check refuses, the library refuses. */
+static void check_agreement(const char *text, size_t len, jsmntok_t *tok, int max)
+{
+    static jsmntok_t want[ALL_TOKENS];
+    hc_json_t doc;
+    int n = hc_json_ref_tokens(text, len, want, max);
+    hc_err_t e = hc_json_parse(&doc, text, len, tok, (unsigned)max);
+    FUZZ_CHECK(hc_jscan_check(text, len, NULL) == (n >= 0));
+    if (n < 0) {
+        FUZZ_CHECK(e == HC_ERR_JSON);
+        return;
+    }
+    if (n > max) {
+        FUZZ_CHECK(e == HC_ERR_JSON_TOO_LARGE);
+        return;
+    }
+    FUZZ_CHECK(e == HC_OK && doc.n == n);
+    FUZZ_CHECK(hc_json_ref_same(tok, want, n, "jsmn against the grammar check"));
+}
+
+/* An element the splitter calls plain ASCII is (the splitter may say no
+ * for a members-mode element whose name is not), and the strings of a
+ * plain one come out of the fast copy as out of the full decoder. */
+static void check_ascii(const hc_json_t *doc, bool splitter_ascii)
+{
+    static char fast[64], slow[64];
+    FUZZ_CHECK(doc->ascii || !splitter_ascii);
+    if (!doc->ascii)
+        return;
+    for (size_t i = 0; i < doc->len; i++)
+        FUZZ_CHECK(doc->js[i] != '\\' && (unsigned char)doc->js[i] < 0x80u);
+    for (int i = 0; i < doc->n; i++) {
+        bool cut_fast = false, cut_slow = false;
+        size_t len;
+        if (doc->tok[i].type != JSMN_STRING)
+            continue;
+        len = (size_t)(doc->tok[i].end - doc->tok[i].start);
+        FUZZ_CHECK(hc_json_string(doc, i, fast, sizeof fast, &cut_fast) == HC_OK);
+        FUZZ_CHECK(hc_json_unescape(doc->js + doc->tok[i].start, len, slow, sizeof slow,
+                                    &cut_slow) == HC_OK);
+        FUZZ_CHECK(cut_fast == cut_slow && strcmp(fast, slow) == 0);
+    }
+}
+
 static hc_err_t decode(size_t kind, const hc_json_t *doc, const char *name, size_t name_len)
 {
     /* Filled with garbage first: the decoder must overwrite every byte it
@@ -166,6 +221,7 @@ static hc_err_t on_element(void *ctx, const char *name, size_t name_len, const c
                            size_t elem_len)
 {
     record_t *r = ctx;
+    bool ascii = hc_jstream_element_ascii(r->stream);
     static jsmntok_t all[ALL_TOKENS];
     static jsmntok_t tok[API_TOKENS];
     hc_json_t doc;
@@ -180,9 +236,15 @@ static hc_err_t on_element(void *ctx, const char *name, size_t name_len, const c
     r->digest = mix(r->digest, &elem_len, sizeof elem_len);
     r->digest = mix(r->digest, elem, elem_len);
 
-    /* The splitter checked the syntax: the element alone is one value. */
+    /* The splitter checked the grammar: the element alone is one value,
+     * and jsmn tokenizes it as the grammar check reads it. */
     FUZZ_CHECK(hc_json_parse(&doc, elem, elem_len, all, ALL_TOKENS) == HC_OK);
     check_tokens(&doc, elem_len);
+    check_agreement(elem, elem_len, all, ALL_TOKENS);
+    FUZZ_CHECK(hc_json_parse(&doc, elem, elem_len, all, ALL_TOKENS) == HC_OK);
+    check_ascii(&doc, ascii);
+    if (kinds[r->kind].shape != HC_JSTREAM_MEMBERS)
+        FUZZ_CHECK(doc.ascii == ascii); /* no name: the same bytes */
 
     hc_err_t e = hc_json_parse(&doc, elem, elem_len, tok, API_TOKENS);
     FUZZ_CHECK(e == HC_OK || e == HC_ERR_JSON_TOO_LARGE);
@@ -202,6 +264,7 @@ static hc_err_t stream(size_t kind, enum mode mode, const uint8_t *body, size_t 
     hc_jstream_t js;
     hc_err_t e = HC_OK;
     memset(r, 0, sizeof *r);
+    r->stream = &js;
     r->kind = kind;
     r->digest = 14695981039346656037u;
     FUZZ_CHECK(hc_jstream_init(&js, kinds[kind].key, kinds[kind].shape, buf, sizeof buf,
@@ -242,7 +305,14 @@ static const uint8_t *body_of(const uint8_t *data, size_t *size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static jsmntok_t tok[ALL_TOKENS];
     const uint8_t *body = body_of(data, &size);
+    /* The whole body as one text, within the tokens a 2 KB element can need. */
+    if (size <= ELEM_CAP) {
+        uint8_t *copy = fuzz_dup(body, size);
+        check_agreement((const char *)copy, size, tok, ALL_TOKENS);
+        free(copy);
+    }
     for (size_t kind = 0; kind < sizeof kinds / sizeof kinds[0]; kind++) {
         record_t rec[N_MODES];
         hc_err_t res[N_MODES];

@@ -3,8 +3,9 @@
  * server, blocking and non-blocking (over a transport that would-blocks
  * every other call). A certificate that must not verify ends the request
  * with HC_ERR_TLS_VERIFY before a byte of HTTP reaches the server (its
- * record dir stays empty). Built twice, like test_tls_port: the _arena
- * build prints how much of the static arena each request needed. */
+ * record dir stays empty). Built four times, like test_tls_port (mbedTLS
+ * 2.28 and 3.6, each also with a static arena): the _arena builds print
+ * how much of the arena each request needed. */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,12 +31,21 @@
 
 #define POLL_LIMIT_MS 10000u
 
-enum svc_id { S_VALID, S_RESUME, S_WRONGHOST, S_EXPIRED, S_NOTYET, S_UNTRUSTED, S_SELFSIGNED,
-              S_COUNT };
+/* TLS 1.3 with tickets: Mbed TLS 3.6 built with it (Debian's 2.28 has none). */
+#if MBEDTLS_VERSION_NUMBER >= 0x03060000 && defined(MBEDTLS_SSL_PROTO_TLS1_3) && \
+    defined(MBEDTLS_SSL_SESSION_TICKETS)
+#define HAVE_TLS13 1
+#else
+#define HAVE_TLS13 0
+#endif
+
+enum svc_id { S_VALID, S_RESUME, S_RESUME13, S_WRONGHOST, S_EXPIRED, S_NOTYET, S_UNTRUSTED,
+              S_SELFSIGNED, S_COUNT };
 
 static tls_service_t services[S_COUNT] = {
     [S_VALID] = {.name = "valid", .cert = "valid.pem"},
-    [S_RESUME] = {.name = "resume", .cert = "valid.pem"},
+    [S_RESUME] = {.name = "resume", .cert = "valid.pem", .extra = "sslVersionMax = TLSv1.2"},
+    [S_RESUME13] = {.name = "resume13", .cert = "valid.pem", .extra = "sslVersionMin = TLSv1.3"},
     [S_WRONGHOST] = {.name = "wronghost", .cert = "wronghost.pem"},
     [S_EXPIRED] = {.name = "expired", .cert = "expired.pem"},
     [S_NOTYET] = {.name = "notyet", .cert = "notyet.pem"},
@@ -101,7 +111,7 @@ static int group_setup(void **state)
     return -1;
 }
 
-static void env_open(env_t *e, enum svc_id s, bool chaos)
+static void env_open_host(env_t *e, const char *host, enum svc_id s, bool chaos)
 {
     memset(e, 0, sizeof *e);
     hc_posix_init(&e->plain_posix);
@@ -119,8 +129,8 @@ static void env_open(env_t *e, enum svc_id s, bool chaos)
     e->tls_tp = hc_mbedtls_transport(&e->tls);
     e->live = true;
 
-    snprintf(e->ping_url, sizeof e->ping_url, "https://localhost:%u/ping", services[s].port);
-    snprintf(e->api_url, sizeof e->api_url, "https://localhost:%u/api", services[s].port);
+    snprintf(e->ping_url, sizeof e->ping_url, "https://%s:%u/ping", host, services[s].port);
+    snprintf(e->api_url, sizeof e->api_url, "https://%s:%u/api", host, services[s].port);
     hc_config_defaults(&e->cfg);
     e->cfg.ping_url = e->ping_url;
     e->cfg.api_url = e->api_url;
@@ -132,6 +142,11 @@ static void env_open(env_t *e, enum svc_id s, bool chaos)
     e->cfg.work_size = sizeof e->work;
     e->cfg.backoff_ms = 20;
     assert_int_equal(hc_client_init(&e->client, &e->cfg), HC_OK);
+}
+
+static void env_open(env_t *e, enum svc_id s, bool chaos)
+{
+    env_open_host(e, "localhost", s, chaos);
 }
 
 static int env_teardown(void **state)
@@ -306,15 +321,20 @@ static void test_nothing_recorded_while_verification_fails(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
-/* ---- TLS 1.2 and resumption ---- */
+/* ---- TLS 1.2, TLS 1.3 and resumption ---- */
 
-static void test_tls12_and_resumption_across_requests(void **state)
+/* Three requests, each on its own connection: the first a full handshake,
+ * the others resumed. With TLS 1.3 the session is the ticket the server
+ * sends after the handshake, which the port takes in while it reads the
+ * response. */
+static void check_resumption_across_requests(enum svc_id s, const char *version,
+                                             const char *other_version)
 {
-    (void)state;
     static api_env_t a;
-    const char *svc = services[S_RESUME].name;
+    const char *svc = services[s].name;
+    char suite[32];
     hc_ping_result_t res;
-    env_open(&env, S_RESUME, false);
+    env_open(&env, s, false);
     assert_int_equal(ping_blocking(&env, &res), HC_OK); /* full handshake */
     assert_false(env.tls.session_offered);
     assert_int_equal(ping_blocking(&env, &res), HC_OK); /* a new connection, resumed */
@@ -323,8 +343,57 @@ static void test_tls12_and_resumption_across_requests(void **state)
     assert_true(env.tls.session_offered);
     assert_true(tls_stunnel_wait_count(&stunnel, svc, "previous session reused", 2, 5000));
     assert_int_equal(tls_stunnel_count(&stunnel, svc, "new session negotiated"), 1);
-    assert_int_equal(tls_stunnel_count(&stunnel, svc, "TLSv1.2 ciphersuite"), 3);
-    assert_int_equal(tls_stunnel_count(&stunnel, svc, "TLSv1.3"), 0);
+    snprintf(suite, sizeof suite, "%s ciphersuite", version);
+    assert_int_equal(tls_stunnel_count(&stunnel, svc, suite), 3);
+    assert_int_equal(tls_stunnel_count(&stunnel, svc, other_version), 0);
+}
+
+static void test_tls12_and_resumption_across_requests(void **state)
+{
+    (void)state;
+    check_resumption_across_requests(S_RESUME, "TLSv1.2", "TLSv1.3");
+}
+
+static void test_tls13_and_resumption_across_requests(void **state)
+{
+    (void)state;
+#if HAVE_TLS13
+    check_resumption_across_requests(S_RESUME13, "TLSv1.3", "TLSv1.2");
+#else
+    /* 2.28 cannot offer TLS 1.3: nothing reaches the server */
+    hc_ping_result_t res;
+    unsigned before = hc_test_server_request_count(&server);
+    env_open(&env, S_RESUME13, false);
+    assert_int_equal(ping_blocking(&env, &res), HC_ERR_TLS);
+    assert_int_equal(hc_test_server_request_count(&server), before);
+#endif
+}
+
+/* ---- an IP address as the host ---- */
+
+/* valid.pem names DNS:localhost and IP:127.0.0.1. Mbed TLS 3.6 matches an
+ * address against iPAddress SANs; 2.28 never does and fails closed. */
+static void test_ip_address_url(void **state)
+{
+    (void)state;
+    hc_ping_result_t res;
+    unsigned before = hc_test_server_request_count(&server);
+    env_open_host(&env, "127.0.0.1", S_VALID, false);
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    assert_int_equal(ping_blocking(&env, &res), HC_OK);
+    assert_true(res.delivered);
+    assert_int_equal(hc_test_server_request_count(&server), before + 1);
+#else
+    assert_int_equal(ping_blocking(&env, &res), HC_ERR_TLS_VERIFY);
+    assert_true((env.tls.verify_flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) != 0);
+    assert_int_equal(hc_test_server_request_count(&server), before);
+#endif
+    env_teardown(NULL);
+    /* a certificate that does not name the address: refused by both */
+    before = hc_test_server_request_count(&server);
+    env_open_host(&env, "127.0.0.1", S_WRONGHOST, false);
+    assert_int_equal(ping_blocking(&env, &res), HC_ERR_TLS_VERIFY);
+    assert_int_equal(hc_test_server_request_count(&server), before);
 }
 
 #ifdef HC_TLS_ARENA
@@ -392,6 +461,8 @@ int main(void)
         cmocka_unit_test_teardown(test_self_signed, env_teardown),
         cmocka_unit_test_teardown(test_nothing_recorded_while_verification_fails, env_teardown),
         cmocka_unit_test_teardown(test_tls12_and_resumption_across_requests, env_teardown),
+        cmocka_unit_test_teardown(test_tls13_and_resumption_across_requests, env_teardown),
+        cmocka_unit_test_teardown(test_ip_address_url, env_teardown),
 #ifdef HC_TLS_ARENA
         cmocka_unit_test_teardown(test_arena_peaks, env_teardown),
 #endif

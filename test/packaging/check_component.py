@@ -36,11 +36,12 @@ PROVIDERS = [
     ("mbedtls/", "mbedtls"), ("psa/", "mbedtls"), ("esp_crt_bundle.h", "mbedtls"),
     ("esp_timer.h", "esp_timer"), ("esp_random.h", "esp_hw_support"),
     ("freertos/", "freertos"), ("esp_err.h", "esp_common"), ("esp_log.h", "log"),
-    ("jsmn.h", "espressif__jsmn"),
+    ("jsmn.h", "espressif__jsmn"), ("nvs.h", "nvs_flash"), ("nvs_flash.h", "nvs_flash"),
 ]
-PING_MODULES = {"hc_error", "hc_lex", "hc_buf", "hc_url", "hc_http", "hc_client", "hc_ping", "hc_trap"}
+PING_MODULES = {"hc_error", "hc_lex", "hc_buf", "hc_url", "hc_http", "hc_client", "hc_ping", "hc_trap",
+                "hc_outbox"}
 IDF_PORT_SOURCES = {"port/lwip/src/hc_port_lwip_sockets.c", "port/mbedtls/hc_port_mbedtls.c",
-                    "port/esp_idf/hc_port_esp_idf.c"}
+                    "port/esp_idf/hc_port_esp_idf.c", "port/esp_idf/hc_esp_nvs.c"}
 
 
 def glob_match(pattern, path):

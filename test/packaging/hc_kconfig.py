@@ -408,7 +408,8 @@ def check(root):
             errors.append(f"{sym.where}: {name} default {sym.default} differs from "
                           f"hc_config_defaults() ({expected!r})")
     runtime_like = {n for n in comp if n not in limits and n not in RUNTIME_FIELDS}
-    expected_others = {"HC_WITH_MANAGEMENT", "HC_TLS_CA_BUNDLE", "HC_TLS_INSECURE_SKIP_VERIFY"}
+    expected_others = {"HC_WITH_MANAGEMENT", "HC_WITH_OUTBOX", "HC_TLS_CA_BUNDLE",
+                       "HC_TLS_INSECURE_SKIP_VERIFY"}
     for name in sorted(runtime_like - expected_others):
         errors.append(f"{comp[name].where}: {name} is neither a limit of hc_config.h nor a "
                       "known runtime or build setting (add it to hc_kconfig.py)")

@@ -3,7 +3,9 @@
 # Builds the library alone in WORK, installs it with cmake --install into
 # WORK/prefix, then builds and runs test/packaging/consumer against it twice:
 # through find_package(healthchecks COMPONENTS mock posix), and through
-# pkg-config. A find_package asking for a port that was not built must fail.
+# pkg-config, each time beside the consumer's own compiled jsmn (the
+# library's must not clash with it). A find_package asking for a port that
+# was not built must fail.
 cmake_minimum_required(VERSION 3.16)
 foreach(var HC_ROOT WORK CC)
     if(NOT DEFINED ${var})
@@ -59,6 +61,7 @@ set(ENV{PKG_CONFIG_PATH} ${prefix}/lib/pkgconfig)
 run(${PKG_CONFIG} --cflags --libs healthchecks-mock healthchecks-posix)
 string(STRIP "${run_output}" flags)
 separate_arguments(flags UNIX_COMMAND "${flags}")
-run(${CC} -std=c99 -o ${WORK}/hc_consumer_pc ${CMAKE_CURRENT_LIST_DIR}/consumer/main.c ${flags})
+run(${CC} -std=c99 -o ${WORK}/hc_consumer_pc ${CMAKE_CURRENT_LIST_DIR}/consumer/main.c
+    ${CMAKE_CURRENT_LIST_DIR}/consumer/own_jsmn.c ${flags})
 run(${WORK}/hc_consumer_pc)
 message(STATUS "pkg-config consumer: ${run_output}")

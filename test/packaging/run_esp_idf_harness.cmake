@@ -34,7 +34,7 @@ if(VARIANT STREQUAL "full")
 elseif(VARIANT STREQUAL "ping-only")
     set(example ${HC_ROOT}/examples/esp_idf_heartbeat)
     set(settings --kconfig ${example}/main/Kconfig.projbuild --defaults ${example}/sdkconfig.defaults
-        --set HC_WITH_MANAGEMENT=n --set HC_HOST_MAX=48
+        --set HC_WITH_MANAGEMENT=n --set HC_HOST_MAX=48 --set HC_OUTBOX_BODY_MAX=100
         --set HEARTBEAT_CHECK_UUID=5bf66975-d4c7-4bf5-bcc8-b8d8a82ea278)
     set(example_main -DHC_EXAMPLE_MAIN=${example}/main)
 else()

@@ -4,12 +4,14 @@
  * checks through hc_json_parse() and hc_decode_check(), lists through the
  * management API over the mock port (whole and a byte per read), error
  * bodies, other objects through the value functions; then malformed and
- * oversized input. Runs on the host and on every emulated CPU. */
+ * oversized input, and every case of the JSON conformance corpus
+ * (tgt_conformance.h). Runs on the host and on every emulated CPU. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "board.h"
+#include "tgt_conformance.h"
 #include "tgt_fixtures.h"
 #include "tgt_runner.h"
 #include "tgt_support.h"
@@ -20,13 +22,15 @@
 #include "healthchecks/hc_objects.h"
 #include "hc_request.h"
 
-/* One element of any list; a device holds these in static memory too. */
+/* One element of any list; a device holds these in static memory too.
+ * The corpus's scratch shares the space (the micro:bit has 16 KB). */
 static union {
     hc_check_t check;
     hc_received_ping_t ping;
     hc_flip_t flip;
     hc_channel_t channel;
     hc_badge_t badge;
+    hc_corpus_mem_t corpus;
 } item;
 static jsmntok_t tokens[80];
 static hc_json_t doc;
@@ -360,6 +364,52 @@ static void group_json_bad_input(void)
     RUN_TEST(test_wrongly_typed_values);
 }
 
+/* ---------------------------------------------------- conformance corpus */
+
+/* "corpus line <n>: <why>" into msg (cap bytes): no printf on a device. */
+static const char *corpus_failure(char *msg, size_t cap, unsigned line, const char *why)
+{
+    char digits[10];
+    size_t n = 0, k = 0;
+    const char *lead = "corpus line ";
+    while (*lead && n + 1 < cap)
+        msg[n++] = *lead++;
+    do
+        digits[k++] = (char)('0' + line % 10u);
+    while ((line /= 10u) != 0 && k < sizeof digits);
+    while (k && n + 1 < cap)
+        msg[n++] = digits[--k];
+    for (const char *p = ": "; *p && n + 1 < cap; p++)
+        msg[n++] = *p;
+    while (*why && n + 1 < cap)
+        msg[n++] = *why++;
+    msg[n] = '\0';
+    return msg;
+}
+
+static void test_conformance_corpus(void)
+{
+    size_t bad_strings = 0;
+    TEST_ASSERT_EQUAL_INT(16, HC_JSON_MAX_DEPTH); /* the depth cases' bound */
+    for (size_t i = 0; i < tgt_corpus_count; i++) {
+        const tgt_corpus_case_t *c = &tgt_corpus[i];
+        const char *why = hc_corpus_check(c->text, c->len, c->verdict,
+                                          strcmp(c->cls, "depth") == 0, &item.corpus);
+        if (why) {
+            static char msg[96];
+            TEST_FAIL_MESSAGE(corpus_failure(msg, sizeof msg, c->line, why));
+        }
+        bad_strings += c->verdict == HC_CORPUS_BAD_STRING;
+    }
+    TEST_ASSERT_TRUE(tgt_corpus_count >= 200);
+    TEST_ASSERT_TRUE(bad_strings >= 20);
+}
+
+static void group_json_conformance(void)
+{
+    RUN_TEST(test_conformance_corpus);
+}
+
 int main(void)
 {
     tgt_begin("suite_json");
@@ -367,5 +417,6 @@ int main(void)
     tgt_group("json_lists", group_json_lists);
     tgt_group("json_other", group_json_other);
     tgt_group("json_bad_input", group_json_bad_input);
+    tgt_group("json_conformance", group_json_conformance);
     return tgt_end();
 }

@@ -12,6 +12,8 @@
 #   leaf.key                the key of every leaf above
 #
 # Usage: gen-certs.sh DIR [ec|rsa]   (key type, default ec: P-256)
+# HC_TLS_EXTRA_SAN (e.g. DNS:hc-ping.test) is added to the names of every
+# leaf for localhost: for a client that reaches the server by another name.
 # Validity dates are set with `openssl ca -startdate/-enddate`, which works
 # with OpenSSL 3.0 (x509 -not_before/-not_after came with 3.4).
 set -eu
@@ -102,7 +104,7 @@ CA=root SAN=DNS:unused openssl req -config ca.cnf -new -key inter/ca.key \
     -subj "/CN=hc test intermediate" -out inter.csr
 sign root inter.csr inter/ca.crt ca_ext DNS:unused -days 3650
 
-local_san="DNS:localhost,IP:127.0.0.1"
+local_san="DNS:localhost,IP:127.0.0.1${HC_TLS_EXTRA_SAN:+,$HC_TLS_EXTRA_SAN}"
 leaf inter valid "$local_san" -days 30
 leaf inter wronghost "DNS:wrong.example"  -days 30
 leaf inter expired "$local_san" -startdate 20200101000000Z -enddate 20210101000000Z

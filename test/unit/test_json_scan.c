@@ -1,6 +1,8 @@
-/* hc_jscan: the byte-at-a-time JSON grammar shared by the splitter and the
- * element tokenizer — what it accepts, what it refuses, the depth bound,
- * and the events it reports. */
+/* hc_jscan: the strict JSON grammar the splitter and hc_json_parse() share
+ * — what it accepts, what it refuses, the depth bound, the events it stops
+ * at and where, the watch level, and that any split of the text gives the
+ * same answer. (The accept/refuse cases by class are in the conformance
+ * corpus, test_json_conformance.c.) */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,20 +13,60 @@
 
 #include "healthchecks/hc_jscan.h"
 
-/* Run the scanner over s (n bytes); true if it is exactly one JSON value. */
-static bool scan_n(const char *s, size_t n)
+#define MAX_EVENTS 64
+
+typedef struct event {
+    hc_jscan_ev_t ev;
+    uint8_t level;
+    size_t at;      /* offset of the first byte not taken */
+} event_t;
+
+typedef struct trace {
+    event_t ev[MAX_EVENTS];
+    size_t n;
+    bool error;
+    bool complete;  /* hc_jscan_finish() */
+} trace_t;
+
+/* Runs the scanner over s (n bytes) given in pieces of `piece` bytes (0:
+ * whole), recording every event it stops at. */
+static void scan_pieces(const char *s, size_t n, uint8_t watch, size_t piece, trace_t *t)
 {
     hc_jscan_t sc;
-    hc_jscan_init(&sc);
-    for (size_t i = 0; i < n; i++) {
-        uint8_t level;
-        hc_jscan_ev_t ev = hc_jscan_step(&sc, s[i], &level);
-        if (ev == HC_JSCAN_END_BEFORE)
-            ev = hc_jscan_step(&sc, s[i], &level);
-        if (ev == HC_JSCAN_ERROR)
-            return false;
+    size_t at = 0;
+    memset(t, 0, sizeof *t);
+    hc_jscan_init(&sc, watch);
+    /* Bounded: a turn takes a byte, ends a scalar before one, or fails. */
+    for (size_t turns = 0; at < n && turns < 4 * n + 8; turns++) {
+        size_t len = piece && n - at > piece ? piece : n - at;
+        size_t used = 99;
+        uint8_t level = 0xEE;
+        hc_jscan_ev_t ev = hc_jscan_run(&sc, s + at, len, &used, &level);
+        assert_true(used <= len);
+        at += used;
+        if (ev == HC_JSCAN_ERROR) {
+            assert_int_equal(level, 0xEE); /* left alone */
+            t->error = true;
+            return;
+        }
+        if (ev == HC_JSCAN_MORE) {
+            assert_int_equal(used, len);
+            assert_int_equal(level, 0xEE);
+            continue;
+        }
+        assert_true(level <= watch);
+        assert_true(t->n < MAX_EVENTS);
+        t->ev[t->n++] = (event_t){ ev, level, at };
     }
-    return hc_jscan_finish(&sc);
+    assert_int_equal(at, n);
+    t->complete = hc_jscan_finish(&sc);
+}
+
+static bool scan_n(const char *s, size_t n)
+{
+    trace_t t;
+    scan_pieces(s, n, 255, 0, &t);
+    return !t.error && t.complete;
 }
 
 static bool scan(const char *s)
@@ -43,7 +85,7 @@ static void test_accepts_valid_json(void **state)
         "{\"a\":true,\"b\":false,\"c\":null}", "[0,-0,10,1e5]",
     };
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
-        if (!scan(ok[i]))
+        if (!scan(ok[i]) || !hc_jscan_check(ok[i], strlen(ok[i]), NULL))
             fail_msg("refused valid JSON: %s", ok[i]);
     }
 }
@@ -58,10 +100,11 @@ static void test_refuses_invalid_json(void **state)
         "tru", "truex", "nul", "nulll", "True", "NULL", "[t]", "\"abc", "\"a\\\"",
         "\"\\x\"", "\"\\u12\"", "\"\\u12G4\"", "\"\\U1234\"", "\"a\nb\"", "\"tab\there\"",
         "\"\x01\"", "[\"a\",]", "{\"a\":}", "{\"a\"::1}", "[1]]", "[[1]", "'a'",
-        "[1,,2]", "{\"a\":1}}", "[-]", "[1e5.0]", "[1true]", "[\"a\"\"b\"]",
+        "[1,,2]", "{\"a\":1}}", "[-]", "[1e5.0]", "[1true]", "[\"a\"\"b\"]", "{\"a\":1:2}",
+        "{\"a\",1}", "[1:2]", "\"a\"\"b\"", "{\"a\"{}}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        if (scan(bad[i]))
+        if (scan(bad[i]) || hc_jscan_check(bad[i], strlen(bad[i]), NULL))
             fail_msg("accepted invalid JSON: \"%s\"", bad[i]);
     }
 }
@@ -72,6 +115,8 @@ static void test_nul_byte_refused(void **state)
     assert_false(scan_n("[1]\0", 4));
     assert_false(scan_n("\"a\0b\"", 5));
     assert_false(scan_n("[\0]", 3));
+    assert_false(scan_n("true\0", 5));
+    assert_false(hc_jscan_check("{}\0", 3, NULL));
 }
 
 /* n nested arrays: "[[[...]]]". */
@@ -81,7 +126,7 @@ static bool nested(size_t n)
     assert_true(n <= 40);
     memset(text, '[', n);
     memset(text + n, ']', n);
-    return scan_n(text, 2 * n);
+    return scan_n(text, 2 * n) && hc_jscan_check(text, 2 * n, NULL);
 }
 
 static void test_depth_bound(void **state)
@@ -112,73 +157,114 @@ static void test_depth_bound_mixed_containers(void **state)
     assert_true(scan_n(text, n));
 }
 
-/* The event and level for every byte of a small text. */
+/* Every event of a small text, where it stops, at every watch level. */
 static void test_events(void **state)
 {
     (void)state;
     const char *text = "{\"k\":[1,\"s\"]}";
-    /*                 {  "  k  "  :  [  1  ,  "  s  "  ]  } */
-    static const struct { hc_jscan_ev_t ev; uint8_t level; } want[] = {
-        { HC_JSCAN_BEGIN, 0 },      /* { */
-        { HC_JSCAN_KEY_BEGIN, 1 },  /* " */
-        { HC_JSCAN_KEY_BYTE, 1 },   /* k */
-        { HC_JSCAN_KEY_END, 1 },    /* " */
-        { HC_JSCAN_BYTE, 1 },       /* : */
-        { HC_JSCAN_BEGIN, 1 },      /* [ */
-        { HC_JSCAN_BEGIN, 2 },      /* 1 */
-        { HC_JSCAN_END_BEFORE, 2 }, /* , ends the number, not consumed */
-        { HC_JSCAN_BYTE, 2 },       /* , again */
-        { HC_JSCAN_BEGIN, 2 },      /* " */
-        { HC_JSCAN_BYTE, 2 },       /* s */
-        { HC_JSCAN_END, 2 },        /* " */
-        { HC_JSCAN_END, 1 },        /* ] */
-        { HC_JSCAN_END, 0 },        /* } */
+    /*                 0  1  2  3  4  5  6  7  8  9  10 11 12
+     *                 {  "  k  "  :  [  1  ,  "  s  "  ]  } */
+    static const event_t want[] = {
+        { HC_JSCAN_BEGIN, 0, 1 },      /* { */
+        { HC_JSCAN_KEY_BEGIN, 1, 2 },  /* " */
+        { HC_JSCAN_KEY_END, 1, 4 },    /* " after k */
+        { HC_JSCAN_BEGIN, 1, 6 },      /* [ */
+        { HC_JSCAN_BEGIN, 2, 7 },      /* 1 */
+        { HC_JSCAN_END_BEFORE, 2, 7 }, /* the comma ends the number, not taken */
+        { HC_JSCAN_BEGIN, 2, 9 },      /* " */
+        { HC_JSCAN_END, 2, 11 },       /* " after s */
+        { HC_JSCAN_END, 1, 12 },       /* ] */
+        { HC_JSCAN_END, 0, 13 },       /* } */
     };
-    hc_jscan_t sc;
-    size_t i = 0;
-    hc_jscan_init(&sc);
-    for (size_t w = 0; w < sizeof want / sizeof *want; w++) {
-        uint8_t level = 99;
-        hc_jscan_ev_t ev = hc_jscan_step(&sc, text[i], &level);
-        assert_int_equal(ev, want[w].ev);
-        assert_int_equal(level, want[w].level);
-        if (ev != HC_JSCAN_END_BEFORE)
-            i++;
+    for (uint8_t watch = 0; watch <= 3; watch++) {
+        for (size_t piece = 0; piece <= 3; piece++) {
+            trace_t t;
+            size_t w = 0;
+            scan_pieces(text, strlen(text), watch, piece, &t);
+            assert_false(t.error);
+            assert_true(t.complete);
+            for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+                if (want[k].level > watch)
+                    continue; /* not watched: run through */
+                assert_true(w < t.n);
+                assert_int_equal(t.ev[w].ev, want[k].ev);
+                assert_int_equal(t.ev[w].level, want[k].level);
+                assert_int_equal(t.ev[w].at, want[k].at);
+                w++;
+            }
+            assert_int_equal(w, t.n);
+        }
     }
-    assert_int_equal(i, strlen(text));
-    assert_true(hc_jscan_finish(&sc));
 }
 
-static void test_escape_bytes_in_keys_are_key_bytes(void **state)
+/* The watch level decides how far one call goes: below it, a whole
+ * element's insides are one run. */
+static void test_watch_runs_through_deeper_levels(void **state)
 {
     (void)state;
-    const char *text = "{\"a\\u0041\\n\":1}";
+    const char *text = "[{\"a\":[1,2,{\"b\":\"x\"}],\"c\":true},{}]";
     hc_jscan_t sc;
+    size_t used;
     uint8_t level;
-    size_t key_bytes = 0;
-    hc_jscan_init(&sc);
-    for (size_t i = 0; text[i]; i++) {
-        hc_jscan_ev_t ev = hc_jscan_step(&sc, text[i], &level);
-        if (ev == HC_JSCAN_END_BEFORE)
-            ev = hc_jscan_step(&sc, text[i], &level);
-        assert_int_not_equal(ev, HC_JSCAN_ERROR);
-        if (ev == HC_JSCAN_KEY_BYTE)
-            key_bytes++;
+    hc_jscan_init(&sc, 1);
+    assert_int_equal(hc_jscan_run(&sc, text, strlen(text), &used, &level), HC_JSCAN_BEGIN);
+    assert_int_equal(used, 1);
+    assert_int_equal(level, 0);
+    /* the first element begins, and its end is the next stop */
+    assert_int_equal(hc_jscan_run(&sc, text + 1, strlen(text) - 1, &used, &level), HC_JSCAN_BEGIN);
+    assert_int_equal(used, 1);
+    assert_int_equal(level, 1);
+    assert_int_equal(hc_jscan_run(&sc, text + 2, strlen(text) - 2, &used, &level), HC_JSCAN_END);
+    assert_int_equal(text[2 + used - 1], '}');
+    assert_int_equal(2 + used, strlen("[{\"a\":[1,2,{\"b\":\"x\"}],\"c\":true}"));
+    assert_int_equal(level, 1);
+}
+
+/* Between a member name's KEY_BEGIN and KEY_END, the bytes taken are the
+ * name as written, escapes undecoded, whatever the pieces. */
+static void test_name_bytes_lie_between_the_quotes(void **state)
+{
+    (void)state;
+    const char *text = "{\"a\\u0041\\n\\\"\":1}";
+    for (size_t piece = 0; piece <= 4; piece++) {
+        trace_t t;
+        scan_pieces(text, strlen(text), 1, piece, &t);
+        assert_true(t.complete);
+        assert_true(t.n >= 3);
+        assert_int_equal(t.ev[1].ev, HC_JSCAN_KEY_BEGIN);
+        assert_int_equal(t.ev[2].ev, HC_JSCAN_KEY_END);
+        assert_int_equal(t.ev[2].at - 1 - t.ev[1].at, strlen("a\\u0041\\n\\\""));
     }
-    assert_int_equal(key_bytes, strlen("a\\u0041\\n"));
-    assert_true(hc_jscan_finish(&sc));
 }
 
 static void test_error_is_sticky(void **state)
 {
     (void)state;
     hc_jscan_t sc;
-    uint8_t level;
-    hc_jscan_init(&sc);
-    assert_int_equal(hc_jscan_step(&sc, 'x', &level), HC_JSCAN_ERROR);
-    assert_int_equal(hc_jscan_step(&sc, '{', &level), HC_JSCAN_ERROR);
-    assert_int_equal(hc_jscan_step(&sc, '}', &level), HC_JSCAN_ERROR);
+    size_t used = 99;
+    uint8_t level = 7;
+    hc_jscan_init(&sc, 255);
+    assert_int_equal(hc_jscan_run(&sc, "[x]", 3, &used, &level), HC_JSCAN_BEGIN);
+    assert_int_equal(hc_jscan_run(&sc, "x]", 2, &used, &level), HC_JSCAN_ERROR);
+    assert_int_equal(used, 0); /* the bad byte is not taken */
+    assert_int_equal(hc_jscan_run(&sc, "]", 1, &used, &level), HC_JSCAN_ERROR);
+    assert_int_equal(used, 0);
+    assert_int_equal(hc_jscan_run(&sc, "", 0, &used, &level), HC_JSCAN_ERROR);
+    assert_int_equal(level, 0); /* from the one event, unchanged since */
     assert_false(hc_jscan_finish(&sc));
+}
+
+/* An error after good bytes: those are taken, the bad one is not. */
+static void test_error_takes_the_bytes_before_it(void **state)
+{
+    (void)state;
+    hc_jscan_t sc;
+    size_t used = 0;
+    uint8_t level;
+    hc_jscan_init(&sc, 0);
+    assert_int_equal(hc_jscan_run(&sc, "[\"abc\" ,", 8, &used, &level), HC_JSCAN_BEGIN);
+    assert_int_equal(hc_jscan_run(&sc, "\"abc\" ,]", 8, &used, &level), HC_JSCAN_ERROR);
+    assert_int_equal(used, 7); /* up to the ']' after the comma */
 }
 
 static void test_top_level_number_ends_at_finish(void **state)
@@ -189,29 +275,34 @@ static void test_top_level_number_ends_at_finish(void **state)
     assert_false(scan("42 43"));
     assert_true(scan("-1.5e3"));
     assert_false(scan("1e"));
+    assert_false(scan("tru"));
+    assert_true(scan("null"));
 }
 
-/* The level is left alone on an error, as hc_jscan.h promises, even when
- * the byte refused is the one stepped again after a number. */
-static void test_error_leaves_level(void **state)
+/* Any split of a text gives the same verdict and the same events. */
+static void test_every_split_agrees(void **state)
 {
     (void)state;
-    static const char *const bad[] = { "9[", "[1}", "{\"a\" 1}", "tx", "\"\\q\"", "}" };
-    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
-        hc_jscan_t sc;
-        hc_jscan_ev_t ev = HC_JSCAN_BYTE;
-        uint8_t level = 0;
-        hc_jscan_init(&sc);
-        for (const char *p = bad[k]; *p && ev != HC_JSCAN_ERROR; p++) {
-            level = 0xEE;
-            ev = hc_jscan_step(&sc, *p, &level);
-            if (ev == HC_JSCAN_END_BEFORE) {
-                level = 0xEE;
-                ev = hc_jscan_step(&sc, *p, &level);
+    static const char *const texts[] = {
+        "{\"checks\": [{\"name\": \"a\\u00e9\", \"n\": -12.5e+3, \"t\": true}, null, \"x\"]}",
+        "[1,2,[3,[4]]]", "{\"a\":1,}", "\"\\ud83d\\ude00\"", "  false  ",
+    };
+    for (size_t k = 0; k < sizeof texts / sizeof *texts; k++) {
+        trace_t whole;
+        size_t n = strlen(texts[k]);
+        scan_pieces(texts[k], n, 255, 0, &whole);
+        for (size_t piece = 1; piece < n; piece++) {
+            trace_t t;
+            scan_pieces(texts[k], n, 255, piece, &t);
+            assert_int_equal(t.error, whole.error);
+            assert_int_equal(t.complete, whole.complete);
+            assert_int_equal(t.n, whole.n);
+            for (size_t e = 0; e < t.n; e++) {
+                assert_int_equal(t.ev[e].ev, whole.ev[e].ev);
+                assert_int_equal(t.ev[e].level, whole.ev[e].level);
+                assert_int_equal(t.ev[e].at, whole.ev[e].at);
             }
         }
-        if (ev != HC_JSCAN_ERROR || level != 0xEE)
-            fail_msg("%s: event %d, level %d", bad[k], (int)ev, (int)level);
     }
 }
 
@@ -224,10 +315,12 @@ int main(void)
         cmocka_unit_test(test_depth_bound),
         cmocka_unit_test(test_depth_bound_mixed_containers),
         cmocka_unit_test(test_events),
-        cmocka_unit_test(test_escape_bytes_in_keys_are_key_bytes),
+        cmocka_unit_test(test_watch_runs_through_deeper_levels),
+        cmocka_unit_test(test_name_bytes_lie_between_the_quotes),
         cmocka_unit_test(test_error_is_sticky),
+        cmocka_unit_test(test_error_takes_the_bytes_before_it),
         cmocka_unit_test(test_top_level_number_ends_at_finish),
-        cmocka_unit_test(test_error_leaves_level),
+        cmocka_unit_test(test_every_split_agrees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,11 @@
-/* hc_json_parse builds its tokens from hc_jscan's events instead of running
- * jsmn: this test holds it to jsmn's exact layout (type, start, end, size,
- * and parent when jsmn has parent links) and token count, over the recorded
- * server bodies, hand-picked edge cases and a few thousand generated
- * documents, and checks the token-array limit against jsmn's NOMEM. */
+/* hc_json_parse() checks a text with hc_jscan and then lets jsmn_parse()
+ * (strict mode) make the tokens. Held here to the tokens the grammar check
+ * itself implies (hc_json_ref.h: type, start, end, size, and parent when
+ * jsmn has parent links) and to the same count, over hand-picked edge
+ * cases, the recorded server bodies and a few thousand generated
+ * documents; and the token-array limit is exact: one token short is
+ * HC_ERR_JSON_TOO_LARGE. (Which texts are JSON at all is the conformance
+ * corpus's job: test_json_conformance.c.) */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,63 +15,36 @@
 #include <string.h>
 #include <cmocka.h>
 
-/* The reference: jsmn's own implementation, private to this test. */
-#define JSMN_STATIC
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wsign-conversion"
-#endif
-#include <jsmn.h>
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
-
 #include "healthchecks/hc_json.h"
 #include "hc_fixture.h"
+#include "hc_json_ref.h"
 
 #define MAX_TOK 4096
 
 static jsmntok_t want[MAX_TOK];
 static jsmntok_t got[MAX_TOK];
 
-static int jsmn_tokens(const char *text, size_t len, unsigned max)
-{
-    jsmn_parser p;
-    jsmn_init(&p);
-    return jsmn_parse(&p, text, len, want, max);
-}
-
-/* Both tokenizers agree on text (valid JSON), token for token. */
+/* jsmn's tokens for text (valid JSON) are the grammar's, token for token. */
 static void assert_same_tokens(const char *text, size_t len)
 {
     hc_json_t doc;
-    int n = jsmn_tokens(text, len, MAX_TOK);
+    int n = hc_json_ref_tokens(text, len, want, MAX_TOK);
     if (n < 1)
-        fail_msg("jsmn refused %.*s", (int)len, text);
+        fail_msg("the grammar check refused %.*s", (int)len, text);
     memset(got, 0x5a, sizeof got);
     if (hc_json_parse(&doc, text, len, got, MAX_TOK) != HC_OK)
         fail_msg("hc_json_parse refused %.*s", (int)len, text);
     if (doc.n != n)
-        fail_msg("%d tokens, jsmn has %d: %.*s", doc.n, n, (int)len, text);
-    for (int i = 0; i < n; i++) {
-        const jsmntok_t *a = &got[i];
-        const jsmntok_t *b = &want[i];
-        bool same = a->type == b->type && a->start == b->start && a->end == b->end &&
-                    a->size == b->size;
-#ifdef JSMN_PARENT_LINKS
-        same = same && a->parent == b->parent;
-#endif
-        if (!same)
-            fail_msg("token %d is %d [%d,%d) size %d, jsmn says %d [%d,%d) size %d: %.*s", i,
-                     (int)a->type, a->start, a->end, a->size, (int)b->type, b->start, b->end,
-                     b->size, (int)len, text);
-    }
-    /* One token short is too large, as jsmn runs out of tokens there too. */
-    if (n > 1) {
-        assert_int_equal(jsmn_tokens(text, len, (unsigned)n - 1u), JSMN_ERROR_NOMEM);
+        fail_msg("%d tokens, the grammar implies %d: %.*s", doc.n, n, (int)len, text);
+    if (!hc_json_ref_same(got, want, n, "jsmn against the grammar"))
+        fail_msg("in %.*s", (int)len, text);
+    assert_ptr_equal(doc.tok, got);
+    assert_ptr_equal(doc.js, text);
+    assert_int_equal(doc.len, len);
+    /* One token short is too large, never a partial result. */
+    if (n > 1)
         assert_int_equal(hc_json_parse(&doc, text, len, got, (unsigned)n - 1u),
                          HC_ERR_JSON_TOO_LARGE);
-    }
 }
 
 static void same(const char *text)
@@ -90,6 +66,24 @@ static void test_edge_cases(void **state)
     };
     for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
         same(texts[k]);
+}
+
+/* A text the grammar refuses is HC_ERR_JSON, even with too few tokens for
+ * it (the grammar decides first), and its tokens are never offered. */
+static void test_refused_texts(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "", "tru", "01", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "[1 2]", "[] []", "\"\\x\"",
+        "{\"a\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,]}",
+    };
+    for (size_t k = 0; k < sizeof texts / sizeof *texts; k++) {
+        hc_json_t doc = { NULL, 0, NULL, 0, false };
+        assert_int_equal(hc_json_ref_tokens(texts[k], strlen(texts[k]), want, MAX_TOK), -1);
+        assert_int_equal(hc_json_parse(&doc, texts[k], strlen(texts[k]), got, MAX_TOK), HC_ERR_JSON);
+        assert_int_equal(hc_json_parse(&doc, texts[k], strlen(texts[k]), got, 2), HC_ERR_JSON);
+        assert_null(doc.tok);
+    }
 }
 
 /* Every recorded server body that is one JSON value. */
@@ -206,6 +200,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edge_cases),
+        cmocka_unit_test(test_refused_texts),
         cmocka_unit_test(test_recorded_bodies),
         cmocka_unit_test(test_generated),
     };

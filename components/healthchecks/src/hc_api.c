@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "hc_jsmn.h"
 #include "hc_lex.h"
 #include "hc_request.h"
 
@@ -82,7 +83,9 @@ static hc_err_t on_element(void *ctx, const char *name, size_t name_len,
     if (!l->each && l->count >= l->capacity)
         return HC_OK;
     hc_json_t doc;
-    hc_err_t err = hc_json_parse(&doc, elem, elem_len, api->mem.tok, api->mem.n_tok);
+    /* The splitter has checked the element's grammar: jsmn only tokenizes. */
+    hc_err_t err = hc_jsmn_tokenize(&doc, elem, elem_len, api->mem.tok, api->mem.n_tok,
+                                    hc_jstream_element_ascii(&api->stream));
     if (err != HC_OK)
         return err;
     void *slot = (char *)l->items + (l->each ? 0 : l->count) * item_size(api->kind);

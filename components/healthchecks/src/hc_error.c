@@ -42,6 +42,13 @@ const char *hc_strerror(hc_err_t err)
     case HC_ERR_HTTP_STATUS: return "unexpected HTTP status";
     case HC_ERR_JSON: return "malformed or unexpected JSON";
     case HC_ERR_JSON_TOO_LARGE: return "JSON element too large for the buffers";
+    case HC_ERR_IMAGE_SPACE: return "buffer too small for the outbox image";
+    case HC_ERR_IMAGE_FOREIGN: return "not an outbox image";
+    case HC_ERR_IMAGE_VERSION: return "outbox image of another format version";
+    case HC_ERR_IMAGE_CONFIG: return "outbox image saved with other configured sizes";
+    case HC_ERR_IMAGE_TRUNCATED: return "outbox image cut short";
+    case HC_ERR_IMAGE_CORRUPT: return "outbox image damaged (checksum or content)";
+    case HC_ERR_IMAGE_CAPACITY: return "outbox image has more entries than the outbox has slots";
     case HC_ERR_HEADER_RESERVED: return "header reserved by the library (Host, Content-Length, ...)";
     case HC_ERR__COUNT: break;
     }

@@ -22,13 +22,20 @@ enum {
 /* The wanted headers, numbered from 1 in the order of wanted_names. */
 enum { F_OTHER, F_LENGTH, F_ENCODING, F_CONNECTION, F_TYPE, F_LOCATION, F_LIMIT };
 
+/* Each name after its length, so most names are told apart by length. */
 static const char wanted_names[] =
-    "content-length\0transfer-encoding\0connection\0"
-    "content-type\0location\0ping-body-limit\0";
+    "\016content-length\021transfer-encoding\012connection"
+    "\014content-type\010location\017ping-body-limit";
 
 static bool is_ows(int c)
 {
     return c == ' ' || c == '\t';
+}
+
+/* Visible ASCII or space: what most header bytes are. */
+static bool is_visible(int c)
+{
+    return (unsigned)(c - 0x20) < 0x5fu;
 }
 
 /* ------------------------------------------------------------- request */
@@ -274,15 +281,13 @@ static hc_err_t status_line(hc_http_t *h)
 }
 
 /* The name was stored in lowercase; one cut short matches nothing. */
-static uint8_t match_field(hc_http_t *h)
+static uint8_t match_field(const hc_http_t *h)
 {
     const char *name = wanted_names;
     uint8_t f = F_LENGTH;
-    h->val[h->val_len] = '\0';
-    for (; *name; f++) {
-        if (!strcmp(name, h->val))
+    for (; *name; f++, name += *name + 1) {
+        if (*name == h->val_len && !h->val_over && !memcmp(name + 1, h->val, h->val_len))
             return f;
-        name += strlen(name) + 1;
     }
     return F_OTHER;
 }
@@ -437,6 +442,15 @@ static hc_err_t end_line(hc_http_t *h)
     return e;
 }
 
+/* Keeps a byte of a header name or wanted value, as far as val holds. */
+static void keep(hc_http_t *h, int c)
+{
+    if (h->val_len < sizeof h->val - 1)
+        h->val[h->val_len++] = (char)c;
+    else if (!is_ows(c))
+        h->val_over = true; /* trailing OWS past the end loses nothing */
+}
+
 static hc_err_t line_byte(hc_http_t *h, int c)
 {
     if (c == '\n') {
@@ -458,18 +472,15 @@ static hc_err_t line_byte(hc_http_t *h, int c)
             return HC_ERR_HTTP_STATUS_LINE;
         break;
     case S_NAME:
-        if (c == ':' && h->line_len > 1) {
-            h->field = match_field(h);
-            h->te_present |= h->field == F_ENCODING;
-            h->state = S_VALUE;
-            h->val_len = 0;
-            h->val_over = false;
-            return HC_OK;
-        }
-        if (!hc_is_tchar(c))
+        /* line_run() took the name's token characters: this ends it. */
+        if (c != ':' || h->line_len == 1)
             return HC_ERR_HTTP_HEADER;
-        c |= 0x20; /* names are compared in lowercase */
-        break;
+        h->field = match_field(h);
+        h->te_present |= h->field == F_ENCODING;
+        h->state = S_VALUE;
+        h->val_len = 0;
+        h->val_over = false;
+        return HC_OK;
     case S_VALUE:
         if (!h->field || (!h->val_len && is_ows(c)))
             return HC_OK;
@@ -491,11 +502,34 @@ static hc_err_t line_byte(hc_http_t *h, int c)
     default:
         break;
     }
-    if (h->val_len < sizeof h->val - 1)
-        h->val[h->val_len++] = (char)c;
-    else if (!is_ows(c))
-        h->val_over = true; /* trailing OWS past the end loses nothing */
+    keep(h, c);
     return HC_OK;
+}
+
+/* How many of the n bytes at p the current line takes in one run, or 0
+ * when the next byte needs line_byte(): a header name's token characters
+ * (kept in lowercase), or the visible ASCII of a value the engine does not
+ * keep or of a trailer (of those only the line's length and safety
+ * matter). Most of a head is such runs; line_byte() sees the line ends,
+ * the delimiters, the few wanted values and whatever breaks the rules. */
+static size_t line_run(hc_http_t *h, const uint8_t *p, size_t n)
+{
+    bool name = h->state == S_NAME;
+    size_t k = 0;
+    if (h->cr || !(name || h->state == S_TRAILER || (h->state == S_VALUE && h->field == F_OTHER)))
+        return 0; /* after a CR only the LF may follow */
+    if (n > HC_HTTP_LINE_MAX - h->line_len)
+        n = HC_HTTP_LINE_MAX - h->line_len;
+    if (name) {
+        /* Letters, most of a name, pass the first test. */
+        for (; k < n && (hc_lex_is_alpha(p[k]) || hc_is_tchar(p[k])); k++)
+            keep(h, p[k] | 0x20);
+    } else {
+        while (k < n && is_visible(p[k]))
+            k++;
+    }
+    h->line_len += (uint32_t)k;
+    return k;
 }
 
 /* Delivers as much of [p, p + *n) as belongs to the body; *n becomes the
@@ -543,8 +577,9 @@ hc_err_t hc_http_feed(hc_http_t *h, const uint8_t *data, size_t len, size_t *use
         size_t n = len - i;
         hc_err_t e;
         if (h->state < S_BODY) {
-            e = line_byte(h, data[i]);
-            n = e ? 0 : 1;
+            n = line_run(h, data + i, n);
+            e = n ? HC_OK : line_byte(h, data[i]);
+            n = n ? n : e ? 0 : 1;
         } else {
             e = body_bytes(h, data + i, &n);
         }

@@ -5,106 +5,22 @@
 #include <limits.h>
 #include <string.h>
 
+#include "hc_jchar.h"
+#include "hc_jsmn.h"
 #include "hc_lex.h"
 
 /* ------------------------------------------------------------- tokens */
 
-/* The tokens are built from hc_jscan's events, in the one pass that checks
- * the grammar, rather than by a second parser (jsmn's own) over text the
- * checker has already walked. The layout is jsmn's: tokens in document
- * order; a string spans the bytes between its quotes; a container's size
- * counts its elements or member names, and a member name's size is 1, its
- * value being its child. */
-
-/* Tokens being built: the count so far, and the container token open at
- * each level (the scanner's event levels), so finding a token's container
- * costs one lookup, not a walk back over its earlier siblings. */
-typedef struct {
-    jsmntok_t *tok;
-    unsigned n, max;
-    int open[HC_JSON_MAX_DEPTH];
-} builder_t;
-
-/* Token n begins with byte c at offset at, inside container up (-1: none):
- * a value, or a member name. */
-static void token_begins(builder_t *b, int up, char c, int at, bool member_name)
-{
-    jsmntok_t *tok = b->tok;
-    int n = (int)b->n;
-    jsmntok_t *t = &tok[n];
-    /* A member's value follows its name token directly, and hangs under it. */
-    if (up >= 0 && !member_name && tok[up].type == JSMN_OBJECT)
-        up = n - 1;
-    if (up >= 0)
-        tok[up].size++;
-    t->type = c == '{' ? JSMN_OBJECT : c == '[' ? JSMN_ARRAY
-            : c == '"' ? JSMN_STRING : JSMN_PRIMITIVE;
-    t->start = c == '"' ? at + 1 : at;
-    t->end = -1;
-    t->size = 0;
-#ifdef JSMN_PARENT_LINKS
-    t->parent = up;
-#endif
-}
-
-/* Builds tokens for one event of the checker at @p level; past max tokens
- * only counts (max + 1 means one did not fit). */
-static void on_event(builder_t *b, hc_jscan_ev_t ev, uint8_t level, char c, size_t at)
-{
-    bool container = c == '{' || c == '[' || c == '}' || c == ']';
-    if (b->n > b->max)
-        return; /* no longer built: the result can only be an error */
-    if (ev == HC_JSCAN_BEGIN || ev == HC_JSCAN_KEY_BEGIN) {
-        if (b->n < b->max) {
-            token_begins(b, level ? b->open[level - 1] : -1, c, (int)at,
-                         ev == HC_JSCAN_KEY_BEGIN);
-            if (container)
-                b->open[level] = (int)b->n;
-        }
-        b->n++;
-        return;
-    }
-    /* A container ends after its closer; a string before its closing
-     * quote, a number or literal before the byte after it: both are the
-     * latest token, since nothing begins inside them. */
-    if (ev == HC_JSCAN_END && container)
-        b->tok[b->open[level]].end = (int)at + 1;
-    else if (ev == HC_JSCAN_END || ev == HC_JSCAN_KEY_END || ev == HC_JSCAN_END_BEFORE)
-        b->tok[b->n - 1].end = (int)at;
-}
-
 hc_err_t hc_json_parse(hc_json_t *doc, const char *js, size_t len,
                        jsmntok_t *tok, unsigned max_tok)
 {
-    hc_jscan_t scan;
-    builder_t b = { .tok = tok, .max = max_tok };
-
+    bool ascii;
     if (!doc || !js || !tok || max_tok == 0 || max_tok > INT_MAX)
         return HC_ERR_ARG;
-    if (len > INT_MAX)
-        return HC_ERR_JSON;
-    hc_jscan_init(&scan);
-    for (size_t i = 0; i < len;) {
-        uint8_t level;
-        hc_jscan_ev_t ev = hc_jscan_step(&scan, js[i], &level);
-        if (ev == HC_JSCAN_ERROR)
-            return HC_ERR_JSON;
-        on_event(&b, ev, level, js[i], i);
-        if (ev != HC_JSCAN_END_BEFORE) /* else the byte after a scalar goes again */
-            i++;
-    }
     /* The grammar decides first: a text both wrong and large is HC_ERR_JSON. */
-    if (!hc_jscan_finish(&scan))
+    if (!hc_jscan_check(js, len, &ascii))
         return HC_ERR_JSON;
-    if (b.n > max_tok)
-        return HC_ERR_JSON_TOO_LARGE;
-    if (tok[0].end < 0)
-        tok[0].end = (int)len; /* a top-level number or literal ends with the text */
-    doc->js = js;
-    doc->len = len;
-    doc->tok = tok;
-    doc->n = (int)b.n;
-    return HC_OK;
+    return hc_jsmn_tokenize(doc, js, len, tok, max_tok, ascii);
 }
 
 /* The text of token i (*len bytes) when it exists and is of the given
@@ -257,7 +173,21 @@ static void put_char(sink_t *o, const unsigned char *bytes, size_t n)
         o->cut = true; /* once cut, nothing after may follow */
         return;
     }
-    memcpy(o->out + o->len, bytes, n);
+    for (size_t k = 0; k < n; k++)
+        o->out[o->len++] = (char)bytes[k];
+}
+
+/* n one-byte characters: as many as fit. */
+static void put_run(sink_t *o, const char *p, size_t n)
+{
+    size_t room = o->cap - 1u - o->len;
+    if (o->cut)
+        return;
+    if (n > room) {
+        n = room;
+        o->cut = true;
+    }
+    memcpy(o->out + o->len, p, n);
     o->len += n;
 }
 
@@ -314,7 +244,15 @@ hc_err_t hc_json_unescape(const char *raw, size_t len, char *out, size_t cap, bo
     while (i < len) {
         unsigned char bytes[4];
         uint32_t cp;
-        size_t used;
+        size_t used = i;
+        /* A run of plain ASCII is copied in one go, as far as it fits. */
+        while (used < len && hc_jchar_is(raw[used], HC_JCHAR_ASCII))
+            used++;
+        if (used > i) {
+            put_run(&o, raw + i, used - i);
+            i = used;
+            continue;
+        }
         if (raw[i] == '\\') {
             used = unescape_one(raw + i, len - i, &cp);
             if (used == 0)
@@ -338,66 +276,24 @@ hc_err_t hc_json_string(const hc_json_t *doc, int i, char *out, size_t cap, bool
 {
     size_t len;
     const char *raw = token_text(doc, i, JSMN_STRING, &len);
-    return raw ? hc_json_unescape(raw, len, out, cap, truncated) : HC_ERR_JSON;
+    bool cut;
+    if (!raw)
+        return HC_ERR_JSON;
+    if (!doc->ascii || cap == 0 || !out) /* the slow path also refuses a missing out */
+        return hc_json_unescape(raw, len, out, cap, truncated);
+    /* The grammar check saw every byte: the text is the value, one byte a
+     * character, copied as far as it fits. */
+    cut = len > cap - 1u;
+    if (cut)
+        len = cap - 1u;
+    memcpy(out, raw, len);
+    out[len] = '\0';
+    if (truncated)
+        *truncated = cut;
+    return HC_OK;
 }
 
 /* --------------------------------------------------------------- numbers */
-
-/* A JSON number split as (-1)^neg * mant * 10^exp10, keeping 19
- * significant digits (so mant < 10^19, which fits 64 bits). */
-typedef struct {
-    bool neg;
-    bool integer;   /* no fraction and no exponent were written */
-    uint64_t mant;
-    long exp10;
-} number_t;
-
-static void add_digit(number_t *num, int *sig, char c, bool fraction)
-{
-    if (*sig >= 19) {
-        if (!fraction)
-            num->exp10++; /* a dropped integer digit still scales */
-        return;
-    }
-    num->mant = num->mant * 10u + (uint64_t)(c - '0');
-    if (num->mant)
-        (*sig)++;
-    if (fraction && num->exp10 > -1000000) /* past this it is zero anyway */
-        num->exp10--;
-}
-
-/* Splits the primitive token text p (n bytes); false for true, false and
- * null. hc_json_parse() built every primitive token from text hc_jscan
- * accepted as a complete number or literal, so a token starting with '-'
- * or a digit follows the number grammar and needs no second check here. */
-static bool split_number(const char *p, size_t n, number_t *num)
-{
-    enum { INTEGER, FRACTION, EXPONENT } part = INTEGER;
-    int sig = 0;
-    long e = 0;
-    bool e_neg = false;
-
-    memset(num, 0, sizeof *num);
-    num->neg = p[0] == '-';
-    if (!hc_lex_is_digit(p[num->neg]))
-        return false;
-    for (size_t i = num->neg; i < n; i++) {
-        char c = p[i];
-        if (c == '.')
-            part = FRACTION;
-        else if (c == 'e' || c == 'E')
-            part = EXPONENT;
-        else if (c == '+' || c == '-')
-            e_neg = c == '-'; /* only an exponent's sign is left */
-        else if (part != EXPONENT)
-            add_digit(num, &sig, c, part == FRACTION);
-        else if (e < 100000) /* far past any int64; stops overflow */
-            e = e * 10 + (c - '0');
-    }
-    num->integer = part == INTEGER;
-    num->exp10 += e_neg ? -e : e;
-    return true;
-}
 
 /* Scale mant (< 10^19) by 10^shift into a magnitude, rounding half up;
  * false on overflow past limit. Going down, whole digits are dropped and
@@ -422,67 +318,90 @@ static bool scale_magnitude(uint64_t mant, long shift, uint64_t limit, uint64_t 
     return true;
 }
 
-static hc_err_t number_to_int(const number_t *num, long shift, int64_t min, int64_t max,
-                              int64_t *out)
+/* Number token i times 10^decimals, rounded half away from zero, into
+ * [min, max]; with integer_only, a fraction or an exponent is refused. The
+ * number is read as mant * 10^shift, mant keeping 19 significant digits
+ * (so it fits 64 bits). Every primitive token is a number or literal that
+ * hc_jscan accepted, so a token starting with '-' or a digit follows the
+ * number grammar and needs no second check here. */
+static hc_err_t number_value(const hc_json_t *doc, int i, long decimals, bool integer_only,
+                             int64_t min, int64_t max, int64_t *out)
 {
-    /* |INT64_MIN| = INT64_MAX + 1 */
-    uint64_t limit = num->neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
+    enum { INTEGER, FRACTION, EXPONENT } part = INTEGER;
+    size_t len;
+    const char *p = token_text(doc, i, JSMN_PRIMITIVE, &len);
+    uint64_t mant = 0;
     uint64_t mag;
+    long shift = decimals;
+    long e = 0;
+    int sig = 0;
+    bool neg, e_neg = false;
     int64_t v;
-    if (!scale_magnitude(num->mant, shift, limit, &mag))
+
+    if (!p)
         return HC_ERR_JSON;
-    if (num->neg)
-        v = mag == 0 ? 0 : -(int64_t)(mag - 1u) - 1;
-    else
-        v = (int64_t)mag;
+    neg = p[0] == '-';
+    if (!hc_lex_is_digit(p[neg]))
+        return HC_ERR_JSON; /* true, false or null */
+    for (size_t k = neg; k < len; k++) {
+        char c = p[k];
+        if (c == '.') {
+            part = FRACTION;
+        } else if (c == 'e' || c == 'E') {
+            part = EXPONENT;
+        } else if (c == '+' || c == '-') {
+            e_neg = c == '-'; /* only an exponent's sign is left */
+        } else if (part == EXPONENT) {
+            if (e < 100000) /* far past any int64; stops overflow */
+                e = e * 10 + (c - '0');
+        } else if (sig < 19) {
+            mant = mant * 10u + (uint64_t)(c - '0');
+            sig += mant != 0;
+            if (part == FRACTION && shift > -1000000) /* past this it is zero anyway */
+                shift--;
+        } else if (part == INTEGER) {
+            shift++; /* a dropped integer digit still scales */
+        }
+    }
+    if (integer_only && part != INTEGER)
+        return HC_ERR_JSON;
+    shift += e_neg ? -e : e;
+    /* |INT64_MIN| = INT64_MAX + 1 */
+    if (!scale_magnitude(mant, shift, (uint64_t)INT64_MAX + neg, &mag))
+        return HC_ERR_JSON;
+    v = !neg ? (int64_t)mag : mag == 0 ? 0 : -(int64_t)(mag - 1u) - 1;
     if (v < min || v > max)
         return HC_ERR_JSON;
     *out = v;
     return HC_OK;
 }
 
-static bool number_token(const hc_json_t *doc, int i, number_t *num)
-{
-    size_t len;
-    const char *p = token_text(doc, i, JSMN_PRIMITIVE, &len);
-    return p && split_number(p, len, num);
-}
-
 hc_err_t hc_json_int(const hc_json_t *doc, int i, int64_t min, int64_t max, int64_t *out)
 {
-    number_t num;
-    if (!number_token(doc, i, &num) || !num.integer)
-        return HC_ERR_JSON;
-    return number_to_int(&num, num.exp10, min, max, out);
+    return number_value(doc, i, 0, true, min, max, out);
 }
 
 hc_err_t hc_json_fixed(const hc_json_t *doc, int i, unsigned decimals,
                        int64_t min, int64_t max, int64_t *out)
 {
-    number_t num;
-    if (decimals > 9 || !number_token(doc, i, &num))
+    if (decimals > 9)
         return HC_ERR_JSON;
-    return number_to_int(&num, num.exp10 + (long)decimals, min, max, out);
+    return number_value(doc, i, (long)decimals, false, min, max, out);
 }
 
 /* ------------------------------------------------------------------ time */
 
-/* Matches s (at least strlen(pattern) bytes) against pattern, where '9'
- * stands for a digit, 'T' for either case of it, and any other byte for
- * itself; each run of digits becomes the next number in f. One walk over a
- * picture of the format replaces a check and a conversion per field. */
-static bool match_fields(const char *s, const char *pattern, int *f)
+/* The n digits at s as a number, or -1 when one is not a digit. */
+static int digits_at(const char *s, int n)
 {
-    *f = 0;
-    for (; *pattern; s++, pattern++) {
-        if (*pattern == '9' && hc_lex_is_digit(*s))
-            *f = *f * 10 + (*s - '0');
-        else if (*s == *pattern || (*pattern == 'T' && *s == 't'))
-            *++f = 0;
-        else
-            return false;
+    int v = 0;
+    for (; n > 0; n--, s++) {
+        unsigned d = (unsigned)(*s - '0');
+        if (d > 9u)
+            return -1;
+        v = v * 10 + (int)d;
     }
-    return true;
+    return v;
 }
 
 static bool is_leap(int y)
@@ -511,15 +430,18 @@ static int32_t days_from_civil(int y, int m, int d)
 /* "Z", "+HH:MM" or "-HH:MM" at s (exactly n bytes) into seconds east of UTC. */
 static bool parse_offset(const char *s, size_t n, int *offset)
 {
-    int hm[2];
+    int hours, minutes;
     if (n == 1 && (s[0] == 'Z' || s[0] == 'z')) {
         *offset = 0;
         return true;
     }
-    if (n != 6 || (s[0] != '+' && s[0] != '-') || !match_fields(s + 1, "99:99", hm) ||
-        hm[0] > 23 || hm[1] > 59)
+    if (n != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':')
         return false;
-    *offset = (hm[0] * 3600 + hm[1] * 60) * (s[0] == '-' ? -1 : 1);
+    hours = digits_at(s + 1, 2);
+    minutes = digits_at(s + 4, 2);
+    if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59)
+        return false;
+    *offset = (hours * 3600 + minutes * 60) * (s[0] == '-' ? -1 : 1);
     return true;
 }
 
@@ -531,28 +453,46 @@ hc_err_t hc_json_parse_time(const char *s, size_t len, int64_t *out)
 
 hc_err_t hc_json_parse_time_us(const char *s, size_t len, int64_t *out, uint32_t *us)
 {
+    /* "YYYY-MM-DDTHH:MM:SS": after the year, five two-digit fields at
+     * fixed places, each after its separator and within its range (the
+     * day within its month once the month is known). */
+    static const uint8_t at[5] = { 5, 8, 11, 14, 17 };
+    static const char before[5] = "--t::";
+    static const uint8_t lowest[5] = { 1, 1, 0, 0, 0 };
+    static const uint8_t highest[5] = { 12, 31, 23, 59, 60 };
     int f[6]; /* year, month, day, hour, minute, second */
     int offset;
     size_t i = 19;
-    uint32_t frac = 0, scale = 1000000u;
+    uint32_t frac = 0;
+    int places = 0;
 
     if (!s)
         return HC_ERR_ARG;
-    if (len < 20 || !match_fields(s, "9999-99-99T99:99:99", f) || f[1] < 1 ||
-        f[1] > 12 || f[2] < 1 || f[2] > days_in_month(f[0], f[1]) || f[3] > 23 ||
-        f[4] > 59 || f[5] > 60)
+    if (len < 20 || (f[0] = digits_at(s, 4)) < 0)
+        return HC_ERR_JSON;
+    for (int k = 0; k < 5; k++) {
+        char sep = s[at[k] - 1];
+        if (k == 2)
+            sep = (char)(sep | 0x20); /* 'T' or 't' */
+        f[k + 1] = digits_at(s + at[k], 2);
+        if (sep != before[k] || f[k + 1] < lowest[k] || f[k + 1] > highest[k])
+            return HC_ERR_JSON;
+    }
+    if (f[2] > days_in_month(f[0], f[1]))
         return HC_ERR_JSON;
     if (s[i] == '.') {
         size_t first = ++i;
         for (; i < len && hc_lex_is_digit(s[i]); i++) {
-            if (scale > 1u) {
-                scale /= 10u;
-                frac += (uint32_t)(s[i] - '0') * scale;
+            if (places < 6) {
+                frac = frac * 10u + (uint32_t)(s[i] - '0');
+                places++;
             }
         }
         if (i == first)
             return HC_ERR_JSON;
     }
+    for (; places < 6; places++)
+        frac *= 10u;
     if (!parse_offset(s + i, len - i, &offset))
         return HC_ERR_JSON;
     *out = (int64_t)days_from_civil(f[0], f[1], f[2]) * 86400 +

@@ -18,7 +18,9 @@ hc_err_t hc_jstream_init(hc_jstream_t *js, const char *key, hc_jstream_shape_t s
          shape != HC_JSTREAM_MEMBERS))
         return HC_ERR_ARG;
     memset(js, 0, sizeof *js);
-    hc_jscan_init(&js->scan);
+    /* Levels 0 and 1 until the list opens: the wrapper, its member names
+     * and the beginnings of their values. */
+    hc_jscan_init(&js->scan, 1);
     js->key = key;
     js->shape = (uint8_t)shape;
     js->buf = buf;
@@ -29,18 +31,21 @@ hc_err_t hc_jstream_init(hc_jstream_t *js, const char *key, hc_jstream_shape_t s
     return HC_OK;
 }
 
-static hc_err_t keep(hc_jstream_t *js, char c)
+/* Appends n bytes to the element being collected, if one is. */
+static hc_err_t keep(hc_jstream_t *js, const char *p, size_t n)
 {
-    if (!js->collecting)
+    if (!js->collecting || n == 0)
         return HC_OK;
-    if (js->len == js->cap)
+    if (n > js->cap - js->len)
         return HC_ERR_JSON_TOO_LARGE;
-    js->buf[js->len++] = c;
+    memcpy(js->buf + js->len, p, n);
+    js->len += n;
     return HC_OK;
 }
 
 static void start_element(hc_jstream_t *js)
 {
+    js->scan.ascii = true; /* a question about this element only */
     js->collecting = true;
     js->len = 0;
     js->value_start = 0;
@@ -65,6 +70,7 @@ static hc_err_t value_begins(hc_jstream_t *js, char c, uint8_t level)
             return HC_ERR_JSON;
         js->in_list = true;
         js->list_level = 2;
+        js->scan.watch = 2; /* the elements' edges, not their insides */
         return HC_OK;
     }
     if (js->in_list && level == js->list_level) {
@@ -81,23 +87,27 @@ static void name_begins(hc_jstream_t *js, uint8_t level)
     if (is_wrapper_level(js, level)) {
         js->key_pos = 0;
         js->key_matches = true;
+        js->in_name = true;
     } else if (js->in_list && level == js->list_level) {
         start_element(js); /* HC_JSTREAM_MEMBERS: the element starts at its name */
     }
 }
 
-static void name_byte(hc_jstream_t *js, char c, uint8_t level)
+/* n raw bytes of a wrapper member's name: compared with the key as they
+ * come, since a name may arrive in pieces. */
+static void name_bytes(hc_jstream_t *js, const char *p, size_t n)
 {
-    if (!is_wrapper_level(js, level) || !js->key_matches)
-        return;
-    if (js->key[js->key_pos] == c)
-        js->key_pos++;
-    else
-        js->key_matches = false;
+    for (size_t i = 0; i < n && js->key_matches; i++) {
+        if (js->key[js->key_pos] == p[i])
+            js->key_pos++;
+        else
+            js->key_matches = false;
+    }
 }
 
 static hc_err_t name_ends(hc_jstream_t *js, uint8_t level)
 {
+    js->in_name = false;
     if (is_wrapper_level(js, level)) {
         if (js->key_matches && js->key[js->key_pos] == '\0') {
             if (js->list_done)
@@ -130,42 +140,46 @@ static hc_err_t value_ends(hc_jstream_t *js, uint8_t level)
     if (js->in_list && level + 1u == js->list_level) {
         js->in_list = false;
         js->list_done = true;
+        js->scan.watch = 1;
     }
     return HC_OK;
 }
 
-static hc_err_t feed_byte(hc_jstream_t *js, char c)
+/* The scanner took @p used bytes at @p p and stopped at @p ev: the bytes
+ * before the event's own byte belong to whatever was being read (an
+ * element, or a wrapper member's name), then the event is acted on. */
+static hc_err_t on_run(hc_jstream_t *js, hc_jscan_ev_t ev, uint8_t level, const char *p,
+                       size_t used)
 {
+    /* MORE, END_BEFORE and ERROR stop after (or at) a byte of no event */
+    bool marked = ev != HC_JSCAN_MORE && ev != HC_JSCAN_END_BEFORE && ev != HC_JSCAN_ERROR;
+    size_t plain = used - marked;
+    const char *c = p + plain; /* the event's byte, when marked */
     hc_err_t err;
-    uint8_t level = 0;
-    hc_jscan_ev_t ev = hc_jscan_step(&js->scan, c, &level);
 
-    if (ev == HC_JSCAN_END_BEFORE) {
-        /* A number or literal ended before c: close it, then step c itself. */
-        err = value_ends(js, level);
-        if (err != HC_OK)
-            return err;
-        ev = hc_jscan_step(&js->scan, c, &level);
-    }
+    if (js->in_name)
+        name_bytes(js, p, plain);
+    err = keep(js, p, plain);
+    if (err != HC_OK)
+        return err;
     switch (ev) {
+    case HC_JSCAN_MORE:
+        return HC_OK;
     case HC_JSCAN_BEGIN:
-        err = value_begins(js, c, level);
-        return err != HC_OK ? err : keep(js, c);
-    case HC_JSCAN_END:
-        err = keep(js, c);
-        return err != HC_OK ? err : value_ends(js, level);
+        err = value_begins(js, *c, level);
+        return err != HC_OK ? err : keep(js, c, 1);
     case HC_JSCAN_KEY_BEGIN:
         name_begins(js, level);
-        return keep(js, c);
-    case HC_JSCAN_KEY_BYTE:
-        name_byte(js, c, level);
-        return keep(js, c);
+        return keep(js, c, 1);
     case HC_JSCAN_KEY_END:
-        err = keep(js, c);
+        err = keep(js, c, 1);
         return err != HC_OK ? err : name_ends(js, level);
-    case HC_JSCAN_BYTE:
-        return keep(js, c);
-    default: /* HC_JSCAN_ERROR; a scalar never ends twice in a row */
+    case HC_JSCAN_END:
+        err = keep(js, c, 1);
+        return err != HC_OK ? err : value_ends(js, level);
+    case HC_JSCAN_END_BEFORE:
+        return value_ends(js, level);
+    default: /* HC_JSCAN_ERROR */
         return HC_ERR_JSON;
     }
 }
@@ -174,9 +188,22 @@ hc_err_t hc_jstream_feed(hc_jstream_t *js, const uint8_t *data, size_t len)
 {
     if (!data && len)
         return HC_ERR_ARG;  /* a caller mistake, not the body's: not sticky */
-    for (size_t i = 0; i < len && js->err == HC_OK; i++)
-        js->err = feed_byte(js, (char)data[i]);
+    const char *p = (const char *)data;
+    /* Bounded: each turn takes a byte, or ends a scalar before one. */
+    while (len && js->err == HC_OK) {
+        size_t used;
+        uint8_t level = 0;
+        hc_jscan_ev_t ev = hc_jscan_run(&js->scan, p, len, &used, &level);
+        js->err = on_run(js, ev, level, p, used);
+        p += used;
+        len -= used;
+    }
     return js->err;
+}
+
+bool hc_jstream_element_ascii(const hc_jstream_t *js)
+{
+    return js->scan.ascii;
 }
 
 hc_err_t hc_jstream_finish(hc_jstream_t *js)

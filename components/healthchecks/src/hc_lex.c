@@ -4,10 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-bool hc_is_tchar(int c)
-{
-    return c > 0x20 && c < 0x7f && !strchr("\"(),/:;<=>?@[\\]{}", c);
-}
+const uint32_t hc_lex_tchar_bits[3] = { 0x03ff6cfau, 0xc7fffffeu, 0x57ffffffu };
 
 bool hc_is_uuid(const char *s, bool lowercase_only)
 {

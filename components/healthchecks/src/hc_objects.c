@@ -23,18 +23,21 @@ enum kind {
     K_PING_TYPE   /* hc_ping_type_t from its name */
 };
 
-/* One known member: its name, and where and how its value is stored.
- * Offsets and sizes are 16 bits to keep the tables small. */
+/* One known member: its name and the name's length, and where and how its
+ * value is stored. Offsets and sizes are 16 bits to keep the tables small. */
 typedef struct field {
     const char *key;
-    uint8_t kind;
-    uint8_t bit;
     uint16_t off;
     uint16_t size;
+    uint8_t key_len;
+    uint8_t kind;
+    uint8_t bit;
 } field_t;
 
+#define FIELD_SPAN(key, kind, bit, off, size) \
+    { key, (uint16_t)(off), (uint16_t)(size), (uint8_t)(sizeof key - 1), kind, bit }
 #define FIELD_KEY(key, type, member, kind, bit) \
-    { key, kind, bit, (uint16_t)offsetof(type, member), (uint16_t)sizeof(((type *)0)->member) }
+    FIELD_SPAN(key, kind, bit, offsetof(type, member), sizeof(((type *)0)->member))
 #define FIELD(type, member, kind, bit) FIELD_KEY(#member, type, member, kind, bit)
 
 /* The tables' 16-bit offsets hold only while every struct stays under 64 KiB. */
@@ -52,9 +55,9 @@ static uint64_t bit_of(unsigned f)
 }
 
 /* The names of a string enum's values from 1 on, one after the other,
- * each NUL-terminated; the empty name ends them. */
-static const char status_names[] = "new\0up\0grace\0down\0paused\0started\0";
-static const char ping_type_names[] = "success\0start\0fail\0log\0ign\0";
+ * each after its length; length 0 ends them. */
+static const char status_names[] = "\003new\002up\005grace\004down\006paused\007started";
+static const char ping_type_names[] = "\007success\005start\004fail\003log\003ign";
 
 /* A string enum as its value (1 + its place in names), or 0 when unknown. */
 static hc_err_t decode_enum(const hc_json_t *doc, int v, const char *names, int *out)
@@ -62,10 +65,11 @@ static hc_err_t decode_enum(const hc_json_t *doc, int v, const char *names, int 
     char text[12];
     bool cut;
     hc_err_t err = hc_json_string(doc, v, text, sizeof text, &cut);
+    size_t len = err == HC_OK ? strlen(text) : 0;
     int e = 1;
     *out = 0;
-    for (; err == HC_OK && !cut && *names; names += strlen(names) + 1, e++) {
-        if (strcmp(text, names) == 0)
+    for (; err == HC_OK && !cut && *names; names += *names + 1, e++) {
+        if ((size_t)*names == len && memcmp(names + 1, text, len) == 0)
             *out = e;
     }
     return err;
@@ -109,12 +113,15 @@ static hc_err_t decode_value(const hc_json_t *doc, int v, const field_t *f, void
     int e = 0;
     hc_err_t err;
 
-    /* A repeated member replaces the earlier one entirely. */
-    memset(p, 0, f->size);
+    /* A repeated member replaces the earlier one entirely (the first finds
+     * its field and bits zeroed with the struct). */
+    if (m->present & bit) {
+        memset(p, 0, f->size);
+        m->nulls &= ~bit;
+        m->truncated &= ~bit;
+    }
     m->present |= bit;
-    m->nulls &= ~bit;
-    m->truncated &= ~bit;
-    if (hc_json_is_null(doc, v)) {
+    if (doc->tok[v].type == JSMN_PRIMITIVE && doc->js[doc->tok[v].start] == 'n') { /* null */
         m->nulls |= bit;
         return HC_OK;
     }
@@ -147,11 +154,24 @@ static hc_err_t decode_value(const hc_json_t *doc, int v, const field_t *f, void
     }
 }
 
-static const field_t *find_field(const hc_json_t *doc, int key, const field_t *fields, size_t n)
+/* The field named by member name token @p key, or NULL. A server writes
+ * the members in the table's order, so the search starts at *next, the
+ * field after the one found last: one comparison per member, wherever the
+ * name is in the table. */
+static const field_t *find_field(const hc_json_t *doc, int key, const field_t *fields, size_t n,
+                                 size_t *next)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (hc_json_eq(doc, key, fields[i].key))
+    const jsmntok_t *t = &doc->tok[key];
+    const char *name = doc->js + t->start;
+    size_t len = (size_t)(t->end - t->start);
+    size_t i = *next;
+    for (size_t tried = 0; tried < n; tried++, i++) {
+        if (i == n)
+            i = 0;
+        if (fields[i].key_len == len && memcmp(fields[i].key, name, len) == 0) {
+            *next = i + 1;
             return &fields[i];
+        }
     }
     return NULL;
 }
@@ -162,6 +182,7 @@ static hc_err_t decode_object(const hc_json_t *doc, int obj, const field_t *fiel
                               void *base, size_t size, masks_t *m)
 {
     int k;
+    size_t next = 0;
     memset(base, 0, size);
     memset(m, 0, sizeof *m);
     if (!doc || obj < 0 || obj >= doc->n || doc->tok[obj].type != JSMN_OBJECT)
@@ -171,13 +192,14 @@ static hc_err_t decode_object(const hc_json_t *doc, int obj, const field_t *fiel
         const field_t *f;
         if (k + 1 >= doc->n)
             return HC_ERR_JSON;
-        f = find_field(doc, k, fields, n);
+        f = find_field(doc, k, fields, n, &next);
         if (f) {
             hc_err_t err = decode_value(doc, k + 1, f, base, m);
             if (err != HC_OK)
                 return err;
         }
-        k = hc_json_next(doc, k + 1);
+        /* Past the value: a childless one (most are) is one token. */
+        k = doc->tok[k + 1].size == 0 ? k + 2 : hc_json_next(doc, k + 1);
     }
     return HC_OK;
 }
@@ -258,8 +280,8 @@ typedef char hc_ping_date_us_follows[offsetof(hc_received_ping_t, date_us) ==
 
 static const field_t ping_fields[] = {
     FIELD(hc_received_ping_t, type, K_PING_TYPE, HC_PING_F_TYPE),
-    { "date", K_TIME_US, HC_PING_F_DATE, (uint16_t)offsetof(hc_received_ping_t, date),
-      (uint16_t)(sizeof(int64_t) + sizeof(uint32_t)) },
+    FIELD_SPAN("date", K_TIME_US, HC_PING_F_DATE, offsetof(hc_received_ping_t, date),
+               sizeof(int64_t) + sizeof(uint32_t)),
     FIELD(hc_received_ping_t, n, K_U32, HC_PING_F_N),
     FIELD(hc_received_ping_t, scheme, K_STR, HC_PING_F_SCHEME),
     FIELD(hc_received_ping_t, remote_addr, K_STR, HC_PING_F_REMOTE_ADDR),

@@ -19,6 +19,10 @@
 #define LWIP_UDP                1   /* DHCP and DNS */
 #define LWIP_TCP                1
 #define LWIP_DHCP               1
+/* No ARP probing of the leased address (RFC 5227, lwIP's ACD): it holds
+ * the address back for 4 to 6 s after every lease; the DHCP server is
+ * trusted to lease each address once. */
+#define LWIP_DHCP_DOES_ACD_CHECK 0
 #define LWIP_DNS                1
 #define DNS_MAX_SERVERS         2
 #define DNS_MAX_RETRIES         4   /* gives up on a server after 7 s */
@@ -30,7 +34,11 @@
 #define MEM_SIZE                (10 * 1024)
 #define MEMP_NUM_PBUF           8
 #define MEMP_NUM_UDP_PCB        4
-#define MEMP_NUM_TCP_PCB        2
+/* One connection at a time, but a closed one lingers: in TIME_WAIT (lwIP
+ * reuses those), or in FIN_WAIT_2 for 20 s when the server went silent.
+ * Retrying a silent server (3 attempts for each of a run's two pings) may
+ * leave 6 of those; with fewer, the next connect fails for want of one. */
+#define MEMP_NUM_TCP_PCB        7
 #define MEMP_NUM_TCP_PCB_LISTEN 1
 #define MEMP_NUM_TCP_SEG        16
 #define PBUF_POOL_SIZE          8

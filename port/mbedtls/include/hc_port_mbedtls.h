@@ -79,7 +79,10 @@ typedef struct hc_mbedtls_config {
      *  throwaway servers; the CLI warns when it is set. */
     bool insecure_skip_verify;
     /** Ask the server for records of at most this many bytes (RFC 6066
-     *  max_fragment_length): 0 (do not ask), 512, 1024, 2048 or 4096. */
+     *  max_fragment_length): 0 (do not ask), 512, 1024, 2048 or 4096. A
+     *  TLS 1.2 extension in mbedTLS: with 3.x built with TLS 1.3, setting
+     *  it keeps the connection to TLS 1.2 (its TLS 1.3 client cannot take
+     *  the server's answer); refused by a build without TLS 1.2. */
     uint16_t max_frag_len;
 } hc_mbedtls_config_t;
 

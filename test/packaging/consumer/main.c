@@ -1,13 +1,16 @@
 /* Uses the installed package the way an application would: a ping through
  * the mock port, a POSIX transport, and the JSON layer (which needs jsmn.h
- * through the package), all through the one umbrella header. Exits
- * non-zero on the first thing that is wrong. */
+ * through the package), all through the one umbrella header, beside the
+ * application's own copy of jsmn (own_jsmn.c). Exits non-zero on the first
+ * thing that is wrong. */
 #include <stdio.h>
 #include <string.h>
 
 #include <healthchecks/healthchecks.h>  /* the umbrella: every module */
 #include <hc_port_mock.h>
 #include <hc_port_posix.h>
+
+#include "own_jsmn.h"
 
 #define UUID "5bf66975-d4c7-4bf5-bcc8-b8d8a82ea278"
 
@@ -67,6 +70,12 @@ static int json_layer_links(void)
     hc_json_t doc;
     if (hc_json_parse(&doc, js, sizeof js - 1, tok, 8) != HC_OK || doc.n != 3)
         return fail("hc_json_parse did not tokenize a small object");
+    /* The library's jsmn is strict: it refuses what the application's
+     * (jsmn's default, non-strict) takes. Both are linked in. */
+    if (hc_json_parse(&doc, "[tru]", 5, tok, 8) != HC_ERR_JSON)
+        return fail("hc_json_parse accepted [tru]");
+    if (own_jsmn_count("[tru]", 5) != 2)
+        return fail("the application's own jsmn did not link, or is not its own");
     return 0;
 }
 

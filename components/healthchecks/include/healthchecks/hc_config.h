@@ -52,6 +52,21 @@ extern "C" {
 #define HC_TEXT_MAX 96
 #endif
 
+/* ----------------------------------------------------------------- outbox */
+
+/** Body bytes each signal kept by an outbox (hc_outbox.h) holds, at most
+ *  65535. A longer body keeps its last bytes; its late line says how many
+ *  were cut. Every entry reserves this much. */
+#ifndef HC_OUTBOX_BODY_MAX
+#define HC_OUTBOX_BODY_MAX 64
+#endif
+
+/** Longest target an outbox entry holds: a UUID (36 characters) or a slug
+ *  of up to this many (36..100); a longer slug cannot be kept. */
+#ifndef HC_OUTBOX_TARGET_MAX
+#define HC_OUTBOX_TARGET_MAX 48
+#endif
+
 /* ------------------------------------------------------------- JSON layer */
 
 /** Deepest nesting of objects and arrays accepted in a response (at most

@@ -59,6 +59,15 @@ typedef enum hc_err {
     HC_ERR_JSON,               /**< malformed, truncated or wrongly typed JSON */
     HC_ERR_JSON_TOO_LARGE,     /**< one JSON element does not fit the caller's buffers */
 
+    /* outbox images (hc_outbox.h) */
+    HC_ERR_IMAGE_SPACE,        /**< the buffer is too small for the outbox image */
+    HC_ERR_IMAGE_FOREIGN,      /**< not an outbox image: another magic, or never saved */
+    HC_ERR_IMAGE_VERSION,      /**< an outbox image of another format version */
+    HC_ERR_IMAGE_CONFIG,       /**< an outbox image saved with other configured sizes */
+    HC_ERR_IMAGE_TRUNCATED,    /**< an outbox image cut short */
+    HC_ERR_IMAGE_CORRUPT,      /**< an outbox image whose checksum or content is wrong */
+    HC_ERR_IMAGE_CAPACITY,     /**< an outbox image holding more entries than the outbox has slots */
+
     /* caller mistakes added since (appended, so every code keeps its number) */
     HC_ERR_HEADER_RESERVED,    /**< a caller header the library writes itself (Host,
                                     Content-Length, ...; see hc_http_check_headers()) */

@@ -10,11 +10,13 @@
  * HC_ERR_JSON.
  *
  * The tokens are jsmn's (jsmntok_t from the system's <jsmn.h>: Debian
- * libjsmn-dev or, on ESP-IDF, the espressif/jsmn component) in jsmn's
- * layout, but hc_json_parse() fills them itself from the one pass of the
- * syntax checker (hc_jscan) rather than running jsmn's parser too; no jsmn
- * code is compiled into the library, so an application may use its own
- * copy of jsmn alongside.
+ * libjsmn-dev or, on ESP-IDF, the espressif/jsmn component), made by
+ * jsmn_parse() in strict mode once the library's own grammar check
+ * (hc_jscan) has accepted the text: jsmn alone, even strict, takes text
+ * that is not JSON. The library compiles jsmn's parser into itself as a
+ * static copy (JSMN_STATIC), so an application may compile its own jsmn
+ * alongside; in the file that compiles it, include <jsmn.h> before any
+ * header of this library, which includes it for the token type only.
  */
 #ifndef HC_JSON_H
 #define HC_JSON_H
@@ -49,16 +51,20 @@ typedef struct hc_json {
     size_t len;              /**< its length in bytes */
     const jsmntok_t *tok;    /**< the caller's token array */
     int n;                   /**< tokens in use */
+    bool ascii;              /**< every string is printable ASCII without escapes,
+                                  as the grammar check found: its text is its value */
 } hc_json_t;
 
 /**
  * Check and tokenize one JSON value (the whole text, surrounding
- * whitespace allowed). The syntax is checked in full (hc_jscan) in the same
- * pass that builds the tokens, so every token of the result is well-formed.
- * The tokens are what jsmn_parse() would give for the same text: in
- * document order, strings without their quotes, a container's size its
- * element or member count, a member name's size 1 (its value is its
- * child), and the parent field set when jsmn has JSMN_PARENT_LINKS.
+ * whitespace allowed). The grammar is checked in full (hc_jscan), then
+ * jsmn_parse() (strict mode) makes the tokens, so every token of the
+ * result is well-formed. They are in jsmn's layout: in document order,
+ * strings without their quotes, a container's size its element or member
+ * count, a member name's size 1 (its value is its child), and the parent
+ * field set when jsmn has JSMN_PARENT_LINKS. (A lone top-level number or
+ * literal, which jsmn 1.1.0's strict mode takes for a cut text, gets its
+ * one token all the same.)
  * @param[out] doc     the tokenized element
  * @param[in]  js      the text, not copied: must outlive @p doc
  * @param[in]  len     its length in bytes
@@ -120,7 +126,7 @@ bool hc_json_is_null(const hc_json_t *doc, int i);
  * @param[out] truncated set true when cut, else false; may be NULL
  * @return HC_OK; HC_ERR_JSON (not a string, a raw control character, an
  *         unpaired surrogate, or \\u0000 which a C string cannot hold);
- *         HC_ERR_ARG (@p cap 0).
+ *         HC_ERR_ARG (@p out NULL or @p cap 0).
  */
 hc_err_t hc_json_string(const hc_json_t *doc, int i, char *out, size_t cap, bool *truncated);
 

@@ -3,11 +3,15 @@
  * @brief Splits a streamed list response into its elements, so memory is
  *        bounded by the largest element, not by the list.
  *
- * The body arrives in pieces of any size (hc_jstream_feed()). The splitter checks the whole body's JSON syntax with
- * hc_jscan, finds the list under the expected member name, copies each
- * element's bytes into the caller's element buffer and hands the complete
- * element to a callback; then the bytes are dropped. Feeding a body whole,
- * one byte at a time or in any other pieces gives the same calls.
+ * The body arrives in pieces of any size (hc_jstream_feed()). In one pass
+ * over it the splitter checks the whole body's JSON grammar with hc_jscan,
+ * finds the list under the expected member name, copies each element's
+ * bytes into the caller's element buffer (a run at a time: the scanner
+ * stops only at the edges of the wrapper's members and of the elements)
+ * and hands the complete element to a callback; then the bytes are
+ * dropped. An element handed on is therefore one grammatically checked
+ * JSON value. Feeding a body whole, one byte at a time or in any other
+ * pieces gives the same calls.
  *
  * Shapes:
  *  - HC_JSTREAM_ARRAY:   {"checks": [ {...}, {...} ]} — each array item is
@@ -75,6 +79,7 @@ typedef struct hc_jstream {
     uint8_t list_level;        /* level of the elements, once the list opened */
     uint8_t key_pos;           /* bytes of a top-level member name matched so far */
     bool key_matches;          /* the top-level name so far equals key */
+    bool in_name;              /* inside a wrapper member's name */
     bool list_next;            /* the next top-level value is the list */
     bool bare;                 /* the body is the list itself */
     bool in_list;
@@ -117,6 +122,14 @@ hc_err_t hc_jstream_init(hc_jstream_t *js, const char *key, hc_jstream_shape_t s
  *         (and is not sticky).
  */
 hc_err_t hc_jstream_feed(hc_jstream_t *js, const uint8_t *data, size_t len);
+
+/**
+ * Whether the element being handed on holds only plain strings.
+ * @param[in] js the splitter, inside its element callback
+ * @return true if every string of the element (and of its member name)
+ *         is printable ASCII without escapes, as the grammar check found
+ */
+bool hc_jstream_element_ascii(const hc_jstream_t *js);
 
 /**
  * The body ended.
