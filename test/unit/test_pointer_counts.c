@@ -539,11 +539,35 @@ static void test_list_checks_null_tag_entry(void **state)
     assert_memory_equal(&w, &before, sizeof w);
 }
 
+/* A NULL string inside a string array is missing content too: the
+ * builder overflows rather than read it. */
+static void test_jwrite_strings_null_entry(void **state)
+{
+    (void)state;
+    char mem[64];
+    hc_buf_t b;
+    hc_jwrite_t jw;
+    const char *const items[] = { "name", NULL };
+    hc_buf_init(&b, mem, sizeof mem);
+    hc_jwrite_begin(&jw, &b);
+    hc_jwrite_strings(&jw, "unique", items, 2);
+    assert_false(hc_buf_ok(&b));
+    /* whereas the same array without its NULL writes whole */
+    hc_buf_init(&b, mem, sizeof mem);
+    hc_jwrite_begin(&jw, &b);
+    hc_jwrite_strings(&jw, "unique", items, 1);
+    hc_jwrite_end(&jw);
+    assert_true(hc_buf_ok(&b));
+    assert_int_equal(b.len, strlen("{\"unique\":[\"name\"]}"));
+    assert_memory_equal(mem, "{\"unique\":[\"name\"]}", b.len);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_null_with_a_count),
         cmocka_unit_test(test_list_checks_null_tag_entry),
+        cmocka_unit_test(test_jwrite_strings_null_entry),
     };
     return cmocka_run_group_tests_name("pointer + count pairs", tests, NULL, NULL);
 }
