@@ -169,9 +169,8 @@ void hc_http_start(hc_http_t *h, const uint8_t *head, size_t head_len,
                    const uint8_t *body, size_t body_len, bool head_request,
                    uint32_t max_body, hc_body_sink_fn sink, void *sink_ctx)
 {
-    bool missing = (!head && head_len) || (!body && body_len);
     h->head = head;
-    h->head_len = head ? head_len : 0;
+    h->head_len = head ? head_len : 0;  /* no bytes, nothing to send */
     h->body = body;
     h->body_len = body ? body_len : 0;
     h->sink = sink;
@@ -179,8 +178,6 @@ void hc_http_start(hc_http_t *h, const uint8_t *head, size_t head_len,
     h->max_body = max_body;
     h->head_request = head_request;
     hc_http_rewind(h);
-    if (missing)
-        h->err = (uint8_t)HC_ERR_ARG;
 }
 
 void hc_http_rewind(hc_http_t *h)

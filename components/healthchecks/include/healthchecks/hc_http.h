@@ -188,9 +188,9 @@ typedef struct hc_http {
  * @param[in]  sink         receives body bytes; NULL discards them
  * @param[in]  sink_ctx     passed to @p sink
  *
- * A NULL @p head or @p body with a length above 0 counts as empty (nothing
- * of it is sent), and the exchange is dead from the start: hc_http_feed()
- * and hc_http_feed_eof() answer HC_ERR_ARG until hc_http_rewind().
+ * A NULL @p head or @p body counts as empty, whatever its length says:
+ * nothing of it is sent (the client refuses such a request before it gets
+ * here, HC_ERR_ARG).
  */
 void hc_http_start(hc_http_t *h, const uint8_t *head, size_t head_len,
                    const uint8_t *body, size_t body_len, bool head_request,
