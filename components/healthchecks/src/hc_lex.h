@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "healthchecks/hc_error.h"
 
@@ -77,6 +78,10 @@ bool hc_is_tchar(int c);
  *  @p lowercase_only, uppercase hex is refused (as in ping URLs). NULL is
  *  not a UUID. */
 bool hc_is_uuid(const char *s, bool lowercase_only);
+
+/** Write 16 bytes as a lowercase UUID (8-4-4-4-12 hex digits) and a NUL
+ *  into @p out: run ids, made or kept. */
+void hc_lex_uuid_text(const uint8_t bytes[16], char out[37]);
 
 /**
  * Check that @p s (NUL-terminated) may go into a request line or a header

@@ -90,6 +90,12 @@ static void put_target(hc_buf_t *b, const hc_client_t *c, const hc_ping_t *p)
 
 hc_err_t hc_ping_send_begin(hc_client_t *c, const hc_ping_t *p)
 {
+    return hc_ping_begin_with_prefix(c, p, NULL, NULL);
+}
+
+hc_err_t hc_ping_begin_with_prefix(hc_client_t *c, const hc_ping_t *p,
+                                   void (*prefix)(void *ctx, hc_buf_t *out), void *ctx)
+{
     hc_err_t err = hc_ping_validate(c, p);
     if (err != HC_OK)
         return err;
@@ -99,8 +105,8 @@ hc_err_t hc_ping_send_begin(hc_client_t *c, const hc_ping_t *p)
         return err;
     put_target(&b, c, p);
 
-    hc_request_t req = { .idempotent = true };
-    if (p->body) {
+    hc_request_t req = { .idempotent = true, .body_prefix = prefix, .body_prefix_ctx = ctx };
+    if (p->body || prefix) {
         size_t len = p->body_len;
         uint32_t limit;
         if (p->body_tail && hc_client_ping_body_limit(c, &limit) && len > limit)
@@ -170,6 +176,11 @@ hc_err_t hc_ping_poll(hc_client_t *c, hc_ping_result_t *out)
     return err == HC_IN_PROGRESS ? err : conclude(c, err, out);
 }
 
+hc_err_t hc_ping_wait(hc_client_t *c, hc_ping_result_t *out)
+{
+    return conclude(c, hc_client_wait(c), out);
+}
+
 hc_err_t hc_ping_send(hc_client_t *c, const hc_ping_t *p, hc_ping_result_t *out)
 {
     hc_err_t err = hc_ping_send_begin(c, p);
@@ -177,7 +188,7 @@ hc_err_t hc_ping_send(hc_client_t *c, const hc_ping_t *p, hc_ping_result_t *out)
         fill_refusal(out);
         return err;
     }
-    return conclude(c, hc_client_wait(c), out);
+    return hc_ping_wait(c, out);
 }
 
 hc_err_t hc_rid_new(const hc_client_t *c, char out[37])
@@ -188,14 +199,6 @@ hc_err_t hc_rid_new(const hc_client_t *c, char out[37])
         return HC_ERR_ARG;
     r[6] = (uint8_t)((r[6] & 0x0fu) | 0x40u); /* version 4 */
     r[8] = (uint8_t)((r[8] & 0x3fu) | 0x80u); /* RFC 4122 variant */
-    static const char hex[] = "0123456789abcdef";
-    size_t o = 0;
-    for (size_t i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            out[o++] = '-';
-        out[o++] = hex[r[i] >> 4];
-        out[o++] = hex[r[i] & 15u];
-    }
-    out[o] = '\0';
+    hc_lex_uuid_text(r, out);
     return HC_OK;
 }

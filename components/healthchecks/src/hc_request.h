@@ -13,6 +13,9 @@
 #include "healthchecks/hc_client.h"
 #include "healthchecks/hc_error.h"
 
+struct hc_ping;
+struct hc_ping_result;
+
 /** Which base URL a request goes to. */
 typedef enum hc_base { HC_BASE_PING, HC_BASE_API } hc_base_t;
 
@@ -37,6 +40,25 @@ hc_err_t hc_request_begin(hc_client_t *c, hc_buf_t *target, hc_base_t base,
  *         with CR, LF or NUL); HC_ERR_RANGE (a body over 4 GiB).
  */
 hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *req);
+
+/**
+ * hc_ping_send_begin() with a body that starts with what @p prefix writes
+ * (the outbox's late line). @p prefix is called once, before this returns,
+ * to write into the work buffer; its bytes are sent after the head and
+ * before the ping's own body, counted in Content-Length, and stay there for
+ * every retry. The method is the ping's (the outbox makes it POST).
+ * @return as hc_ping_send_begin(); HC_ERR_BUFFER also when the prefix, the
+ *         head and 64 bytes of receive space do not fit the work buffer.
+ */
+hc_err_t hc_ping_begin_with_prefix(hc_client_t *c, const struct hc_ping *p,
+                                   void (*prefix)(void *ctx, hc_buf_t *out), void *ctx);
+
+/**
+ * Run a ping begun with hc_ping_begin_with_prefix() to its end, blocking
+ * at most until the client's deadline (the second half of hc_ping_send()).
+ * @return as hc_ping_send()
+ */
+hc_err_t hc_ping_wait(hc_client_t *c, struct hc_ping_result *out);
 
 /**
  * Advance the request without ever blocking.
