@@ -209,15 +209,14 @@ static hc_err_t check_request_line(const hc_buf_t *line)
 
 /* Write the body prefix of @p req behind the request line, then park it at
  * the end of the work buffer, out of the head's way, until the head (whose
- * Content-Length counts it) is finished. @return its length, or SIZE_MAX
- * when it did not fit. */
+ * Content-Length counts it) is finished. One that does not fit leaves
+ * @p target overflowed. @return its length. */
 static size_t park_body_prefix(hc_buf_t *target, const hc_request_t *req)
 {
     hc_buf_t prefix;
     hc_buf_init(&prefix, target->data + target->len, target->cap - target->len);
     req->body_prefix(req->body_prefix_ctx, &prefix);
-    if (prefix.overflow)
-        return SIZE_MAX;
+    target->overflow = prefix.overflow;
     target->cap -= prefix.len;
     memmove(target->data + target->cap, prefix.data, prefix.len);
     return prefix.len;
@@ -233,8 +232,6 @@ hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *
     if (err != HC_OK)
         return err;
     size_t prefix_len = req->body_prefix ? park_body_prefix(target, req) : 0;
-    if (prefix_len == SIZE_MAX)
-        return HC_ERR_BUFFER;
     hc_http_head_t head = {
         .host = c->url.host,
         .host_ipv6 = c->url.ipv6,
@@ -243,7 +240,7 @@ hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *
         .user_agent = c->cfg.user_agent,
         .api_key = req->send_api_key ? c->cfg.api_key : NULL,
         .content_type = req->content_type,
-        .has_body = req->has_body || req->body_len + prefix_len > 0,
+        .has_body = req->has_body || req->body_len > 0,
         .content_length = req->body_len + prefix_len,
         .keep_alive = c->cfg.keep_alive,
         .extra = c->cfg.extra_headers,
@@ -252,7 +249,7 @@ hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *
     err = hc_http_finish_head(target, &head);
     if (err != HC_OK)
         return err;
-    if (target->len + prefix_len + MIN_RECV_SPACE > c->cfg.work_size)
+    if (target->len + MIN_RECV_SPACE > target->cap) /* the cap leaves out the prefix */
         return HC_ERR_BUFFER;
     /* The engine sends the prefix as the end of the head. */
     memmove(target->data + target->len, target->data + target->cap, prefix_len);
