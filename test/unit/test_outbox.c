@@ -850,6 +850,22 @@ static void test_late_line_needs_room_in_the_work_buffer(void **state)
             assert_memory_equal(capture + sizeof head - 1, line, sizeof line - 1);
         }
     }
+
+    /* the smallest work buffer a client takes (128 bytes) cannot even hold
+     * the request line and the longest late line */
+    setup("o", 4, NULL);
+    hc_test_mock_spec_t spec = { .script = script, .n_script = 1, .capture = capture,
+                                 .capture_cap = sizeof capture - 1, .work = small,
+                                 .work_size = 128, .ping_url = "http://hc.test/ping",
+                                 .max_attempts = 1 };
+    assert_int_equal(hc_test_mock_client(&mc, &spec), HC_OK);
+    push(&(hc_ping_t){ .uuid = A }, NULL);
+    slots[0].merged = UINT16_MAX;
+    slots[0].body_cut = UINT32_MAX;
+    hc_outbox_result_t res;
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, &res), HC_ERR_BUFFER);
+    assert_int_equal(res.waiting, 1);
+    assert_int_equal(mc.mock.capture_len, 0);
 }
 
 int main(void)

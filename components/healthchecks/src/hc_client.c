@@ -207,19 +207,16 @@ static hc_err_t check_request_line(const hc_buf_t *line)
     return HC_OK;
 }
 
-/* Write the body prefix of @p req behind the request line, then park it at
- * the end of the work buffer, out of the head's way, until the head (whose
- * Content-Length counts it) is finished. One that does not fit leaves
- * @p target overflowed. @return its length. */
-static size_t park_body_prefix(hc_buf_t *target, const hc_request_t *req)
+void hc_request_body_prefix(hc_buf_t *target, hc_request_t *req,
+                            void (*write)(void *ctx, hc_buf_t *out), void *ctx)
 {
     hc_buf_t prefix;
     hc_buf_init(&prefix, target->data + target->len, target->cap - target->len);
-    req->body_prefix(req->body_prefix_ctx, &prefix);
-    target->overflow = prefix.overflow;
+    write(ctx, &prefix);
+    target->overflow = target->overflow || prefix.overflow;
     target->cap -= prefix.len;
     memmove(target->data + target->cap, prefix.data, prefix.len);
-    return prefix.len;
+    req->body_prefix_len = prefix.len;
 }
 
 hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *req)
@@ -231,7 +228,7 @@ hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *
     hc_err_t err = target->overflow ? HC_ERR_BUFFER : check_request_line(target);
     if (err != HC_OK)
         return err;
-    size_t prefix_len = req->body_prefix ? park_body_prefix(target, req) : 0;
+    size_t prefix_len = req->body_prefix_len; /* parked at target->data + target->cap */
     hc_http_head_t head = {
         .host = c->url.host,
         .host_ipv6 = c->url.ipv6,

@@ -105,14 +105,18 @@ hc_err_t hc_ping_begin_with_prefix(hc_client_t *c, const hc_ping_t *p,
         return err;
     put_target(&b, c, p);
 
-    hc_request_t req = { .idempotent = true, .body_prefix = prefix, .body_prefix_ctx = ctx };
-    if (p->body || prefix) {
+    hc_request_t req = { .idempotent = true };
+    if (prefix)
+        hc_request_body_prefix(&b, &req, prefix, ctx);
+    if (p->body) {
         size_t len = p->body_len;
         uint32_t limit;
         if (p->body_tail && hc_client_ping_body_limit(c, &limit) && len > limit)
             len = limit;
         req.body = p->body + (p->body_len - len);
         req.body_len = len;
+    }
+    if (p->body || prefix) {
         req.has_body = true;
         req.content_type = "text/plain; charset=utf-8";
     }

@@ -42,11 +42,25 @@ hc_err_t hc_request_begin(hc_client_t *c, hc_buf_t *target, hc_base_t base,
 hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *req);
 
 /**
+ * Give the request being built a body that starts with what @p write
+ * writes (once, before this returns), counted in Content-Length. Call it
+ * between hc_request_begin() (and the target) and hc_request_start(): the
+ * bytes are written behind the target and parked at the end of the work
+ * buffer, out of the head's way; hc_request_start() moves them right
+ * behind the head, and every attempt sends them from there. Bytes that do
+ * not fit leave @p target overflowed (hc_request_start(): HC_ERR_BUFFER).
+ * @param[in,out] target the request line so far
+ * @param[in,out] req    gets body_prefix_len
+ * @param[in]     write  writes the bytes into its buffer
+ * @param[in]     ctx    passed to @p write
+ */
+void hc_request_body_prefix(hc_buf_t *target, hc_request_t *req,
+                            void (*write)(void *ctx, hc_buf_t *out), void *ctx);
+
+/**
  * hc_ping_send_begin() with a body that starts with what @p prefix writes
- * (the outbox's late line). @p prefix is called once, before this returns,
- * to write into the work buffer; its bytes are sent after the head and
- * before the ping's own body, counted in Content-Length, and stay there for
- * every retry. The method is the ping's (the outbox makes it POST).
+ * (the outbox's late line; see hc_request_body_prefix()). The method is
+ * the ping's (the outbox makes it POST).
  * @return as hc_ping_send_begin(); HC_ERR_BUFFER also when the prefix, the
  *         head and 64 bytes of receive space do not fit the work buffer.
  */

@@ -71,10 +71,8 @@ typedef struct hc_request {
                                   has received bytes, a failed attempt is not
                                   retried (it cannot take them back). */
     void *sink_ctx;
-    /* writes the body's first bytes, counted in Content-Length, into the
-       work buffer right after the head, once per request; or NULL */
-    void (*body_prefix)(void *ctx, hc_buf_t *out);
-    void *body_prefix_ctx;
+    size_t body_prefix_len;    /* the body's first bytes, parked at the end of
+                                  the work buffer (hc_request_body_prefix()) */
     /** @endcond */
 } hc_request_t;
 
