@@ -217,6 +217,7 @@ void hc_request_body_prefix(hc_buf_t *target, hc_request_t *req,
     target->cap -= prefix.len;
     memmove(target->data + target->cap, prefix.data, prefix.len);
     req->body_prefix_len = prefix.len;
+    req->has_body = true;
 }
 
 hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *req)

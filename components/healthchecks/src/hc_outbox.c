@@ -302,7 +302,7 @@ static void late_ping(hc_outbox_t *ob, hc_ping_t *p, char *target, char rid[37])
     p->signal = (hc_signal_t)e->signal;
     p->exit_status = e->exit_status;
     p->method = HC_METHOD_POST;
-    p->body = e->body_len ? e->body : NULL;
+    p->body = e->body; /* even when empty: a POST with a body, the line */
     p->body_len = e->body_len;
     ob->reporting = ob->dropped;
 }
@@ -366,6 +366,20 @@ static hc_err_t finish(hc_outbox_t *ob, hc_err_t result)
     return result;
 }
 
+/* Start the request of @p p; a kept signal's body starts with its late
+ * line, written into the client's work buffer behind the head. */
+static hc_err_t begin_request(hc_outbox_t *ob, const hc_ping_t *p)
+{
+    hc_buf_t target;
+    hc_request_t req;
+    hc_err_t err = hc_ping_prepare(ob->client, p, &target, &req);
+    if (err != HC_OK)
+        return err;
+    if (ob->sending == SENDING_KEPT)
+        hc_request_body_prefix(&target, &req, write_late_line, ob);
+    return hc_request_start(ob->client, &target, &req);
+}
+
 /* Move the delivery on: to its end when @p block, otherwise until a
  * request would have to wait. Each turn ends one request, and there is one
  * per kept entry plus the caller's ping. */
@@ -379,8 +393,7 @@ static hc_err_t run(hc_outbox_t *ob, bool block)
             char target[HC_OUTBOX_TARGET_MAX + 1], rid[37];
             if (!next_request(ob, &p, target, rid))
                 break;
-            err = hc_ping_begin_with_prefix(
-                ob->client, &p, ob->sending == SENDING_KEPT ? write_late_line : NULL, ob);
+            err = begin_request(ob, &p);
             ob->in_flight = err == HC_OK;
             if (!ob->in_flight)
                 no_result(&pr);

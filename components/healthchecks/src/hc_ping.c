@@ -88,39 +88,38 @@ static void put_target(hc_buf_t *b, const hc_client_t *c, const hc_ping_t *p)
     }
 }
 
-hc_err_t hc_ping_send_begin(hc_client_t *c, const hc_ping_t *p)
-{
-    return hc_ping_begin_with_prefix(c, p, NULL, NULL);
-}
-
-hc_err_t hc_ping_begin_with_prefix(hc_client_t *c, const hc_ping_t *p,
-                                   void (*prefix)(void *ctx, hc_buf_t *out), void *ctx)
+hc_err_t hc_ping_prepare(hc_client_t *c, const hc_ping_t *p, hc_buf_t *target,
+                         hc_request_t *req)
 {
     hc_err_t err = hc_ping_validate(c, p);
     if (err != HC_OK)
         return err;
-    hc_buf_t b;
-    err = hc_request_begin(c, &b, HC_BASE_PING, method_name(p));
+    err = hc_request_begin(c, target, HC_BASE_PING, method_name(p));
     if (err != HC_OK)
         return err;
-    put_target(&b, c, p);
+    put_target(target, c, p);
 
-    hc_request_t req = { .idempotent = true };
-    if (prefix)
-        hc_request_body_prefix(&b, &req, prefix, ctx);
+    memset(req, 0, sizeof *req);
+    req->idempotent = true;
     if (p->body) {
         size_t len = p->body_len;
         uint32_t limit;
         if (p->body_tail && hc_client_ping_body_limit(c, &limit) && len > limit)
             len = limit;
-        req.body = p->body + (p->body_len - len);
-        req.body_len = len;
+        req->body = p->body + (p->body_len - len);
+        req->body_len = len;
+        req->has_body = true;
+        req->content_type = "text/plain; charset=utf-8";
     }
-    if (p->body || prefix) {
-        req.has_body = true;
-        req.content_type = "text/plain; charset=utf-8";
-    }
-    return hc_request_start(c, &b, &req);
+    return HC_OK;
+}
+
+hc_err_t hc_ping_send_begin(hc_client_t *c, const hc_ping_t *p)
+{
+    hc_buf_t b;
+    hc_request_t req;
+    hc_err_t err = hc_ping_prepare(c, p, &b, &req);
+    return err != HC_OK ? err : hc_request_start(c, &b, &req);
 }
 
 static bool starts_with(const char *s, const char *prefix)
@@ -192,7 +191,7 @@ hc_err_t hc_ping_send(hc_client_t *c, const hc_ping_t *p, hc_ping_result_t *out)
         fill_refusal(out);
         return err;
     }
-    return hc_ping_wait(c, out);
+    return conclude(c, hc_client_wait(c), out);
 }
 
 hc_err_t hc_rid_new(const hc_client_t *c, char out[37])

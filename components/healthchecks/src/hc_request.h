@@ -58,18 +58,18 @@ void hc_request_body_prefix(hc_buf_t *target, hc_request_t *req,
                             void (*write)(void *ctx, hc_buf_t *out), void *ctx);
 
 /**
- * hc_ping_send_begin() with a body that starts with what @p prefix writes
- * (the outbox's late line; see hc_request_body_prefix()). The method is
- * the ping's (the outbox makes it POST).
- * @return as hc_ping_send_begin(); HC_ERR_BUFFER also when the prefix, the
- *         head and 64 bytes of receive space do not fit the work buffer.
+ * The first half of hc_ping_send_begin(), for the outbox: validate @p p
+ * and write its request line into the work buffer (@p target), with its
+ * body in @p req, ready for hc_request_start() (after a
+ * hc_request_body_prefix(), for a late ping).
+ * @return HC_OK, or as hc_ping_send_begin()
  */
-hc_err_t hc_ping_begin_with_prefix(hc_client_t *c, const struct hc_ping *p,
-                                   void (*prefix)(void *ctx, hc_buf_t *out), void *ctx);
+hc_err_t hc_ping_prepare(hc_client_t *c, const struct hc_ping *p, hc_buf_t *target,
+                         hc_request_t *req);
 
 /**
- * Run a ping begun with hc_ping_begin_with_prefix() to its end, blocking
- * at most until the client's deadline (the second half of hc_ping_send()).
+ * Run a ping started with hc_request_start() to its end, blocking at most
+ * until the client's deadline (the second half of hc_ping_send()).
  * @return as hc_ping_send()
  */
 hc_err_t hc_ping_wait(hc_client_t *c, struct hc_ping_result *out);
