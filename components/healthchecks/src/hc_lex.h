@@ -1,7 +1,8 @@
 /* Internal to the library (not installed): the character rules every
  * module shares, so each exists once: decimal and hex digits, letters,
- * control bytes, the HTTP token rule, the slug and UUID shapes, and the
- * check that keeps a value from breaking out of a request line or header.
+ * control bytes, the HTTP token rule, the slug and UUID shapes (and a
+ * UUID's text), and the check that keeps a value from breaking out of a
+ * request line or header.
  *
  * The byte tests take an int holding a byte, either as an unsigned char
  * (0..255) or as a plain char (a negative value then counts as a byte of

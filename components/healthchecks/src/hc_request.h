@@ -2,8 +2,10 @@
  * management modules build on. A module begins a request
  * (hc_request_begin), appends its target, starts it (hc_request_start),
  * then drives it with hc_client_poll() or hc_client_wait() and maps the
- * response status with hc_status_error(). Applications use those modules,
- * never this layer. */
+ * response status with hc_status_error(). The outbox sends a ping through
+ * the ping layer's two halves (hc_ping_prepare, hc_ping_wait) with a body
+ * prefix between them (hc_request_body_prefix). Applications use those
+ * modules, never this layer. */
 #ifndef HC_REQUEST_H
 #define HC_REQUEST_H
 
