@@ -19,23 +19,27 @@ Operators (--operators):
 
 Where: every function, file-scope initializer and #define of the library's
 .c files (--ports adds the ports built on this host, --headers the inline
-functions of the public headers). Never in comments, strings, #if/#include
-lines, assert-only calls, or code the preprocessor leaves out of every
-build of the file (an inactive #if branch).
+functions of the public headers). Never in comments, strings, #if and
+#include lines, asserts, unevaluated sizeof operands, file-scope typedefs
+(types, or the negative-array-size static assertion) and parameter lists
+(an array parameter's size means nothing), nor in code the preprocessor
+leaves out of every build of the file (an inactive #if branch).
 
 How: the tree is copied once to build/mutate/ (never built in place),
-configured with CMake and built; each mutant is written into the copy, the
-build recompiles that one object and relinks the test programs, and the
-tests with CTest label unit or fuzz (--labels) run, slowest last, until one
-fails. Results:
-  killed     a test failed (or a survivor of the plain build failed under
-             AddressSanitizer + UBSan, --sanitize survivors, the default)
+configured with CMake (-O1, no debug information) and built; each mutant is
+written into the copy, the build recompiles that one object and relinks the
+test programs, and the tests with CTest label unit or fuzz (--labels) run
+until one fails: for each file, first the tests that killed most of its
+mutants so far, then the quickest. Results:
+  killed     a test failed; with --sanitize survivors (the default) also a
+             survivor or same-code mutant of the plain build that fails
+             under AddressSanitizer + UBSan, as in CI's sanitizer build
   timeout    a test ran past its limit (counted as detected, like killed)
   survived   every test passed: the tests did not notice
   equivalent listed in the reviewed list (test/mutation/equivalent.txt)
              as unable to change behaviour; not run
-  same-code  the mutated file compiled to the same objects: equivalent in
-             this build, proven by the compiler; not tested
+  same-code  the mutated file compiled to the same objects (and the tests
+             pass under the sanitizers): equivalent in this build
   no-compile the mutant does not compile, or draws a compiler warning
              (CI builds with -Werror); not a valid mutant
 The score is (killed + timeout) / (killed + timeout + survived).
@@ -45,6 +49,7 @@ or 2 on a usage error or when the unmutated tree fails its own tests.
 """
 import argparse
 import collections
+import fcntl
 import fnmatch
 import hashlib
 import json
@@ -72,7 +77,6 @@ INTEGER_RE = re.compile(r"^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)([uU]?[lL]{0,2
 NUMBER_RE = re.compile(r"\.?\d(?:[eEpP][+-]|[0-9A-Za-z_.])*")
 IDENT_RE = re.compile(r"[A-Za-z_]\w*")
 ASSERT_NAMES = {"assert", "static_assert", "_Static_assert", "HC_ASSERT"}
-CONDITIONAL_OPENERS = {"if", "ifdef", "ifndef", "elif", "else"}
 
 
 class Token:
@@ -290,7 +294,7 @@ class Code:
         self.partner = match_brackets(toks)
         self.func = [None] * len(toks)
         self.brace_kind = {}
-        self.asserted = [False] * len(toks)
+        self.inert = [False] * len(toks)
         depth = 0
         current = None
         for i, t in enumerate(toks):
@@ -316,7 +320,7 @@ class Code:
 
         def mark(a, b):
             for k in range(a, b + 1):
-                self.asserted[k] = True
+                self.inert[k] = True
         depth = 0
         for i, t in enumerate(toks):
             nxt = toks[i + 1].text if i + 1 < len(toks) else ""
@@ -451,7 +455,7 @@ class Generator:
     # Where a token may be mutated at all.
     def _mutable_code(self, i):
         t = self.code.toks[i]
-        if self.code.asserted[i] or not self.live(t.line):
+        if self.code.inert[i] or not self.live(t.line):
             return False
         return not self.functions_only or self.code.func[i] is not None
 
@@ -468,7 +472,7 @@ class Generator:
             for i in range(len(code.toks)):
                 if is_code and not self._mutable_code(i):
                     continue
-                if not is_code and code.asserted[i]:
+                if not is_code and code.inert[i]:
                     continue
                 fn = code.func[i] if is_code else "#define " + code.toks[i].macro
                 if "relational" in operators:
@@ -731,8 +735,10 @@ class Equivalents:
         occurrence = 1
         if parts and re.fullmatch(r"#\d+", parts[-1]):
             occurrence = int(parts.pop()[1:])
-        if len(parts) < 3 or len(block) < 4 or not block[1][1].startswith("- ") \
-                or not block[2][1].startswith("+ ") or not block[3][1].startswith("why:"):
+        def marked(line, sign):   # "- text", or a bare sign for nothing
+            return line == sign or line.startswith(sign + " ")
+        if len(parts) < 3 or len(block) < 4 or not marked(block[1][1], "-") \
+                or not marked(block[2][1], "+") or not block[3][1].startswith("why:"):
             self.errors.append("%s:%d: expected 'file function operator', '- original', "
                                "'+ mutated', 'why: reason'" % (self.path, n))
             return
@@ -752,7 +758,7 @@ class Equivalents:
         head = "%s %s %s" % (m.file, m.function or "-", m.operator)
         if m.occurrence > 1:
             head += " #%d" % m.occurrence
-        return "%s\n- %s\n+ %s\nwhy: %s\n" % (head, m.original, m.mutated, reason)
+        return "%s\n- %s\n%s\nwhy: %s\n" % (head, m.original, ("+ " + m.mutated).rstrip(), reason)
 
     def reason(self, m):
         return self.entries.get(m.identity())
@@ -1034,9 +1040,10 @@ class Workspace:
         rel = m.path
         self.write(rel, m.apply(original))
         p = self._build_targets([t.target for t in self.tests if t.target])
+        output = p.stdout.replace(self.src + os.sep, "")
         if p.returncode != 0:
-            return "no-compile", first_line(p.stdout, "error:") or "build failed"
-        warning = first_line(p.stdout, "warning:")
+            return "no-compile", first_line(output, "error:") or "build failed"
+        warning = first_line(output, "warning:")
         if warning:
             return "no-compile", warning
         base = self.baseline_objects.get(rel)
@@ -1270,8 +1277,8 @@ def main(argv=None):
     ap.add_argument("--labels", help="CTest labels (regex) of the tests to run "
                     "(default ^(unit|fuzz)$; with --ports also integration and lwip)")
     ap.add_argument("--sanitize", choices=("off", "survivors", "all"), default="survivors",
-                    help="AddressSanitizer + UBSan: not at all, re-run survivors under it "
-                    "(default), or for every mutant")
+                    help="AddressSanitizer + UBSan: not at all, re-run survivors and same-code "
+                    "mutants under it (default), or for every mutant")
     ap.add_argument("--timeout-factor", type=float, default=5.0,
                     help="a test's limit is this times its unmutated time (default 5)")
     ap.add_argument("--timeout-min", type=float, default=2.0, help="and at least this (s, default 2)")
@@ -1304,6 +1311,17 @@ def main(argv=None):
                                 "hc_error.h")
     with open(error_header, encoding="utf-8") as f:
         codes = error_codes_from(f.read())
+
+    # One run per work directory: a second would rewrite the copy under
+    # the first one's mutant.
+    os.makedirs(args.work_dir, exist_ok=True)
+    lock = open(os.path.join(args.work_dir, "lock"), "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        print("error: another run is using %s (give this one --work-dir)" % args.work_dir,
+              file=sys.stderr)
+        return 2
 
     jobs = max(1, args.jobs)
     build_jobs = 2 if jobs == 1 else 1
@@ -1373,33 +1391,39 @@ def main(argv=None):
     results = runner.run(chosen, originals, main_ws, progress)
     run_secs = time.monotonic() - t0
 
+    # Survivors, and mutants that compiled to the same objects, run again
+    # under AddressSanitizer + UBSan, as CI's sanitizer build would: a
+    # shrunken array, say, can compile to the same code at -O1 and still
+    # write out of bounds.
     sanitizer_kills, san_secs = 0, 0.0
-    survivors = [m for m in chosen if results[m.id][0] == "survived"]
-    if survivors and args.sanitize == "survivors":
+    recheck = [m for m in chosen if results[m.id][0] in ("survived", "same-code")]
+    if recheck and args.sanitize == "survivors":
         t0 = time.monotonic()
-        log("%d survivors: again under AddressSanitizer + UBSan" % len(survivors))
-        san_ws = workspaces("san", min(jobs, len(survivors)), True)
+        log("%d survivors and same-code mutants: again under AddressSanitizer + UBSan"
+            % len(recheck))
+        san_ws = workspaces("san", min(jobs, len(recheck)), True)
         try:
             prepare_all(san_ws, files)
         except BuildError as e:
             print("error: %s" % e, file=sys.stderr)
             return 2
-        again = runner.run(survivors, originals, san_ws, progress)
-        for m in survivors:
-            status, detail, secs = again[m.id]
+        again = runner.run(recheck, originals, san_ws, progress)
+        for m in recheck:
+            before, detail, secs = results[m.id]
+            status, san_detail, san_secs_m = again[m.id]
             if status in ("killed", "timeout"):
                 sanitizer_kills += 1
-                detail += " (AddressSanitizer/UBSan)"
-            else:   # no-compile or same-code there: it stays a survivor
-                status, detail = "survived", results[m.id][1]
-            results[m.id] = (status, detail, results[m.id][2] + secs)
+                status, detail = status, san_detail + " (AddressSanitizer/UBSan)"
+            else:   # passing, or no-compile there: it stays what it was
+                status = before
+            results[m.id] = (status, detail, secs + san_secs_m)
         san_secs = time.monotonic() - t0
     total_secs = time.monotonic() - started
 
     per_mutant = run_secs / len(chosen) if chosen else 0.0
     timing = ("%d mutants in %.0f s: setup %.0f s, %.2f s per mutant, AddressSanitizer/UBSan "
-              "re-run of %d survivors %.0f s (%d killed there)" % (
-                  len(chosen), total_secs, setup_secs, per_mutant, len(survivors), san_secs,
+              "re-run of %d %.0f s (%d killed there)" % (
+                  len(chosen), total_secs, setup_secs, per_mutant, len(recheck), san_secs,
                   sanitizer_kills))
     text, s, rows, total = render(chosen, results, excluded, stale, timing)
     print(text)
