@@ -8,8 +8,10 @@
 # a failure reproduces with the command it prints.
 #
 #   scripts/mutation-sample.sh [--floor PCT] [--count N] [--seed S] [--jobs N]
+#                              [--sanitize off|survivors|all]
 #
-# Defaults: floor 95, count 150, seed 1 (or $HC_MUTATION_SEED), jobs 1; the
+# Defaults: floor 95, count 150, seed 1 (or $HC_MUTATION_SEED), jobs 1,
+# sanitize survivors (as scripts/mutate.py); the
 # private copy lives in $HC_BUILD_DIR/mutation-sample (default build/), apart
 # from a full run's build/mutate.
 set -euo pipefail
@@ -19,6 +21,7 @@ floor=95
 count=150
 seed=${HC_MUTATION_SEED:-1}
 jobs=1
+sanitize=survivors
 usage() { sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
     case $1 in
@@ -26,6 +29,7 @@ while [ $# -gt 0 ]; do
         --count) count=$2; shift 2 ;;
         --seed) seed=$2; shift 2 ;;
         --jobs) jobs=$2; shift 2 ;;
+        --sanitize) sanitize=$2; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; exit 2 ;;
     esac
@@ -34,8 +38,8 @@ work=${HC_BUILD_DIR:-$PWD/build}/mutation-sample
 
 start=$(date +%s)
 status=0
-python3 scripts/mutate.py --sample "$count" --seed "$seed" --jobs "$jobs" \
+python3 scripts/mutate.py --sample "$count" --seed "$seed" --jobs "$jobs" --sanitize "$sanitize" \
     --fail-under "$floor" --work-dir "$work" --json "$work/report.json" --quiet || status=$?
 echo "mutation sample: $count mutants, seed $seed, floor $floor %: $(( $(date +%s) - start )) s" \
-     "(again: scripts/mutation-sample.sh --count $count --seed $seed --floor $floor)"
+     "(again: scripts/mutation-sample.sh --count $count --seed $seed --floor $floor --sanitize $sanitize)"
 exit "$status"
