@@ -1421,10 +1421,11 @@ def main(argv=None):
     total_secs = time.monotonic() - started
 
     per_mutant = run_secs / len(chosen) if chosen else 0.0
-    timing = ("%d mutants in %.0f s: setup %.0f s, %.2f s per mutant, AddressSanitizer/UBSan "
-              "re-run of %d %.0f s (%d killed there)" % (
-                  len(chosen), total_secs, setup_secs, per_mutant, len(recheck), san_secs,
-                  sanitizer_kills))
+    timing = "%d mutants in %.0f s: setup %.0f s, %.2f s per mutant" % (
+        len(chosen), total_secs, setup_secs, per_mutant)
+    if args.sanitize == "survivors":
+        timing += "; AddressSanitizer/UBSan re-run of %d survivors and same-code: %.0f s, %d killed" % (
+            len(recheck), san_secs, sanitizer_kills)
     text, s, rows, total = render(chosen, results, excluded, stale, timing)
     print(text)
 
