@@ -371,7 +371,7 @@ class Code:
         return None
 
     def is_if_condition_close(self, i):
-        return self.toks[i].text == ")" and self._opener(i) in ("if",)
+        return self.toks[i].text == ")" and self._opener(i) == "if"
 
     def statement_end(self, i):
         """Index of the ';' ending the statement starting at @i."""
@@ -393,7 +393,7 @@ class Code:
 
 class Mutant:
     __slots__ = ("file", "path", "line", "function", "operator", "start", "end",
-                 "replacement", "original", "mutated", "occurrence", "id", "text")
+                 "replacement", "original", "mutated", "occurrence", "id")
 
     def identity(self):
         return "|".join((self.file, self.function or "", self.operator,
