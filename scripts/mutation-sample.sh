@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # A seeded random sample of the library's mutants (scripts/mutate.py), for
 # CI: a few minutes instead of the full run's one to two hours. Fails
-# (exit 1) when the sample's score - detected / (detected + survived), where a timeout counts
-# as detected and listed equivalents, same-code and non-compiling mutants
-# are left out - is under the floor; exit 2 when the tree cannot be built
-# or fails its own tests. The same seed on the same tree draws the same
-# mutants, so a failure reproduces with the command it prints.
+# (exit 1) when the sample's score - detected / (detected + survived),
+# where a timeout counts as detected and listed equivalents, same-code and
+# non-compiling mutants are left out - is under the floor; exit 2 when the
+# tree cannot be built or fails its own tests. The same seed on the same
+# tree draws the same mutants, so a failure reproduces with the command it
+# prints.
 #
 #   scripts/mutation-sample.sh [--floor PCT] [--count N] [--seed S] [--jobs N]
 #                              [--sanitize off|survivors|all]
