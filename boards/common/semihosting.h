@@ -16,7 +16,12 @@
 
 /** Operation numbers (the same on Arm and RISC-V). */
 enum semihosting_op {
+    SEMIHOSTING_SYS_OPEN = 0x01,          /**< open a host file */
+    SEMIHOSTING_SYS_CLOSE = 0x02,         /**< close it */
     SEMIHOSTING_SYS_WRITE0 = 0x04,        /**< write a NUL-terminated string to the console */
+    SEMIHOSTING_SYS_WRITE = 0x05,         /**< write to a host file */
+    SEMIHOSTING_SYS_READ = 0x06,          /**< read from a host file */
+    SEMIHOSTING_SYS_FLEN = 0x0c,          /**< the length of a host file */
     SEMIHOSTING_SYS_EXIT = 0x18,          /**< end the program */
     SEMIHOSTING_SYS_EXIT_EXTENDED = 0x20  /**< end it with an exit status */
 };
@@ -40,6 +45,26 @@ uintptr_t semihosting_call(uintptr_t op, uintptr_t arg);
  * @param[in] s NUL-terminated.
  */
 void semihosting_write0(const char *s);
+
+/**
+ * Read the whole host file @p path (relative to the emulator's working
+ * directory) into @p buf.
+ * @param[in]  path NUL-terminated.
+ * @param[out] buf  where its bytes go.
+ * @param[in]  cap  bytes available at @p buf.
+ * @return its length (0..cap), or -1 when it is missing, unreadable or
+ *         larger than @p cap.
+ */
+long semihosting_file_read(const char *path, uint8_t *buf, uint32_t cap);
+
+/**
+ * Create or replace the host file @p path with @p len bytes of @p data.
+ * @param[in] path NUL-terminated.
+ * @param[in] data the bytes.
+ * @param[in] len  how many.
+ * @return 0, or -1 on failure.
+ */
+int semihosting_file_write(const char *path, const uint8_t *data, uint32_t len);
 
 /**
  * End the program with @p status as the host's exit status

@@ -13,6 +13,7 @@
 #define BOARD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "heartbeat.h"
 
@@ -53,5 +54,23 @@ void board_fatal(const char *why);
  * @return seconds since 1970-01-01 UTC.
  */
 int64_t board_unix_time(void);
+
+/**
+ * Read what board_retained_save() kept before the latest restart: memory
+ * that survives a reset or deep sleep (RTC or backup SRAM on a device; the
+ * emulated board keeps it in a host file, through semihosting). Only
+ * firmware built with TLS calls it, for the TLS session.
+ * @param[out] buf where the bytes go.
+ * @param[in]  cap bytes available at @p buf.
+ * @return how many were kept (0: none, as on the first boot).
+ */
+size_t board_retained_load(uint8_t *buf, size_t cap);
+
+/**
+ * Keep @p len bytes across the next restart.
+ * @param[in] buf the bytes.
+ * @param[in] len how many (0 keeps nothing).
+ */
+void board_retained_save(const uint8_t *buf, size_t len);
 
 #endif /* BOARD_H */

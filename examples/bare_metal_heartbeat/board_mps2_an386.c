@@ -16,7 +16,9 @@
  *
  * One cycle: a start ping, a success ping with the same run id, then a
  * log ping whose body says how the run went; then the program ends, its
- * exit status 0 only if every ping was delivered.
+ * exit status 0 only if every ping was delivered. The TLS session is kept
+ * for the next boot in "retained memory": EMULATOR ONLY as well, a host
+ * file written through semihosting where a device has RTC memory.
  */
 #include "board.h"
 
@@ -95,6 +97,23 @@ static void sleep_until_interrupt(void)
     uint64_t before = ticks_since_reset();
     __asm__ volatile("dsb\n\twfi" ::: "memory");
     asleep_ticks += ticks_since_reset() - before;
+}
+
+/* ---- memory that survives a restart: a host file (emulator only) ---- */
+
+/* In QEMU's working directory; a device keeps these bytes in RTC memory. */
+static const char retained_file[] = "hb-retained.bin";
+
+size_t board_retained_load(uint8_t *buf, size_t cap)
+{
+    long n = semihosting_file_read(retained_file, buf, (uint32_t)cap);
+    return n > 0 ? (size_t)n : 0;
+}
+
+void board_retained_save(const uint8_t *buf, size_t len)
+{
+    if (semihosting_file_write(retained_file, buf, (uint32_t)len) != 0)
+        board_puts("hb: retained memory not written\n");
 }
 
 /* ---- randomness and failure ---- */

@@ -20,7 +20,9 @@ static board_stack_mark_t stack_mark;
 static hc_transport_t inner, watched;
 static bool in_handshake;
 static uint64_t handshake_instructions;
-static handshake_figures_t full, resumed;
+static handshake_figures_t full, resumed, restored;
+static bool restored_pending;      /* a restored session awaits its first offer */
+static hc_err_t restore_result;
 static uint64_t first_ping_instructions;
 static uint32_t failed_connects;
 static hb_tls_arena_t run_peak;
@@ -33,6 +35,15 @@ static void note_run_peak(void)
         run_peak.peak_used = a.peak_used;
     if (a.peak_blocks > run_peak.peak_blocks)
         run_peak.peak_blocks = a.peak_blocks;
+}
+
+void figures_note_restored(hc_err_t err)
+{
+    restore_result = err;
+    restored_pending = err == HC_OK;
+    board_puts("hb: TLS session of the previous boot: ");
+    board_puts(err == HC_OK ? "restored" : hc_strerror(err));
+    board_putc('\n');
 }
 
 void figures_start(void)
@@ -56,7 +67,9 @@ static int32_t watch_connect(void *ctx, const char *host, uint16_t port, uint32_
         return r;
     in_handshake = false;
     if (r == 0) {
-        handshake_figures_t *f = hb_tls_context()->session_offered ? &resumed : &full;
+        bool offered = hb_tls_context()->session_offered;
+        handshake_figures_t *f = !offered ? &full : restored_pending ? &restored : &resumed;
+        restored_pending = restored_pending && !offered;
         hb_tls_arena_t a = hb_tls_arena();
         f->count++;
         f->instructions = handshake_instructions;
@@ -163,6 +176,8 @@ void figures_report(const heartbeat_t *hb)
     note_run_peak();
     handshake_report("tls_full", &full);
     handshake_report("tls_resumed", &resumed);
+    handshake_report("tls_restored", &restored);
+    figure("tls_session_restore_result", (uint64_t)restore_result);
     figure("arena_size_bytes", HB_TLS_ARENA_SIZE);
     figure("arena_held_at_end_bytes", a.used);
     figure("arena_peak_bytes", run_peak.peak_used);

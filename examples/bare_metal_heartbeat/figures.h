@@ -13,6 +13,7 @@
 #define FIGURES_H
 
 #include <stdint.h>
+#include "healthchecks/hc_error.h"
 #include "healthchecks/hc_transport.h"
 #include "heartbeat.h"
 
@@ -34,6 +35,13 @@ void figures_start(void);
  * @return the transport to give the client instead.
  */
 const hc_transport_t *figures_watch_tls(const hc_transport_t *tls);
+
+/**
+ * Note whether the TLS session of the previous boot was restored: the
+ * first handshake that offers it counts as "restored", not "resumed".
+ * @param[in] err hb_tls_restore_session()'s result.
+ */
+void figures_note_restored(hc_err_t err);
 
 /**
  * Note the moment the first ping is delivered (call every turn).

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "board.h"
+#include "healthchecks/hc_url.h"
 #include "mbedtls/memory_buffer_alloc.h"
 #include "mbedtls/platform_time.h"
 #include "mbedtls/platform_util.h"
@@ -26,6 +27,29 @@ hc_err_t hb_tls_init(const hc_transport_t *inner, hc_transport_t *out)
     if (err == HC_OK)
         *out = hc_mbedtls_transport(&tls);
     return err;
+}
+
+/* The session's bytes on their way to or from retained memory. */
+static uint8_t session_bytes[HB_TLS_SESSION_MAX];
+
+hc_err_t hb_tls_restore_session(const char *url)
+{
+    hc_url_t u;
+    hc_err_t err = hc_url_parse(url, &u);
+    if (err != HC_OK)
+        return err;
+    size_t len = board_retained_load(session_bytes, sizeof session_bytes);
+    return hc_mbedtls_session_restore(&tls, u.host, u.port, board_unix_time(), session_bytes,
+                                      len);
+}
+
+void hb_tls_keep_session(void)
+{
+    size_t len = 0;
+    if (hc_mbedtls_session_save(&tls, board_unix_time(), session_bytes, sizeof session_bytes,
+                                &len) != HC_OK)
+        len = 0; /* none: the next boot makes a full handshake */
+    board_retained_save(session_bytes, len);
 }
 
 const hc_mbedtls_t *hb_tls_context(void)

@@ -37,6 +37,24 @@ extern const size_t hb_tls_ca_len;
  */
 hc_err_t hb_tls_init(const hc_transport_t *inner, hc_transport_t *out);
 
+/** Bytes of retained memory the TLS session may take. */
+#ifndef HB_TLS_SESSION_MAX
+#define HB_TLS_SESSION_MAX 1024u
+#endif
+
+/**
+ * Restore the TLS session the previous boot kept (board_retained_load()),
+ * for the server of @p url: the first handshake resumes it.
+ * @param[in] url the ping URL.
+ * @return HC_OK; why it was not restored (hc_mbedtls_session_restore(),
+ *         or the URL's error): the first handshake is then a full one.
+ */
+hc_err_t hb_tls_restore_session(const char *url);
+
+/** Keep the TLS session for the next boot (board_retained_save()), or
+ *  nothing when there is none: call before a reset or deep sleep. */
+void hb_tls_keep_session(void);
+
 /**
  * The TLS state, for diagnostics.
  * @return the port's context.

@@ -43,6 +43,14 @@ int main(void)
         board_fatal("TLS set-up");
     tls = &tls_transport;
 #endif
+#if HB_TLS
+    /* The session the previous boot kept: the first handshake resumes it. */
+    hc_err_t restored = hb_tls_restore_session(settings.ping_url);
+    (void)restored;
+#if HB_FIGURES
+    figures_note_restored(restored);
+#endif
+#endif
 #if HB_FIGURES
     tls = figures_watch_tls(tls);
 #endif
@@ -54,5 +62,8 @@ int main(void)
         if (board_network_ready())
             heartbeat_poll(&heartbeat);
     }
+#if HB_TLS
+    hb_tls_keep_session(); /* for the next boot */
+#endif
     return heartbeat.delivered == heartbeat.sent ? 0 : 1;
 }

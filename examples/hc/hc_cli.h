@@ -19,6 +19,7 @@ typedef struct cli_common {
     bool verbose;
     const char *cacert;   /**< CA bundle for https (default: the system's) */
     bool insecure;        /**< skip certificate verification (loudly) */
+    const char *tls_session; /**< file keeping the TLS session between runs, or NULL */
     uint8_t api_version;  /**< management API version 1..3; 0 = library default */
     const hc_header_t *headers; /**< extra request headers (hc run --header) */
     size_t n_headers;

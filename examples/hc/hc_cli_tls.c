@@ -7,9 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "hc_posix_file.h"
+
 #define READ_CHUNK 65536u
+/* A saved session is about 800 bytes (the server's certificate in it). */
+#define SESSION_FILE_MAX 16384u
 
 static int32_t set_up_failed(cli_tls_t *t, int32_t io)
 {
@@ -101,6 +106,54 @@ static int32_t set_up(cli_tls_t *t, uint32_t wait_until)
     return 0;
 }
 
+static void session_warning(const cli_tls_t *t, const char *what, const char *then)
+{
+    fprintf(stderr, "hc: warning: --tls-session %s: %s; %s\n", t->session_file, what, then);
+}
+
+/* The session FILE keeps for @p host and @p port, restored for the first
+ * handshake. A missing FILE is the first run; anything else that cannot
+ * be used is said in one line and costs only a full handshake. FILE is
+ * rewritten at the end unless it could not be read or is no session file
+ * at all (say, a wrong path): that is left as it is. */
+static void restore_session(cli_tls_t *t, const char *host, uint16_t port)
+{
+    uint8_t buf[SESSION_FILE_MAX];
+    size_t len = 0;
+    int err = hc_posix_file_load(t->session_file, buf, sizeof buf, &len);
+    t->session_writable = err == 0 || err == ENOENT;
+    if (err == ENOENT)
+        return;
+    if (err != 0) {
+        session_warning(t, err == EFBIG    ? "too large for a TLS session file"
+                           : err == EINVAL ? "not a regular file"
+                                           : strerror(err),
+                        "not used, left as it is");
+        return;
+    }
+    hc_err_t e = hc_mbedtls_session_restore(&t->tls, host, port, (int64_t)time(NULL), buf, len);
+    if (e == HC_ERR_SESSION_FOREIGN) {
+        t->session_writable = false;
+        session_warning(t, "not a TLS session file", "not used, left as it is");
+    } else if (e != HC_OK) {
+        session_warning(t, hc_strerror(e), "a full handshake, and the file is replaced");
+    }
+}
+
+/* Write the session kept at the end of the run back to FILE (0600,
+ * atomically); without one (no handshake succeeded), FILE stays. */
+static void save_session(cli_tls_t *t)
+{
+    uint8_t buf[SESSION_FILE_MAX];
+    size_t len;
+    if (!t->session_writable ||
+        hc_mbedtls_session_save(&t->tls, (int64_t)time(NULL), buf, sizeof buf, &len) != HC_OK)
+        return;
+    int err = hc_posix_file_save(t->session_file, buf, len);
+    if (err != 0)
+        session_warning(t, strerror(err), "the session is not kept");
+}
+
 static int32_t lazy_connect(void *ctx, const char *host, uint16_t port, uint32_t wait_until)
 {
     cli_tls_t *t = ctx;
@@ -108,6 +161,8 @@ static int32_t lazy_connect(void *ctx, const char *host, uint16_t port, uint32_t
         int32_t r = set_up(t, wait_until);
         if (r < 0)
             return r;
+        if (t->session_file)
+            restore_session(t, host, port);
     }
     if (t->state == CLI_TLS_FAILED)
         return t->failed_io;
@@ -195,7 +250,11 @@ void cli_tls_explain(const cli_tls_t *t, hc_err_t err)
 
 void cli_tls_free(cli_tls_t *t)
 {
-    if (t->state == CLI_TLS_READY)
+    if (t->state == CLI_TLS_READY) {
+        t->tls_tp.close(t->tls_tp.ctx);
+        if (t->session_file)
+            save_session(t);
         hc_mbedtls_free(&t->tls);
+    }
     t->state = CLI_TLS_UNSET;
 }

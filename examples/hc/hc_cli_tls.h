@@ -1,7 +1,9 @@
 /* The https transport of hc: mbedTLS over a POSIX connection, set up on the
  * first https connection and not before. A plain-http run never reads the
  * CA bundle, and a bundle that cannot be used fails that connection (within
- * its deadline), never the whole command. */
+ * its deadline), never the whole command. With --tls-session FILE the
+ * session is restored from FILE at set-up and saved back when hc ends, so
+ * that the next run resumes it; FILE never fails a command. */
 #ifndef HC_CLI_TLS_H
 #define HC_CLI_TLS_H
 
@@ -25,6 +27,8 @@ typedef struct cli_tls {
     bool insecure;            /**< verify nothing (warned about at set-up) */
     enum { CLI_TLS_UNSET, CLI_TLS_READY, CLI_TLS_FAILED } state;
     int32_t failed_io;        /**< what every connect returns after a failed set-up */
+    const char *session_file; /**< --tls-session FILE, or NULL */
+    bool session_writable;    /**< FILE holds a session, is missing, or is stale: rewrite it */
     char why[256];            /**< why the set-up failed */
 } cli_tls_t;
 
@@ -40,7 +44,8 @@ bool cli_tls_setup_failed(const cli_tls_t *t, hc_err_t err);
  *  failure, or mbedTLS's reason for @p err (HC_ERR_TLS, HC_ERR_TLS_VERIFY). */
 void cli_tls_explain(const cli_tls_t *t, hc_err_t err);
 
-/** Close the connection and release what mbedTLS allocated. */
+/** Close the connection, save the session to @c session_file when there is
+ *  one, and release what mbedTLS allocated. */
 void cli_tls_free(cli_tls_t *t);
 
 #endif /* HC_CLI_TLS_H */

@@ -38,6 +38,9 @@ static const char usage[] =
     "  --cacert FILE    CA bundle for https  (HC_CACERT, default the system's; read only\n"
     "                   when an https URL is used, a regular file, within --timeout)\n"
     "  --insecure       do not verify the server's certificate (never in production)\n"
+    "  --tls-session FILE  keep the TLS session in FILE (mode 0600) so that the next\n"
+    "                   run resumes it instead of a full handshake; a stale or\n"
+    "                   foreign FILE is ignored with a warning\n"
     "  --timeout S      give up after S seconds, retries included\n"
     "  --retries N      retry N times on network errors, 408, 429 and 5xx\n"
     "  -v, --verbose    say what happened (hc ping: stdout; hc run: stderr)\n";
@@ -133,6 +136,7 @@ int cli_common_option(cli_common_t *o, int argc, char **argv, int *i)
         { "--api-key", offsetof(cli_common_t, api_key) },
         { "--user-agent", offsetof(cli_common_t, user_agent) },
         { "--cacert", offsetof(cli_common_t, cacert) },
+        { "--tls-session", offsetof(cli_common_t, tls_session) },
     };
     const char *arg = argv[*i];
     if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose")) {
@@ -212,6 +216,7 @@ bool cli_client_open(cli_client_t *cc, const cli_common_t *o)
     /* Nothing is read yet: parsing the system's CA bundle costs more than a
      * whole plain-HTTP ping, and a broken bundle must not stop one. */
     cc->tls_tp = cli_tls_transport(&cc->tls, o->cacert, o->insecure);
+    cc->tls.session_file = o->tls_session;
     cfg.tls_transport = &cc->tls_tp;
 #endif
     hc_err_t err = hc_client_init(&cc->client, &cfg);

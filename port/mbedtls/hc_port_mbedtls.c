@@ -16,6 +16,13 @@
 #include <psa/crypto.h>
 #endif
 
+/* Mbed TLS 3.6 dates a TLS 1.3 ticket by its own millisecond clock. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03060000 && defined(MBEDTLS_SSL_PROTO_TLS1_3) && \
+    defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C) && defined(MBEDTLS_HAVE_TIME)
+#define HC_TLS13_TICKET_TIME 1
+#include <mbedtls/platform_time.h>
+#endif
+
 enum tls_state {
     TLS_IDLE = 0,     /* no connection */
     TLS_TCP,          /* the inner transport is connecting */
@@ -291,6 +298,8 @@ static void keep_session(hc_mbedtls_t *t)
         return;
     }
     t->has_saved = true;
+    t->kept_ms = t->inner.now_ms(t->inner.ctx);
+    t->kept_age_unknown = false;
 }
 
 /* TLS 1.3 (3.x): a session is a ticket, which the server sends after the
@@ -331,6 +340,175 @@ static void note_server(hc_mbedtls_t *t, const char *host, uint16_t port)
     memcpy(t->saved_host, host, host_len);
     t->saved_host[host_len] = '\0';
     t->saved_port = port;
+}
+
+/* ---- sessions saved across restarts ---- */
+
+/* Layout (little-endian): magic, format version (u8), host length (u8),
+ * port (u16), when the session was received (i64 seconds on the caller's
+ * clock; HC_MBEDTLS_TIME_UNKNOWN), its lifetime in seconds (u32), the
+ * length of mbedTLS's bytes (u32); the host name; mbedTLS's own
+ * serialisation (mbedtls_ssl_session_save(), which names its version and
+ * configuration); the CRC-32 of all that (u32). */
+static const uint8_t session_magic[4] = { 'H', 'C', 'T', 'S' };
+#define SESSION_FORMAT 1u
+#define SESSION_HEAD 24u
+#define SESSION_CRC 4u
+
+static void put_le(uint8_t *o, uint64_t v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        o[i] = (uint8_t)(v >> (8u * i));
+}
+
+static uint64_t get_le(const uint8_t *s, size_t n)
+{
+    uint64_t v = 0;
+    while (n-- > 0)
+        v = v << 8 | s[n];
+    return v;
+}
+
+/* CRC-32 (IEEE 802.3, as zlib's crc32()), bit by bit: no table to store. */
+static uint32_t crc32(const uint8_t *p, size_t n)
+{
+    uint32_t crc = 0xffffffffu;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= p[i];
+        for (int k = 0; k < 8; k++)
+            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+    }
+    return ~crc;
+}
+
+/* The server's ticket lifetime, else (a session id, a hint of 0) and at
+ * most the longest any TLS 1.3 ticket may live. */
+static uint32_t session_lifetime(const mbedtls_ssl_session *s)
+{
+    uint32_t life = 0;
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    life = s->MBEDTLS_PRIVATE(ticket_lifetime);
+#else
+    life = s->ticket_lifetime;
+#endif
+#else
+    (void)s;
+#endif
+    return life == 0 || life > HC_MBEDTLS_SESSION_LIFETIME_MAX ? HC_MBEDTLS_SESSION_LIFETIME_MAX
+                                                               : life;
+}
+
+/* Mbed TLS 3.6 checks a TLS 1.3 ticket's age, and tells it to the server,
+ * by its own millisecond clock (mbedtls_ms_time(): time since boot on most
+ * platforms), which means nothing after a restart: date a restored ticket
+ * @p age_s seconds back on that clock. */
+static void date_restored_ticket(hc_mbedtls_t *t, uint32_t age_s)
+{
+#ifdef HC_TLS13_TICKET_TIME
+    t->saved.MBEDTLS_PRIVATE(ticket_reception_time) =
+        mbedtls_ms_time() - (mbedtls_ms_time_t)age_s * 1000;
+#else
+    (void)t;
+    (void)age_s;
+#endif
+}
+
+hc_err_t hc_mbedtls_session_save(hc_mbedtls_t *t, int64_t now_s, uint8_t *buf, size_t cap,
+                                 size_t *len)
+{
+    if (t == NULL || len == NULL || (buf == NULL && cap != 0))
+        return HC_ERR_ARG;
+    *len = 0;
+    if (!t->has_saved)
+        return HC_ERR_SESSION_NONE;
+    size_t host_len = strlen(t->saved_host); /* 1..255: a session is kept only with its host */
+    size_t head = SESSION_HEAD + host_len, room = 0, n = 0;
+    if (cap > head + SESSION_CRC)
+        room = cap - head - SESSION_CRC;
+    int ret = mbedtls_ssl_session_save(&t->saved, room ? buf + head : NULL, room, &n);
+    if (ret == MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL || (ret == 0 && n > UINT32_MAX)) {
+        *len = head + n + SESSION_CRC;
+        return HC_ERR_SESSION_SPACE;
+    }
+    if (ret != 0) {
+        t->last_error = ret;
+        return HC_ERR_TLS;
+    }
+    int64_t received = HC_MBEDTLS_TIME_UNKNOWN;
+    if (now_s >= 0 && !t->kept_age_unknown)
+        received = now_s - (int64_t)((t->inner.now_ms(t->inner.ctx) - t->kept_ms) / 1000u);
+    memcpy(buf, session_magic, sizeof session_magic);
+    buf[4] = SESSION_FORMAT;
+    buf[5] = (uint8_t)host_len;
+    put_le(buf + 6, t->saved_port, 2);
+    put_le(buf + 8, (uint64_t)received, 8);
+    put_le(buf + 16, session_lifetime(&t->saved), 4);
+    put_le(buf + 20, n, 4);
+    memcpy(buf + SESSION_HEAD, t->saved_host, host_len);
+    put_le(buf + head + n, crc32(buf, head + n), SESSION_CRC);
+    *len = head + n + SESSION_CRC;
+    return HC_OK;
+}
+
+/* Check the saved bytes before mbedTLS reads any of them; @p age_s gets
+ * the session's age when both times are known (@p age_known). */
+static hc_err_t check_saved(const char *host, uint16_t port, int64_t now_s, const uint8_t *buf,
+                            size_t len, uint32_t *age_s, bool *age_known)
+{
+    if (len < sizeof session_magic || memcmp(buf, session_magic, sizeof session_magic) != 0)
+        return HC_ERR_SESSION_FOREIGN;
+    if (len < SESSION_HEAD + SESSION_CRC || buf[4] != SESSION_FORMAT)
+        return HC_ERR_SESSION_INVALID;
+    size_t host_len = buf[5], n = (size_t)get_le(buf + 20, 4), end = SESSION_HEAD + host_len + n;
+    if (host_len == 0 || n > len || end > len - SESSION_CRC ||
+        crc32(buf, end) != get_le(buf + end, SESSION_CRC))
+        return HC_ERR_SESSION_INVALID;
+    if (get_le(buf + 6, 2) != port || strlen(host) != host_len ||
+        memcmp(buf + SESSION_HEAD, host, host_len) != 0)
+        return HC_ERR_SESSION_OTHER_SERVER;
+    int64_t received = (int64_t)get_le(buf + 8, 8);
+    uint64_t lifetime = get_le(buf + 16, 4);
+    if (lifetime > HC_MBEDTLS_SESSION_LIFETIME_MAX)
+        lifetime = HC_MBEDTLS_SESSION_LIFETIME_MAX;
+    *age_s = 0;
+    *age_known = received != HC_MBEDTLS_TIME_UNKNOWN && now_s >= 0;
+    if (!*age_known)
+        return HC_OK; /* sound, of unknown age: the server decides */
+    /* unsigned: the difference of two ordered int64 values always fits */
+    if (received > now_s || (uint64_t)now_s - (uint64_t)received >= lifetime)
+        return HC_ERR_SESSION_EXPIRED;
+    *age_s = (uint32_t)((uint64_t)now_s - (uint64_t)received);
+    return HC_OK;
+}
+
+hc_err_t hc_mbedtls_session_restore(hc_mbedtls_t *t, const char *host, uint16_t port,
+                                    int64_t now_s, const uint8_t *buf, size_t len)
+{
+    if (t == NULL || host == NULL || buf == NULL)
+        return HC_ERR_ARG;
+    hc_mbedtls_forget_session(t);
+    uint32_t age_s;
+    bool age_known;
+    hc_err_t err = check_saved(host, port, now_s, buf, len, &age_s, &age_known);
+    if (err != HC_OK)
+        return err;
+    size_t host_len = buf[5];
+    int ret = mbedtls_ssl_session_load(&t->saved, buf + SESSION_HEAD + host_len,
+                                       (size_t)get_le(buf + 20, 4));
+    if (ret != 0) {
+        t->last_error = ret;
+        hc_mbedtls_forget_session(t);
+        return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ? HC_ERR_TLS : HC_ERR_SESSION_INVALID;
+    }
+    memcpy(t->saved_host, host, host_len);
+    t->saved_host[host_len] = '\0';
+    t->saved_port = port;
+    t->has_saved = true;
+    t->kept_ms = t->inner.now_ms(t->inner.ctx) - age_s * 1000u;
+    t->kept_age_unknown = !age_known;
+    date_restored_ticket(t, age_s);
+    return HC_OK;
 }
 
 /* ---- connection ---- */

@@ -2,6 +2,9 @@
 verifies the server against --cacert, and says why when it does not; a
 plain-http ping or run never reads the CA bundle, and an unusable bundle
 fails an https ping within its deadline but never stops hc run's command.
+--tls-session FILE: the second run resumes the first run's session (as
+stunnel's log says), FILE is mode 0600, and a stale, foreign, damaged or
+unreadable FILE costs one warning line and a full handshake, never the ping.
 
 Usage: test_cli_tls.py HC_BINARY SERVER_PY GEN_CERTS_SH
 A throwaway PKI (test/tls/gen-certs.sh) and stunnel in front of the test
@@ -9,12 +12,15 @@ server, all on 127.0.0.1; every wait and subprocess is bounded.
 """
 import os
 import shutil
+import stat
+import struct
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
+import zlib
 
 HC, SERVER, GEN_CERTS = sys.argv[1:4]
 UUID = "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
@@ -56,13 +62,16 @@ class CliTls(unittest.TestCase):
         with open(port_file) as f:
             backend = int(f.read())
         cls.http_url = f"http://127.0.0.1:{backend}/ping"
-        cls.ports = {name: free_port() for name in ("valid", "wronghost")}
+        cls.ports = {name: free_port() for name in ("valid", "wronghost", "valid2")}
+        cls.certs = {"valid": "valid", "wronghost": "wronghost", "valid2": "valid"}
         conf = os.path.join(cls.dir, "stunnel.conf")
+        cls.stunnel_log = os.path.join(cls.dir, "stunnel.log")
         with open(conf, "w") as f:
-            f.write("foreground = yes\npid =\nsyslog = no\n")
+            f.write(f"foreground = yes\npid =\nsyslog = no\ndebug = info\n"
+                    f"output = {cls.stunnel_log}\n")
             for name, port in cls.ports.items():
                 f.write(f"[{name}]\naccept = 127.0.0.1:{port}\n"
-                        f"cert = {cls.dir}/{name}.pem\nkey = {cls.dir}/leaf.key\n"
+                        f"cert = {cls.dir}/{cls.certs[name]}.pem\nkey = {cls.dir}/leaf.key\n"
                         f"connect = 127.0.0.1:{backend}\n")
         cls.stunnel = subprocess.Popen(["stunnel4", conf], stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL)
@@ -163,6 +172,108 @@ class CliTls(unittest.TestCase):
         r = self.hc("wronghost", "--insecure")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("WARNING", r.stderr)
+
+
+    # ---- --tls-session FILE ----
+
+    def sessions_logged(self, at_least=0):
+        """(new, reused) TLS sessions stunnel has logged so far, waiting (at
+        most 2 s) until there are at_least of them: its log lags a little."""
+        deadline = time.monotonic() + 2.0
+        while True:
+            with open(self.stunnel_log, errors="replace") as f:
+                log = f.read()
+            counts = (log.count("new session negotiated"), log.count("previous session reused"))
+            if sum(counts) >= at_least or time.monotonic() >= deadline:
+                return counts
+            time.sleep(0.05)
+
+    def ping_with_session(self, path, service="valid"):
+        """One https ping keeping its session in path: (result, new, reused)."""
+        new0, reused0 = self.sessions_logged()
+        before = self.recorded()
+        r = self.hc(service, "--cacert", os.path.join(self.dir, "trust.pem"),
+                    "--tls-session", path)
+        self.assertEqual(r.returncode, 0, r.stderr)  # the file never fails the ping
+        self.assertEqual(self.recorded(), before + 1)
+        new1, reused1 = self.sessions_logged(new0 + reused0 + 1)
+        return r, new1 - new0, reused1 - reused0
+
+    def session_path(self, name):
+        path = os.path.join(self.dir, name)
+        if os.path.lexists(path):
+            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+        return path
+
+    def test_second_run_resumes_the_first_runs_session(self):
+        path = self.session_path("first-second.session")
+        r, new, reused = self.ping_with_session(path)
+        self.assertEqual((r.stderr, new, reused), ("", 1, 0))
+        self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(4), b"HCTS")
+        r, new, reused = self.ping_with_session(path)
+        self.assertEqual((r.stderr, new, reused), ("", 0, 1))
+        os.chmod(path, 0o644)  # rewritten, mode 0600 again
+        r, new, reused = self.ping_with_session(path)
+        self.assertEqual((new, reused), (0, 1))
+        self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
+
+    def resealed(self, data, **fields):
+        """data with header fields changed and its CRC-32 made right again."""
+        data = bytearray(data)
+        if "received" in fields:
+            struct.pack_into("<q", data, 8, fields["received"])
+        if "flip" in fields:
+            data[fields["flip"]] ^= 0x01
+        struct.pack_into("<I", data, len(data) - 4, zlib.crc32(bytes(data[:-4])))
+        return bytes(data)
+
+    def check_ignored(self, path, content, warning, replaced, service="valid"):
+        if content is not None:
+            with open(path, "wb") as f:
+                f.write(content)
+        r, new, reused = self.ping_with_session(path, service)
+        self.assertEqual((new, reused), (1, 0))  # a full handshake, delivered
+        lines = r.stderr.splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertEqual(lines[0], f"hc: warning: --tls-session {path}: {warning}")
+        if content is None:
+            return
+        with open(path, "rb") as f:
+            now = f.read()
+        if replaced:  # a new session the next run resumes
+            self.assertNotEqual(now, content)
+            self.assertEqual(now[:4], b"HCTS")
+            self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
+            r, new, reused = self.ping_with_session(path, service)
+            self.assertEqual((r.stderr, new, reused), ("", 0, 1))
+        else:
+            self.assertEqual(now, content)
+
+    def test_stale_foreign_damaged_or_unreadable_files_cost_a_warning(self):
+        path = self.session_path("kept.session")
+        self.ping_with_session(path)
+        with open(path, "rb") as f:
+            good = f.read()
+        replaced = "a full handshake, and the file is replaced"
+        left = "not used, left as it is"
+        self.check_ignored(path, self.resealed(good, received=0),
+                           f"saved TLS session expired; {replaced}", True)
+        self.check_ignored(path, good[:-1] + bytes([good[-1] ^ 1]),
+                           f"saved TLS session damaged or of another build; {replaced}", True)
+        # another mbedTLS: the version byte behind the host name "localhost"
+        self.check_ignored(path, self.resealed(good, flip=24 + 9),
+                           f"saved TLS session damaged or of another build; {replaced}", True)
+        self.check_ignored(path, good, f"saved TLS session is for another server; {replaced}",
+                           True, service="valid2")
+        self.check_ignored(path, b"# my notes, not a session\n",
+                           f"not a TLS session file; {left}", False)
+        os.remove(path)
+        os.mkdir(path)
+        self.check_ignored(path, None, f"not a regular file; {left}", False)
+        self.assertTrue(os.path.isdir(path))
+        os.rmdir(path)
 
 
 if __name__ == "__main__":

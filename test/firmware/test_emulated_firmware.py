@@ -17,6 +17,9 @@ Cases:
                        exit status 0; the image links no malloc/free
                        (nor printf), shown by nm
   ... over TLS 1.2     the same against a server that stops at TLS 1.2
+  session survives a   the first boot keeps its TLS session in "retained
+  reboot (and over     memory" (a host file, through semihosting), the
+  TLS 1.2)             second boot's first handshake resumes it
   wrong host name      a certificate for another name: refused, nothing
                        recorded, exit status 1 (an expired one too)
   server stopped       stunnel stopped (SIGSTOP: TCP is accepted, TLS
@@ -28,7 +31,8 @@ Cases:
 
 Every QEMU run is under a hard timeout. The figures the firmware prints
 (with -icount shift=0: one ns of virtual time per instruction) are saved
-in BUILD/figures.txt (and BUILD/figures-tls12.txt).
+in BUILD/figures.txt (and BUILD/figures-tls12.txt, BUILD/figures-restored.txt,
+BUILD/figures-restored-tls12.txt).
 
 Usage (as root, in a fresh network namespace; run.sh does this):
     test_emulated_firmware.py BUILD_DIR [unittest options]
@@ -136,8 +140,14 @@ class Stunnel:
                 self.proc.wait()
 
 
-def run_firmware(image: str) -> tuple[int, str, float]:
-    """Boot @image under QEMU (hard timeout); its exit status, console, seconds."""
+def run_firmware(image: str, retained: str | None = None) -> tuple[int, str, float]:
+    """Boot @image under QEMU (hard timeout); its exit status, console,
+    seconds. @retained: the directory holding the firmware's "retained
+    memory" (a file it reads and writes through semihosting), kept from
+    boot to boot; by default a fresh one, as after a power cut."""
+    if retained is None:
+        with tempfile.TemporaryDirectory(prefix="hc-retained-") as fresh:
+            return run_firmware(image, fresh)
     argv = ["timeout", "--kill-after=5", str(QEMU_TIMEOUT_S),
             "qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "none",
             "-serial", "none", "-icount", "shift=0",
@@ -146,7 +156,7 @@ def run_firmware(image: str) -> tuple[int, str, float]:
             "-kernel", os.path.join(BUILD, image)]
     t0 = time.monotonic()
     p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                       errors="replace")
+                       errors="replace", cwd=retained)
     return p.returncode, p.stdout, time.monotonic() - t0
 
 
@@ -283,6 +293,40 @@ class EmulatedFirmware(unittest.TestCase):
         self.assertEqual((fig["tls_full_handshakes"], fig["tls_resumed_handshakes"]), (1, 1))
         with open(os.path.join(BUILD, "figures-tls12.txt"), "w") as f:
             f.writelines(f"{k} {v}\n" for k, v in fig.items())
+
+    def check_session_survives_a_reboot(self, extra: str, figures_file: str) -> None:
+        # The first boot keeps its TLS session in "retained memory" (RTC
+        # memory on a device; here a host file, through semihosting); the
+        # second boot restores it and its very first handshake resumes.
+        tls = self.serve("valid.pem", extra)
+        with tempfile.TemporaryDirectory(prefix="hc-retained-") as rtc:
+            status, console, _ = run_firmware(IMAGE, rtc)
+            self.assertEqual(status, 0, console)
+            self.assertIn("hb: TLS session of the previous boot: not a saved TLS session",
+                          console)  # nothing kept yet: as zeroed RTC memory
+            with open(os.path.join(rtc, "hb-retained.bin"), "rb") as f:
+                self.assertEqual(f.read(4), b"HCTS")
+            status, console, _ = run_firmware(IMAGE, rtc)
+        self.assertEqual(status, 0, console)
+        self.assertIn("hb: TLS session of the previous boot: restored", console)
+        self.assertEqual(len(self.recorded()), 6)
+        # Boot 1: one full handshake, one resumed; boot 2: two resumed.
+        wait_for(lambda: tls.count("previous session reused") >= 3, 5, "no resumption logged")
+        self.assertEqual(tls.count("new session negotiated"), 1)
+        self.assertEqual(tls.count("previous session reused"), 3)
+        fig = figures(console)
+        self.assertEqual((fig["tls_full_handshakes"], fig["tls_restored_handshakes"],
+                          fig["tls_resumed_handshakes"]), (0, 1, 1), console)
+        self.assertLess(fig["tls_restored_instructions"], 50_000_000)
+        with open(os.path.join(BUILD, figures_file), "w") as f:
+            f.writelines(f"{k} {v}\n" for k, v in fig.items())
+
+    def test_session_survives_a_reboot(self) -> None:
+        self.check_session_survives_a_reboot("", "figures-restored.txt")
+
+    def test_session_survives_a_reboot_over_tls12(self) -> None:
+        self.check_session_survives_a_reboot("sslVersionMax = TLSv1.2\n",
+                                             "figures-restored-tls12.txt")
 
     def test_no_heap_or_printf_in_the_image(self) -> None:
         nm = subprocess.run(["arm-none-eabi-nm", os.path.join(BUILD, IMAGE)], check=True,

@@ -221,19 +221,23 @@ bool tls_stunnel_wait_count(const tls_stunnel_t *s, const char *service, const c
     return true;
 }
 
+/* Start stunnel once; @p keep_ports: on the ports @p svc holds, else on
+ * ports picked here. Each start gets files of its own. */
 static bool stunnel_try(tls_stunnel_t *s, const tls_pki_t *pki, tls_service_t *svc, size_t n,
-                        unsigned attempt)
+                        bool keep_ports)
 {
+    static unsigned starts;
+    unsigned start = starts++;
     char conf[2 * TLS_PATH_MAX];
-    snprintf(conf, sizeof conf, "%s/stunnel-%u.conf", pki->dir, attempt);
-    snprintf(s->log, sizeof s->log, "%s/stunnel-%u.log", pki->dir, attempt);
-    for (size_t i = 0; i < n; i++)
+    snprintf(conf, sizeof conf, "%s/stunnel-%u.conf", pki->dir, start);
+    snprintf(s->log, sizeof s->log, "%s/stunnel-%u.log", pki->dir, start);
+    for (size_t i = 0; i < n && !keep_ports; i++)
         svc[i].port = tls_free_port();
     if (!write_stunnel_conf(conf, s, pki, svc, n))
         return false;
     char *argv[] = {(char *)HC_STUNNEL, conf, NULL};
     char out[2 * TLS_PATH_MAX]; /* not the log: stunnel would write each line twice */
-    snprintf(out, sizeof out, "%s/stunnel-%u.out", pki->dir, attempt);
+    snprintf(out, sizeof out, "%s/stunnel-%u.out", pki->dir, start);
     s->pid = spawn(argv, out);
     if (s->pid < 0)
         return false;
@@ -252,8 +256,20 @@ bool tls_stunnel_start(tls_stunnel_t *s, const tls_pki_t *pki, tls_service_t *sv
 {
     /* A port picked free may be taken before stunnel binds it: try again. */
     for (unsigned attempt = 0; attempt < START_TRIES; attempt++)
-        if (stunnel_try(s, pki, svc, n, attempt))
+        if (stunnel_try(s, pki, svc, n, false))
             return true;
+    return false;
+}
+
+bool tls_stunnel_restart(tls_stunnel_t *s, const tls_pki_t *pki, tls_service_t *svc, size_t n)
+{
+    tls_stunnel_stop(s);
+    /* the old process has exited: its ports are free again (SO_REUSEADDR) */
+    for (unsigned attempt = 0; attempt < START_TRIES; attempt++) {
+        if (stunnel_try(s, pki, svc, n, true))
+            return true;
+        sleep_ms(100);
+    }
     return false;
 }
 

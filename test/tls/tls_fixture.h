@@ -50,6 +50,11 @@ typedef struct tls_stunnel {
  *  @p pki; waits (bounded) until it is listening. @return true on success. */
 bool tls_stunnel_start(tls_stunnel_t *s, const tls_pki_t *pki, tls_service_t *svc, size_t n);
 
+/** Stop stunnel and start a new one with the same services on the same
+ *  ports (a server that forgot its sessions and ticket keys), logging to a
+ *  new file. @return true on success. */
+bool tls_stunnel_restart(tls_stunnel_t *s, const tls_pki_t *pki, tls_service_t *svc, size_t n);
+
 /** Stop stunnel (TERM, then KILL after a bounded wait). Idempotent. */
 void tls_stunnel_stop(tls_stunnel_t *s);
 

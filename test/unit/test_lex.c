@@ -84,6 +84,19 @@ static void test_uuid_every_byte_everywhere(void **state)
     }
 }
 
+static void test_uuid_text(void **state)
+{
+    (void)state;
+    static const uint8_t bytes[16] = { 0x00, 0x1f, 0x2e, 0x3d, 0x4c, 0x5b, 0x6a, 0x79,
+                                       0x88, 0x97, 0xa6, 0xb5, 0xc4, 0xd3, 0xe2, 0xff };
+    char out[38];
+    memset(out, '#', sizeof out);
+    hc_lex_uuid_text(bytes, out);
+    assert_string_equal(out, "001f2e3d-4c5b-6a79-8897-a6b5c4d3e2ff");
+    assert_int_equal(out[37], '#'); /* 36 characters and the NUL, nothing more */
+    assert_true(hc_is_uuid(out, true));
+}
+
 static void test_header_values(void **state)
 {
     (void)state;
@@ -106,6 +119,7 @@ int main(void)
         cmocka_unit_test(test_every_byte_as_plain_char),
         cmocka_unit_test(test_uuid_shapes),
         cmocka_unit_test(test_uuid_every_byte_everywhere),
+        cmocka_unit_test(test_uuid_text),
         cmocka_unit_test(test_header_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -755,11 +755,29 @@ static void test_longest_late_line_fits_its_room(void **state)
     static const char line[] =
         "late: happened 1970-01-01T00:00:00Z, 4294967295 s ago; 65535 older success pings merged; "
         "4294967295 signals dropped; 4294967295 body bytes cut\n";
-    assert_int_equal(sizeof line - 1, HC_OUTBOX_LINE_ROOM - 1);
+    assert_int_equal(sizeof line - 1, HC_OUTBOX_LINE_MAX);
     char expected[sizeof line + HC_OUTBOX_BODY_MAX];
     snprintf(expected, sizeof expected, "%s%s", line, body);
     assert_string_equal(first_body(), expected);
     assert_int_equal(hc_outbox_dropped(&ob), 0);
+
+    /* The longest late line on the longest late request (a 48-character
+     * slug, create, a run id, an exit status) fits a 512-byte work buffer. */
+    setup("o", 4, KEY);
+    wall.now = 0;
+    char slug[HC_OUTBOX_TARGET_MAX + 1];
+    memset(slug, 's', HC_OUTBOX_TARGET_MAX);
+    slug[HC_OUTBOX_TARGET_MAX] = '\0';
+    hc_ping_t longest = { .slug = slug, .create = true, .rid = RID, .signal = HC_SIGNAL_EXIT,
+                          .exit_status = 255 };
+    push(&longest, NULL);
+    slots[0].merged = UINT16_MAX;
+    slots[0].body_cut = UINT32_MAX;
+    ob.dropped = UINT32_MAX;
+    wall.now = UINT32_MAX;
+    assert_int_equal(sizeof work, 512);
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, NULL), HC_OK);
+    assert_string_equal(first_body(), line);
 
     /* one second more than 32 bits can say: the device clock answers */
     setup("o", 4, NULL);
@@ -768,6 +786,86 @@ static void test_longest_late_line_fits_its_room(void **state)
     wall.now = (int64_t)UINT32_MAX + 1;
     assert_int_equal(hc_outbox_flush(&ob, &mc.client, NULL), HC_OK);
     assert_string_equal(first_body(), "late: happened 1970-01-01T00:00:00Z, 0 s ago\n");
+}
+
+/* The late line is written once per request, into the work buffer behind
+ * the head: a retry sends the same bytes, however much later it goes. */
+static void test_late_line_is_the_same_on_every_attempt(void **state)
+{
+    (void)state;
+    setup("so", 4, NULL);
+    mc.client.cfg.max_attempts = 2;
+    mc.client.cfg.backoff_ms = 4000; /* a back-off of 2..4 s */
+    mc.client.cfg.backoff_max_ms = 4000;
+    hc_ping_t p = ping(A, HC_SIGNAL_FAIL, NULL, "disk full");
+    push(&p, NULL);
+    advance(10);
+    uint32_t before = mc.mock.now;
+    hc_outbox_result_t res;
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, &res), HC_OK);
+    assert_true(mc.mock.now - before >= 2000u); /* the retry did go out later */
+    request_t r[4];
+    assert_int_equal(captured(r, 4), 2);
+    static const char body[] = "late: happened 2024-05-01T10:00:00Z, 10 s ago\ndisk full";
+    assert_string_equal(r[0].body, body);
+    assert_string_equal(r[1].body, body);
+    assert_int_equal(res.ping.body_sent, sizeof body - 1); /* the line counts as body */
+}
+
+/* A late ping needs its line in the work buffer as well as its head and 64
+ * bytes for the response: one byte short is refused before anything is
+ * sent (the entry stays), and the exact size delivers. */
+static void test_late_line_needs_room_in_the_work_buffer(void **state)
+{
+    (void)state;
+    static const char head[] =
+        "POST /ping/" A " HTTP/1.1\r\nHost: hc.test\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 46\r\n"
+        "Connection: close\r\n\r\n";
+    static const char line[] = "late: happened 2024-05-01T10:00:00Z, 50 s ago\n";
+    static uint8_t small[512];
+    for (size_t extra = 0; extra < 2; extra++) {
+        size_t size = sizeof head - 1 + sizeof line - 1 + 64 - 1 + extra;
+        setup("o", 4, NULL);
+        hc_test_mock_spec_t spec = { .script = script, .n_script = 1, .capture = capture,
+                                     .capture_cap = sizeof capture - 1, .work = small,
+                                     .work_size = size, .ping_url = "http://hc.test/ping",
+                                     .max_attempts = 1 };
+        assert_int_equal(hc_test_mock_client(&mc, &spec), HC_OK);
+        push(&(hc_ping_t){ .uuid = A }, NULL);
+        advance(50);
+        hc_outbox_result_t res;
+        hc_err_t err = hc_outbox_flush(&ob, &mc.client, &res);
+        if (!extra) {
+            assert_int_equal(err, HC_ERR_BUFFER);
+            assert_int_equal(res.waiting, 1);
+            assert_int_equal(mc.mock.capture_len, 0);
+            /* on time, the same ping needs no line and fits */
+            assert_int_equal(hc_ping_send(&mc.client, &(hc_ping_t){ .uuid = A }, NULL), HC_OK);
+        } else {
+            assert_int_equal(err, HC_OK);
+            assert_int_equal(res.delivered, 1);
+            assert_int_equal(mc.mock.capture_len, sizeof head - 1 + sizeof line - 1);
+            assert_memory_equal(capture, head, sizeof head - 1);
+            assert_memory_equal(capture + sizeof head - 1, line, sizeof line - 1);
+        }
+    }
+
+    /* the smallest work buffer a client takes (128 bytes) cannot even hold
+     * the request line and the longest late line */
+    setup("o", 4, NULL);
+    hc_test_mock_spec_t spec = { .script = script, .n_script = 1, .capture = capture,
+                                 .capture_cap = sizeof capture - 1, .work = small,
+                                 .work_size = 128, .ping_url = "http://hc.test/ping",
+                                 .max_attempts = 1 };
+    assert_int_equal(hc_test_mock_client(&mc, &spec), HC_OK);
+    push(&(hc_ping_t){ .uuid = A }, NULL);
+    slots[0].merged = UINT16_MAX;
+    slots[0].body_cut = UINT32_MAX;
+    hc_outbox_result_t res;
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, &res), HC_ERR_BUFFER);
+    assert_int_equal(res.waiting, 1);
+    assert_int_equal(mc.mock.capture_len, 0);
 }
 
 int main(void)
@@ -788,6 +886,8 @@ int main(void)
         cmocka_unit_test(test_body_keeps_its_end_and_says_what_was_cut),
         cmocka_unit_test(test_late_line_dates_from_what_is_known),
         cmocka_unit_test(test_longest_late_line_fits_its_room),
+        cmocka_unit_test(test_late_line_is_the_same_on_every_attempt),
+        cmocka_unit_test(test_late_line_needs_room_in_the_work_buffer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -212,6 +212,19 @@ static hc_err_t check_request_line(const hc_buf_t *line)
     return HC_OK;
 }
 
+void hc_request_body_prefix(hc_buf_t *target, hc_request_t *req,
+                            void (*write)(void *ctx, hc_buf_t *out), void *ctx)
+{
+    hc_buf_t prefix;
+    hc_buf_init(&prefix, target->data + target->len, target->cap - target->len);
+    write(ctx, &prefix);
+    target->overflow = target->overflow || prefix.overflow;
+    target->cap -= prefix.len;
+    memmove(target->data + target->cap, prefix.data, prefix.len);
+    req->body_prefix_len = prefix.len;
+    req->has_body = true;
+}
+
 hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *req)
 {
     if (!c || !target || !req || (req->body_len && !req->body))
@@ -221,6 +234,7 @@ hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *
     hc_err_t err = target->overflow ? HC_ERR_BUFFER : check_request_line(target);
     if (err != HC_OK)
         return err;
+    size_t prefix_len = req->body_prefix_len; /* parked at target->data + target->cap */
     hc_http_head_t head = {
         .host = c->url.host,
         .host_ipv6 = c->url.ipv6,
@@ -230,7 +244,7 @@ hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *
         .api_key = req->send_api_key ? c->cfg.api_key : NULL,
         .content_type = req->content_type,
         .has_body = req->has_body || req->body_len > 0,
-        .content_length = req->body_len,
+        .content_length = req->body_len + prefix_len,
         .keep_alive = c->cfg.keep_alive,
         .extra = c->cfg.extra_headers,
         .n_extra = c->cfg.n_extra_headers,
@@ -238,12 +252,14 @@ hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *
     err = hc_http_finish_head(target, &head);
     if (err != HC_OK)
         return err;
-    if (target->len + MIN_RECV_SPACE > c->cfg.work_size)
+    if (target->len + MIN_RECV_SPACE > target->cap) /* the cap leaves out the prefix */
         return HC_ERR_BUFFER;
+    /* The engine sends the prefix as the end of the head. */
+    memmove(target->data + target->len, target->data + target->cap, prefix_len);
 
     c->req = *req;
     c->head_len = target->len;
-    hc_http_start(&c->http, c->cfg.work, c->head_len, req->body, req->body_len,
+    hc_http_start(&c->http, c->cfg.work, c->head_len + prefix_len, req->body, req->body_len,
                   c->head_request, req->max_body, client_sink, c);
     c->attempt = 0;
     c->last_error = HC_OK;
@@ -402,8 +418,8 @@ static hc_err_t step_send(hc_client_t *c, uint32_t until)
 
 static hc_err_t step_recv(hc_client_t *c, uint32_t until)
 {
-    uint8_t *space = c->cfg.work + c->head_len;
-    size_t room = c->cfg.work_size - c->head_len;
+    uint8_t *space = c->cfg.work + c->http.head_len; /* after the head and a body prefix */
+    size_t room = c->cfg.work_size - c->http.head_len;
     int32_t r = c->tp->recv(c->tp->ctx, space, room, until);
     if (r == HC_IO_WOULD_BLOCK)
         return HC_IN_PROGRESS;

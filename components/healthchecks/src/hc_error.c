@@ -49,6 +49,12 @@ const char *hc_strerror(hc_err_t err)
     case HC_ERR_IMAGE_TRUNCATED: return "outbox image cut short";
     case HC_ERR_IMAGE_CORRUPT: return "outbox image damaged (checksum or content)";
     case HC_ERR_IMAGE_CAPACITY: return "outbox image has more entries than the outbox has slots";
+    case HC_ERR_SESSION_NONE: return "no TLS session to save";
+    case HC_ERR_SESSION_SPACE: return "buffer too small for the TLS session";
+    case HC_ERR_SESSION_FOREIGN: return "not a saved TLS session";
+    case HC_ERR_SESSION_INVALID: return "saved TLS session damaged or of another build";
+    case HC_ERR_SESSION_OTHER_SERVER: return "saved TLS session is for another server";
+    case HC_ERR_SESSION_EXPIRED: return "saved TLS session expired";
     case HC_ERR_HEADER_RESERVED: return "header reserved by the library (Host, Content-Length, ...)";
     case HC_ERR__COUNT: break;
     }

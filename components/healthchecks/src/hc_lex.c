@@ -25,6 +25,19 @@ bool hc_is_uuid(const char *s, bool lowercase_only)
     return *s == '\0';
 }
 
+void hc_lex_uuid_text(const uint8_t bytes[16], char out[37])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < 16; i++) {
+        /* a dash before bytes 4, 6, 8 and 10 */
+        if (i >= 4 && i <= 10 && !(i & 1u))
+            *out++ = '-';
+        *out++ = hex[bytes[i] >> 4];
+        *out++ = hex[bytes[i] & 15u];
+    }
+    *out = '\0';
+}
+
 hc_err_t hc_check_header_bytes(const char *s, size_t n)
 {
     if (s == NULL)

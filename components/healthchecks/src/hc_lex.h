@@ -1,7 +1,8 @@
 /* Internal to the library (not installed): the character rules every
  * module shares, so each exists once: decimal and hex digits, letters,
- * control bytes, the HTTP token rule, the slug and UUID shapes, and the
- * check that keeps a value from breaking out of a request line or header.
+ * control bytes, the HTTP token rule, the slug and UUID shapes (and a
+ * UUID's text), and the check that keeps a value from breaking out of a
+ * request line or header.
  *
  * The byte tests take an int holding a byte, either as an unsigned char
  * (0..255) or as a plain char (a negative value then counts as a byte of
@@ -87,6 +88,10 @@ static inline bool hc_is_tchar(int c)
  *  @p lowercase_only, uppercase hex is refused (as in ping URLs). NULL is
  *  not a UUID. */
 bool hc_is_uuid(const char *s, bool lowercase_only);
+
+/** Write 16 bytes as a lowercase UUID (8-4-4-4-12 hex digits) and a NUL
+ *  into @p out: run ids, made or kept. */
+void hc_lex_uuid_text(const uint8_t bytes[16], char out[37]);
 
 /**
  * Check that @p s (NUL-terminated) may go into a request line or a header

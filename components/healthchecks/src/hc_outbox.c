@@ -1,6 +1,7 @@
 /* The outbox; see hc_outbox.h. */
 #include "healthchecks/hc_outbox.h"
 #include "hc_lex.h"
+#include "hc_request.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -110,33 +111,15 @@ static void remove_entry(hc_outbox_t *ob, size_t i)
     ob->count--;
 }
 
-static uint8_t hex_value(char ch)
-{
-    return (uint8_t)(ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10);
-}
-
 /* @p s is a UUID (checked by hc_ping_validate()), in either case. */
 static void rid_to_bytes(const char *s, uint8_t out[16])
 {
     for (size_t i = 0; i < 16; i++) {
         if (*s == '-')
             s++;
-        out[i] = (uint8_t)(hex_value(s[0]) << 4 | hex_value(s[1]));
+        out[i] = (uint8_t)(hc_lex_hex_value(s[0]) << 4 | hc_lex_hex_value(s[1]));
         s += 2;
     }
-}
-
-static void rid_to_text(const uint8_t r[16], char out[37])
-{
-    static const char hex[] = "0123456789abcdef";
-    size_t o = 0;
-    for (size_t i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            out[o++] = '-';
-        out[o++] = hex[r[i] >> 4];
-        out[o++] = hex[r[i] & 15u];
-    }
-    out[o] = '\0';
 }
 
 /* Fill @p e from a validated ping that happened at @p at. */
@@ -145,7 +128,7 @@ static void fill(hc_outbox_entry_t *e, const hc_ping_t *p, const stamp_t *at, ui
 {
     const char *t = target_of(p);
     size_t n = strlen(t), len = p->body_len;
-    memset(e, 0, offsetof(hc_outbox_entry_t, text));
+    memset(e, 0, offsetof(hc_outbox_entry_t, body));
     flags |= F_SAME_BOOT | (p->slug ? F_SLUG : 0u) | (p->create ? F_CREATE : 0u);
     if (p->rid) {
         rid_to_bytes(p->rid, e->rid);
@@ -168,7 +151,7 @@ static void fill(hc_outbox_entry_t *e, const hc_ping_t *p, const stamp_t *at, ui
     }
     e->body_len = (uint16_t)len;
     if (len)
-        memcpy(e->text + HC_OUTBOX_LINE_ROOM, p->body + (p->body_len - len), len);
+        memcpy(e->body, p->body + (p->body_len - len), len);
 }
 
 /* Keep @p p (validated) by the coalescing and full-outbox rules. */
@@ -204,27 +187,41 @@ static void keep(hc_outbox_t *ob, const hc_ping_t *p, const stamp_t *at, hc_outb
 
 /* ----------------------------------------------------------- late line */
 
-/* UNIX seconds (0..WALL_MAX) as ISO 8601 UTC. Days to a civil date as in
- * Howard Hinnant's "chrono-Compatible Low-Level Date Algorithms". */
+/* @p sep, then @p v (0..99) in two digits. */
+static void put_2_digits(hc_buf_t *b, char sep, uint32_t v)
+{
+    hc_buf_putc(b, sep);
+    if (v < 10u)
+        hc_buf_putc(b, '0');
+    hc_buf_put_u32(b, v);
+}
+
+static uint32_t leap_days(uint32_t year)
+{
+    return (year % 4u == 0 && year % 100u != 0) || year % 400u == 0;
+}
+
+/* UNIX seconds (0..WALL_MAX) as ISO 8601 UTC. The date is counted out year
+ * by year, then month by month: far less code than a closed formula, and
+ * bounded (WALL_MAX is in 9999: 8,030 turns at most, 54 for 2024). */
 static void put_time(hc_buf_t *b, int64_t t)
 {
+    static const uint8_t month_days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     /* 86400 = 128 * 675, and t >> 7 fits 32 bits: no 64-bit division. */
     uint32_t days = (uint32_t)(t >> 7) / 675u, secs = (uint32_t)(t - (int64_t)days * 86400);
-    uint32_t z = days + 719468u, era = z / 146097u, doe = z - era * 146097u;
-    uint32_t yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
-    uint32_t doy = doe - (365u * yoe + yoe / 4u - yoe / 100u);
-    uint32_t mp = (5u * doy + 2u) / 153u;
-    uint32_t month = mp < 10u ? mp + 3u : mp - 9u;
-    uint32_t year = yoe + era * 400u + (month <= 2u);
-    const uint32_t field[7] = { year / 100u, year % 100u, month, doy - (153u * mp + 2u) / 5u + 1u,
-                                secs / 3600u, secs / 60u % 60u, secs % 60u };
-    static const char after[7] = { 0, '-', '-', 'T', ':', ':', 'Z' };
-    for (size_t i = 0; i < 7; i++) {
-        hc_buf_putc(b, (char)('0' + field[i] / 10u));
-        hc_buf_putc(b, (char)('0' + field[i] % 10u));
-        if (after[i])
-            hc_buf_putc(b, after[i]);
-    }
+    uint32_t year = 1970, month = 0;
+    while (days >= 365u + leap_days(year))
+        days -= 365u + leap_days(year++);
+    for (uint32_t len; days >= (len = month_days[month] + (month == 1u ? leap_days(year) : 0u));
+         month++)
+        days -= len;
+    hc_buf_put_u32(b, year); /* four digits: 1970..9999 */
+    put_2_digits(b, '-', month + 1u);
+    put_2_digits(b, '-', days + 1u);
+    put_2_digits(b, 'T', secs / 3600u);
+    put_2_digits(b, ':', secs / 60u % 60u);
+    put_2_digits(b, ':', secs % 60u);
+    hc_buf_putc(b, 'Z');
 }
 
 /* "; N <noun>[s]<verb>", when N is not 0. */
@@ -240,45 +237,41 @@ static void put_count(hc_buf_t *b, uint32_t n, const char *noun, const char *ver
     hc_buf_puts(b, verb);
 }
 
-/* Write @p e's late line right in front of its body (it always fits the
- * room: its longest form is HC_OUTBOX_LINE_ROOM - 1 bytes). @return its length. */
-static size_t write_late_line(hc_outbox_entry_t *e, const stamp_t *now, uint32_t dropped)
+/* The request layer's body prefix of a late ping: the line saying when the
+ * oldest kept signal happened, written once per request behind its head. */
+static void write_late_line(void *ctx, hc_buf_t *b)
 {
-    hc_buf_t b;
-    hc_buf_init(&b, e->text, HC_OUTBOX_LINE_ROOM);
-    bool has_when = (e->flags & F_WALL) != 0, has_late = false;
+    enum { WHEN = 1, LATE = 2 }; /* what the line can say */
+    const hc_outbox_t *ob = ctx;
+    const hc_outbox_entry_t *e = &ob->slots[0];
+    stamp_t now = now_stamp(ob, ob->client);
+    unsigned known = e->flags & F_WALL ? WHEN : 0u;
     int64_t when = e->wall_s;
     uint32_t late = 0;
-    if (has_when && now->has_wall && now->wall_s >= when && now->wall_s - when <= UINT32_MAX) {
-        late = (uint32_t)(now->wall_s - when);
-        has_late = true;
+    if (known && now.has_wall && now.wall_s >= when && now.wall_s - when <= UINT32_MAX) {
+        late = (uint32_t)(now.wall_s - when);
+        known = WHEN | LATE;
     } else if (e->flags & F_SAME_BOOT) {
-        late = (now->ms - e->at_ms) / 1000u;
-        has_late = true;
+        late = (now.ms - e->at_ms) / 1000u;
+        known |= LATE;
     }
-    if (!has_when && has_late && now->has_wall && now->wall_s >= late) {
-        when = now->wall_s - late;
-        has_when = true;
+    if (known == LATE && now.has_wall && now.wall_s >= late) {
+        when = now.wall_s - late;
+        known = WHEN | LATE;
     }
-    if (!has_when && !has_late) {
-        hc_buf_puts(&b, "late: time unknown (queued before a restart)");
-    } else {
-        hc_buf_puts(&b, "late: happened ");
-        if (has_when)
-            put_time(&b, when);
-        if (has_when && has_late)
-            hc_buf_puts(&b, ", ");
-        if (has_late) {
-            hc_buf_put_u32(&b, late);
-            hc_buf_puts(&b, " s ago");
-        }
+    hc_buf_puts(b, known ? "late: happened " : "late: time unknown (queued before a restart)");
+    if (known & WHEN)
+        put_time(b, when);
+    if (known == (WHEN | LATE))
+        hc_buf_puts(b, ", ");
+    if (known & LATE) {
+        hc_buf_put_u32(b, late);
+        hc_buf_puts(b, " s ago");
     }
-    put_count(&b, e->merged, " older success ping", " merged");
-    put_count(&b, dropped, " signal", " dropped");
-    put_count(&b, e->body_cut, " body byte", " cut");
-    hc_buf_putc(&b, '\n');
-    memmove(e->text + HC_OUTBOX_LINE_ROOM - b.len, e->text, b.len);
-    return b.len;
+    put_count(b, e->merged, " older success ping", " merged");
+    put_count(b, ob->reporting, " signal", " dropped");
+    put_count(b, e->body_cut, " body byte", " cut");
+    hc_buf_putc(b, '\n');
 }
 
 /* ------------------------------------------------------------ delivery */
@@ -290,11 +283,10 @@ static void no_result(hc_ping_result_t *pr)
 }
 
 /* The oldest kept entry as a ping, its target and run id written as text
- * into @p target and @p rid, its body led by the late line. */
+ * into @p target and @p rid; its late line comes from write_late_line(). */
 static void late_ping(hc_outbox_t *ob, hc_ping_t *p, char *target, char rid[37])
 {
-    hc_outbox_entry_t *e = &ob->slots[0];
-    stamp_t now = now_stamp(ob, ob->client);
+    const hc_outbox_entry_t *e = &ob->slots[0];
     memset(p, 0, sizeof *p);
     memcpy(target, e->target, e->target_len);
     target[e->target_len] = '\0';
@@ -304,16 +296,15 @@ static void late_ping(hc_outbox_t *ob, hc_ping_t *p, char *target, char rid[37])
         p->uuid = target;
     p->create = (e->flags & F_CREATE) != 0;
     if (e->flags & F_RID) {
-        rid_to_text(e->rid, rid);
+        hc_lex_uuid_text(e->rid, rid);
         p->rid = rid;
     }
     p->signal = (hc_signal_t)e->signal;
     p->exit_status = e->exit_status;
     p->method = HC_METHOD_POST;
+    p->body = e->body; /* even when empty: a POST with a body, the line */
+    p->body_len = e->body_len;
     ob->reporting = ob->dropped;
-    size_t n = write_late_line(e, &now, ob->reporting);
-    p->body = e->text + HC_OUTBOX_LINE_ROOM - n;
-    p->body_len = n + e->body_len;
 }
 
 static void keep_own(hc_outbox_t *ob)
@@ -375,6 +366,20 @@ static hc_err_t finish(hc_outbox_t *ob, hc_err_t result)
     return result;
 }
 
+/* Start the request of @p p; a kept signal's body starts with its late
+ * line, written into the client's work buffer behind the head. */
+static hc_err_t begin_request(hc_outbox_t *ob, const hc_ping_t *p)
+{
+    hc_buf_t target;
+    hc_request_t req;
+    hc_err_t err = hc_ping_prepare(ob->client, p, &target, &req);
+    if (err != HC_OK)
+        return err;
+    if (ob->sending == SENDING_KEPT)
+        hc_request_body_prefix(&target, &req, write_late_line, ob);
+    return hc_request_start(ob->client, &target, &req);
+}
+
 /* Move the delivery on: to its end when @p block, otherwise until a
  * request would have to wait. Each turn ends one request, and there is one
  * per kept entry plus the caller's ping. */
@@ -382,26 +387,24 @@ static hc_err_t run(hc_outbox_t *ob, bool block)
 {
     for (size_t turns = (size_t)ob->count + 2u; turns > 0; turns--) {
         hc_ping_result_t pr;
-        hc_err_t err;
-        if (ob->in_flight) {
-            err = hc_ping_poll(ob->client, &pr);
-            if (err == HC_IN_PROGRESS)
-                return err;
-            ob->in_flight = false;
-        } else {
+        hc_err_t err = HC_OK;
+        if (!ob->in_flight) {
             hc_ping_t p;
             char target[HC_OUTBOX_TARGET_MAX + 1], rid[37];
             if (!next_request(ob, &p, target, rid))
                 break;
-            if (block) {
-                err = hc_ping_send(ob->client, &p, &pr);
-            } else {
-                err = hc_ping_send_begin(ob->client, &p);
-                ob->in_flight = err == HC_OK;
-                if (ob->in_flight)
-                    return HC_IN_PROGRESS;
+            err = begin_request(ob, &p);
+            ob->in_flight = err == HC_OK;
+            if (!ob->in_flight)
                 no_result(&pr);
-            }
+            else if (!block)
+                return HC_IN_PROGRESS;
+        }
+        if (ob->in_flight) {
+            err = block ? hc_ping_wait(ob->client, &pr) : hc_ping_poll(ob->client, &pr);
+            if (err == HC_IN_PROGRESS)
+                return err;
+            ob->in_flight = false;
         }
         err = request_ended(ob, err, &pr);
         if (err != HC_IN_PROGRESS)
@@ -410,19 +413,15 @@ static hc_err_t run(hc_outbox_t *ob, bool block)
     return finish(ob, HC_OK);
 }
 
-static void report(const hc_outbox_t *ob, hc_outbox_result_t *out)
-{
-    if (out)
-        *out = ob->res;
-}
-
-/* A ping the outbox can take: @return HC_OK or why not. */
+/* A ping the outbox can take (none for a flush): @return HC_OK or why not. */
 static hc_err_t check_ping(const hc_outbox_t *ob, const hc_client_t *c, const hc_ping_t *p)
 {
-    if (!ob)
+    if (!ob || !c)
         return HC_ERR_ARG;
     if (ob->running)
         return HC_ERR_BUSY;
+    if (!p)
+        return HC_OK;
     hc_err_t err = hc_ping_validate(c, p);
     if (err != HC_OK)
         return err;
@@ -433,21 +432,30 @@ static hc_err_t check_ping(const hc_outbox_t *ob, const hc_client_t *c, const hc
     return HC_OK;
 }
 
-/* Start a delivery (a flush when @p own is NULL). */
-static void start(hc_outbox_t *ob, hc_client_t *c, const hc_ping_t *own)
+/* Start a delivery of the kept signals and then @p own (a flush when it is
+ * NULL) and run it to its end when @p block, else until it would wait. */
+static hc_err_t deliver(hc_outbox_t *ob, hc_client_t *c, const hc_ping_t *own, bool block,
+                        hc_outbox_result_t *out)
 {
+    hc_err_t err = check_ping(ob, c, own);
+    if (err != HC_OK)
+        return err;
     memset(&ob->res, 0, sizeof ob->res);
     ob->res.ping.text = "";
     ob->client = c;
     ob->own = own;
     ob->running = true;
     ob->in_flight = false;
-    if (own) {
-        stamp_t at = now_stamp(ob, c);
-        ob->own_wall_s = at.wall_s;
-        ob->own_ms = at.ms;
-        ob->own_has_wall = at.has_wall;
-    }
+    stamp_t at = now_stamp(ob, c);
+    ob->own_wall_s = at.wall_s;
+    ob->own_ms = at.ms;
+    ob->own_has_wall = at.has_wall;
+    err = run(ob, block);
+    if (!block)
+        return err == HC_IN_PROGRESS ? HC_OK : err;
+    if (out)
+        *out = ob->res;
+    return err;
 }
 
 hc_err_t hc_outbox_init(hc_outbox_t *ob, hc_outbox_entry_t *slots, size_t n_slots)
@@ -472,7 +480,7 @@ void hc_outbox_set_wall_clock(hc_outbox_t *ob, hc_wall_clock_fn fn, void *ctx)
 hc_err_t hc_outbox_push(hc_outbox_t *ob, const hc_client_t *c, const hc_ping_t *p,
                         hc_outbox_result_t *out)
 {
-    hc_err_t err = check_ping(ob, c, p);
+    hc_err_t err = p ? check_ping(ob, c, p) : HC_ERR_ARG;
     if (err != HC_OK)
         return err;
     hc_outbox_result_t res;
@@ -487,47 +495,23 @@ hc_err_t hc_outbox_push(hc_outbox_t *ob, const hc_client_t *c, const hc_ping_t *
 
 hc_err_t hc_outbox_send_begin(hc_outbox_t *ob, hc_client_t *c, const hc_ping_t *p)
 {
-    hc_err_t err = check_ping(ob, c, p);
-    if (err != HC_OK)
-        return err;
-    start(ob, c, p);
-    err = run(ob, false);
-    return err == HC_IN_PROGRESS ? HC_OK : err;
+    return p ? deliver(ob, c, p, false, NULL) : HC_ERR_ARG;
 }
 
 hc_err_t hc_outbox_send(hc_outbox_t *ob, hc_client_t *c, const hc_ping_t *p,
                         hc_outbox_result_t *out)
 {
-    hc_err_t err = check_ping(ob, c, p);
-    if (err != HC_OK)
-        return err;
-    start(ob, c, p);
-    err = run(ob, true);
-    report(ob, out);
-    return err;
+    return p ? deliver(ob, c, p, true, out) : HC_ERR_ARG;
 }
 
 hc_err_t hc_outbox_flush_begin(hc_outbox_t *ob, hc_client_t *c)
 {
-    if (!ob || !c)
-        return HC_ERR_ARG;
-    if (ob->running)
-        return HC_ERR_BUSY;
-    start(ob, c, NULL);
-    hc_err_t err = run(ob, false);
-    return err == HC_IN_PROGRESS ? HC_OK : err;
+    return deliver(ob, c, NULL, false, NULL);
 }
 
 hc_err_t hc_outbox_flush(hc_outbox_t *ob, hc_client_t *c, hc_outbox_result_t *out)
 {
-    if (!ob || !c)
-        return HC_ERR_ARG;
-    if (ob->running)
-        return HC_ERR_BUSY;
-    start(ob, c, NULL);
-    hc_err_t err = run(ob, true);
-    report(ob, out);
-    return err;
+    return deliver(ob, c, NULL, true, out);
 }
 
 hc_err_t hc_outbox_poll(hc_outbox_t *ob, hc_outbox_result_t *out)
@@ -535,8 +519,8 @@ hc_err_t hc_outbox_poll(hc_outbox_t *ob, hc_outbox_result_t *out)
     if (!ob)
         return HC_ERR_ARG;
     hc_err_t err = ob->running ? run(ob, false) : ob->result;
-    if (err != HC_IN_PROGRESS)
-        report(ob, out);
+    if (err != HC_IN_PROGRESS && out)
+        *out = ob->res;
     return err;
 }
 
@@ -606,7 +590,7 @@ static uint8_t *save_entry(uint8_t *o, const hc_outbox_entry_t *e)
     o += sizeof e->rid;
     memcpy(o, e->target, e->target_len);
     o += e->target_len;
-    memcpy(o, e->text + HC_OUTBOX_LINE_ROOM, e->body_len);
+    memcpy(o, e->body, e->body_len);
     return o + e->body_len;
 }
 
@@ -642,32 +626,56 @@ static bool valid_target(const uint8_t *s, size_t n, unsigned flags)
     if (!(flags & F_SLUG))
         return !(flags & F_CREATE) && hc_is_uuid(t, true);
     for (size_t i = 0; i < n; i++)
-        if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= '0' && t[i] <= '9') || t[i] == '-' ||
-              t[i] == '_'))
+        if (!hc_lex_is_slug_char(t[i]))
             return false;
     return n > 0;
 }
 
-/* Check the entry at @p s (@p room bytes left before the CRC) as a ping
- * the outbox could have kept; @p size gets its length. */
-static hc_err_t check_entry(const uint8_t *s, size_t room, size_t *size)
+/* Walk the @p count entries between the image's head and @p end, checking
+ * each as a ping the outbox could have kept; with @p load (only once a
+ * walk without it has found them all sound), also copy them into the slots. */
+static hc_err_t walk_entries(hc_outbox_t *ob, const uint8_t *buf, size_t end, size_t count,
+                             bool load)
 {
-    if (room < ENTRY_HEAD)
-        return HC_ERR_IMAGE_CORRUPT;
-    unsigned flags = s[2];
-    size_t target_len = s[3], body_len = get_le(s + 6, 2);
-    *size = ENTRY_HEAD + target_len + body_len;
-    if (*size > room || s[0] > HC_SIGNAL_EXIT || (flags & ~F_IMAGE) ||
-        target_len > HC_OUTBOX_TARGET_MAX || body_len > HC_OUTBOX_BODY_MAX ||
-        ((flags & F_WALL) && (uint64_t)get_wall(s + 12) > (uint64_t)WALL_MAX) ||
-        !valid_target(s + ENTRY_HEAD, target_len, flags))
-        return HC_ERR_IMAGE_CORRUPT;
-    return HC_OK;
+    size_t pos = IMAGE_HEAD;
+    for (size_t i = 0; i < count; i++) {
+        const uint8_t *s = buf + pos;
+        if (end - pos < ENTRY_HEAD)
+            return HC_ERR_IMAGE_CORRUPT;
+        unsigned flags = s[2];
+        size_t target_len = s[3], body_len = get_le(s + 6, 2);
+        size_t size = ENTRY_HEAD + target_len + body_len;
+        if (size > end - pos || s[0] > HC_SIGNAL_EXIT || (flags & ~F_IMAGE) ||
+            target_len > HC_OUTBOX_TARGET_MAX || body_len > HC_OUTBOX_BODY_MAX ||
+            ((flags & F_WALL) && (uint64_t)get_wall(s + 12) > (uint64_t)WALL_MAX) ||
+            !valid_target(s + ENTRY_HEAD, target_len, flags))
+            return HC_ERR_IMAGE_CORRUPT;
+        if (load) {
+            hc_outbox_entry_t *e = &ob->slots[i];
+            memset(e, 0, offsetof(hc_outbox_entry_t, body));
+            e->signal = s[0];
+            e->exit_status = s[1];
+            e->flags = (uint8_t)flags; /* without F_SAME_BOOT: that clock is gone */
+            e->target_len = (uint8_t)target_len;
+            e->merged = (uint16_t)get_le(s + 4, 2);
+            e->body_len = (uint16_t)body_len;
+            e->body_cut = get_le(s + 8, 4);
+            e->wall_s = get_wall(s + 12);
+            memcpy(e->rid, s + 20, sizeof e->rid);
+            memcpy(e->target, s + ENTRY_HEAD, target_len);
+            memcpy(e->body, s + ENTRY_HEAD + target_len, body_len);
+        }
+        pos += size;
+    }
+    return pos == end ? HC_OK : HC_ERR_IMAGE_CORRUPT;
 }
 
-/* The whole image checked before anything is loaded. */
-static hc_err_t check_image(const hc_outbox_t *ob, const uint8_t *buf, size_t len)
+hc_err_t hc_outbox_restore(hc_outbox_t *ob, const uint8_t *buf, size_t len)
 {
+    if (!ob || !buf)
+        return HC_ERR_ARG;
+    if (ob->running)
+        return HC_ERR_BUSY;
     if (memcmp(buf, image_magic, len < sizeof image_magic ? len : sizeof image_magic) != 0)
         return HC_ERR_IMAGE_FOREIGN;
     if (len < IMAGE_HEAD + IMAGE_CRC)
@@ -684,51 +692,13 @@ static hc_err_t check_image(const hc_outbox_t *ob, const uint8_t *buf, size_t le
     size_t end = total - IMAGE_CRC, count = get_le(buf + 12, 2);
     if (crc32(buf, end) != get_le(buf + end, IMAGE_CRC) || get_le(buf + 14, 2) != 0)
         return HC_ERR_IMAGE_CORRUPT;
-    size_t pos = IMAGE_HEAD;
-    for (size_t i = 0; i < count; i++) {
-        size_t size;
-        hc_err_t err = check_entry(buf + pos, end - pos, &size);
-        if (err != HC_OK)
-            return err;
-        pos += size;
-    }
-    if (pos != end)
-        return HC_ERR_IMAGE_CORRUPT;
-    return count > ob->capacity ? HC_ERR_IMAGE_CAPACITY : HC_OK;
-}
-
-static const uint8_t *load_entry(hc_outbox_entry_t *e, const uint8_t *s)
-{
-    memset(e, 0, offsetof(hc_outbox_entry_t, text));
-    e->signal = s[0];
-    e->exit_status = s[1];
-    e->flags = s[2]; /* without F_SAME_BOOT: that clock is gone */
-    e->target_len = s[3];
-    e->merged = (uint16_t)get_le(s + 4, 2);
-    e->body_len = (uint16_t)get_le(s + 6, 2);
-    e->body_cut = get_le(s + 8, 4);
-    e->wall_s = get_wall(s + 12);
-    memcpy(e->rid, s + 20, sizeof e->rid);
-    s += ENTRY_HEAD;
-    memcpy(e->target, s, e->target_len);
-    s += e->target_len;
-    memcpy(e->text + HC_OUTBOX_LINE_ROOM, s, e->body_len);
-    return s + e->body_len;
-}
-
-hc_err_t hc_outbox_restore(hc_outbox_t *ob, const uint8_t *buf, size_t len)
-{
-    if (!ob || !buf)
-        return HC_ERR_ARG;
-    if (ob->running)
-        return HC_ERR_BUSY;
-    hc_err_t err = check_image(ob, buf, len);
+    hc_err_t err = walk_entries(ob, buf, end, count, false);
+    if (err == HC_OK && count > ob->capacity)
+        err = HC_ERR_IMAGE_CAPACITY;
     if (err != HC_OK)
         return err;
-    ob->count = (uint16_t)get_le(buf + 12, 2);
+    (void)walk_entries(ob, buf, end, count, true);
+    ob->count = (uint16_t)count;
     ob->dropped = get_le(buf + 16, 4);
-    const uint8_t *s = buf + IMAGE_HEAD;
-    for (size_t i = 0; i < ob->count; i++)
-        s = load_entry(&ob->slots[i], s);
     return HC_OK;
 }

@@ -88,29 +88,38 @@ static void put_target(hc_buf_t *b, const hc_client_t *c, const hc_ping_t *p)
     }
 }
 
-hc_err_t hc_ping_send_begin(hc_client_t *c, const hc_ping_t *p)
+hc_err_t hc_ping_prepare(hc_client_t *c, const hc_ping_t *p, hc_buf_t *target,
+                         hc_request_t *req)
 {
     hc_err_t err = hc_ping_validate(c, p);
     if (err != HC_OK)
         return err;
-    hc_buf_t b;
-    err = hc_request_begin(c, &b, HC_BASE_PING, method_name(p));
+    err = hc_request_begin(c, target, HC_BASE_PING, method_name(p));
     if (err != HC_OK)
         return err;
-    put_target(&b, c, p);
+    put_target(target, c, p);
 
-    hc_request_t req = { .idempotent = true };
+    memset(req, 0, sizeof *req);
+    req->idempotent = true;
     if (p->body) {
         size_t len = p->body_len;
         uint32_t limit;
         if (p->body_tail && hc_client_ping_body_limit(c, &limit) && len > limit)
             len = limit;
-        req.body = p->body + (p->body_len - len);
-        req.body_len = len;
-        req.has_body = true;
-        req.content_type = "text/plain; charset=utf-8";
+        req->body = p->body + (p->body_len - len);
+        req->body_len = len;
+        req->has_body = true;
+        req->content_type = "text/plain; charset=utf-8";
     }
-    return hc_request_start(c, &b, &req);
+    return HC_OK;
+}
+
+hc_err_t hc_ping_send_begin(hc_client_t *c, const hc_ping_t *p)
+{
+    hc_buf_t b;
+    hc_request_t req;
+    hc_err_t err = hc_ping_prepare(c, p, &b, &req);
+    return err != HC_OK ? err : hc_request_start(c, &b, &req);
 }
 
 static bool starts_with(const char *s, const char *prefix)
@@ -170,6 +179,11 @@ hc_err_t hc_ping_poll(hc_client_t *c, hc_ping_result_t *out)
     return err == HC_IN_PROGRESS ? err : conclude(c, err, out);
 }
 
+hc_err_t hc_ping_wait(hc_client_t *c, hc_ping_result_t *out)
+{
+    return conclude(c, hc_client_wait(c), out);
+}
+
 hc_err_t hc_ping_send(hc_client_t *c, const hc_ping_t *p, hc_ping_result_t *out)
 {
     hc_err_t err = hc_ping_send_begin(c, p);
@@ -188,14 +202,6 @@ hc_err_t hc_rid_new(const hc_client_t *c, char out[37])
         return HC_ERR_ARG;
     r[6] = (uint8_t)((r[6] & 0x0fu) | 0x40u); /* version 4 */
     r[8] = (uint8_t)((r[8] & 0x3fu) | 0x80u); /* RFC 4122 variant */
-    static const char hex[] = "0123456789abcdef";
-    size_t o = 0;
-    for (size_t i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            out[o++] = '-';
-        out[o++] = hex[r[i] >> 4];
-        out[o++] = hex[r[i] & 15u];
-    }
-    out[o] = '\0';
+    hc_lex_uuid_text(r, out);
     return HC_OK;
 }

@@ -2,8 +2,10 @@
  * management modules build on. A module begins a request
  * (hc_request_begin), appends its target, starts it (hc_request_start),
  * then drives it with hc_client_poll() or hc_client_wait() and maps the
- * response status with hc_status_error(). Applications use those modules,
- * never this layer. */
+ * response status with hc_status_error(). The outbox sends a ping through
+ * the ping layer's two halves (hc_ping_prepare, hc_ping_wait) with a body
+ * prefix between them (hc_request_body_prefix). Applications use those
+ * modules, never this layer. */
 #ifndef HC_REQUEST_H
 #define HC_REQUEST_H
 
@@ -12,6 +14,9 @@
 #include "healthchecks/hc_buf.h"
 #include "healthchecks/hc_client.h"
 #include "healthchecks/hc_error.h"
+
+struct hc_ping;
+struct hc_ping_result;
 
 /** Which base URL a request goes to. */
 typedef enum hc_base { HC_BASE_PING, HC_BASE_API } hc_base_t;
@@ -38,6 +43,39 @@ hc_err_t hc_request_begin(hc_client_t *c, hc_buf_t *target, hc_base_t base,
  *         library writes itself); HC_ERR_RANGE (a body over 4 GiB).
  */
 hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *req);
+
+/**
+ * Give the request being built a body that starts with what @p write
+ * writes (once, before this returns), counted in Content-Length. Call it
+ * between hc_request_begin() (and the target) and hc_request_start(): the
+ * bytes are written behind the target and parked at the end of the work
+ * buffer, out of the head's way; hc_request_start() moves them right
+ * behind the head, and every attempt sends them from there. Bytes that do
+ * not fit leave @p target overflowed (hc_request_start(): HC_ERR_BUFFER).
+ * @param[in,out] target the request line so far
+ * @param[in,out] req    gets body_prefix_len
+ * @param[in]     write  writes the bytes into its buffer
+ * @param[in]     ctx    passed to @p write
+ */
+void hc_request_body_prefix(hc_buf_t *target, hc_request_t *req,
+                            void (*write)(void *ctx, hc_buf_t *out), void *ctx);
+
+/**
+ * The first half of hc_ping_send_begin(), for the outbox: validate @p p
+ * and write its request line into the work buffer (@p target), with its
+ * body in @p req, ready for hc_request_start() (after a
+ * hc_request_body_prefix(), for a late ping).
+ * @return HC_OK, or as hc_ping_send_begin()
+ */
+hc_err_t hc_ping_prepare(hc_client_t *c, const struct hc_ping *p, hc_buf_t *target,
+                         hc_request_t *req);
+
+/**
+ * Run a ping started with hc_request_start() to its end, blocking at most
+ * until the client's deadline (the second half of hc_ping_send()).
+ * @return as hc_ping_send()
+ */
+hc_err_t hc_ping_wait(hc_client_t *c, struct hc_ping_result *out);
 
 /**
  * Advance the request without ever blocking.

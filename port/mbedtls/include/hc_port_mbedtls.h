@@ -57,6 +57,20 @@ extern "C" {
 /** Longest host name (with its NUL) a session is remembered for. */
 #define HC_MBEDTLS_HOST_MAX 256
 
+/** A time hc_mbedtls_session_save() or hc_mbedtls_session_restore() is
+ *  given when the caller has no clock that survives a restart. */
+#define HC_MBEDTLS_TIME_UNKNOWN INT64_MIN
+
+/** How long a saved session is offered when the server gave it no lifetime
+ *  (a TLS 1.2 session id, or a ticket whose lifetime hint is 0), and the
+ *  most any saved session is offered: 7 days, the longest a TLS 1.3 ticket
+ *  may live (RFC 8446). */
+#define HC_MBEDTLS_SESSION_LIFETIME_MAX (7u * 24u * 3600u)
+
+/** Bytes a saved session takes beside its host name and mbedTLS's own
+ *  serialisation of it (mbedtls_ssl_session_save()). */
+#define HC_MBEDTLS_SESSION_OVERHEAD 28u
+
 /** Trust anchors and options. Zero-initialise, then set at least one trust
  *  source or, knowingly, @c insecure_skip_verify. Read only during
  *  hc_mbedtls_init(). */
@@ -101,6 +115,8 @@ typedef struct hc_mbedtls {
     bool has_saved;
     uint16_t saved_port;
     char saved_host[HC_MBEDTLS_HOST_MAX];
+    uint32_t kept_ms;              /* inner now_ms() when the kept session was received */
+    bool kept_age_unknown;         /* restored without knowing how old it was */
     uint8_t state;
     uint32_t wait_until;           /* of the call in progress, for the BIO */
     size_t pending_write;          /* plaintext bytes in a record not yet flushed */
@@ -163,6 +179,67 @@ hc_transport_t hc_mbedtls_transport(hc_mbedtls_t *t);
  * @param[in,out] t the state
  */
 void hc_mbedtls_forget_session(hc_mbedtls_t *t);
+
+/**
+ * Save the kept session (a TLS 1.2 session id or ticket, a TLS 1.3 ticket)
+ * into @p buf, to resume it after a restart: RTC memory across deep sleep,
+ * NVS, a file (hc_posix_file_save()). The bytes carry the host and port it
+ * belongs to, its lifetime (the server's ticket lifetime; else, and at most,
+ * HC_MBEDTLS_SESSION_LIFETIME_MAX) and when it was received, and a CRC-32;
+ * mbedTLS's own serialisation inside also names its version and
+ * configuration. They hold the session's secrets: keep them where only
+ * this device or user can read them.
+ *
+ * With TLS 1.3 the ticket arrives after the handshake, with the first
+ * response bytes read: save after a request, not right after connect().
+ * @param[in,out] t the state (@c last_error is set when mbedTLS fails)
+ * @param[in] now_s seconds (0 or more) on a clock that keeps counting
+ *            across the restart — UNIX time from SNTP or an RTC, or any
+ *            counter that survives it — or HC_MBEDTLS_TIME_UNKNOWN (any
+ *            negative value). The receipt time saved is @p now_s minus the
+ *            time since the session was received (on the inner transport's
+ *            clock); without it, expiry is left to the server.
+ * @param[out] buf where the bytes go
+ * @param[in] cap bytes available: about 1.2 KB with mbedTLS keeping the
+ *            server's certificate (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE, the
+ *            default), a few hundred bytes without
+ * @param[out] len bytes written; with HC_ERR_SESSION_SPACE, bytes needed
+ * @return HC_OK; HC_ERR_SESSION_NONE (no session kept: no good handshake
+ *         yet, a TLS 1.3 ticket not received yet, a failed handshake, or
+ *         hc_mbedtls_forget_session()); HC_ERR_SESSION_SPACE (nothing
+ *         useful written); HC_ERR_ARG; HC_ERR_TLS (mbedTLS could not
+ *         serialise it).
+ */
+hc_err_t hc_mbedtls_session_save(hc_mbedtls_t *t, int64_t now_s, uint8_t *buf, size_t cap,
+                                 size_t *len);
+
+/**
+ * Restore a session saved by hc_mbedtls_session_save(), possibly by an
+ * earlier boot or process, as the kept session: the next connect() to
+ * @p host and @p port offers it. A server that no longer accepts it (it
+ * restarted, rotated its ticket keys, or the session expired there) answers
+ * with a full handshake, which succeeds without an error.
+ *
+ * Expiry: with @p now_s and the saved receipt time both known, a session
+ * whose age is negative (the clock went back) or at least its lifetime is
+ * refused; otherwise it is restored and the server decides. A restored
+ * TLS 1.3 ticket reports its age (0 when unknown) to the server.
+ * @param[in,out] t the state, from hc_mbedtls_init()
+ * @param[in] host the host the next connections go to
+ * @param[in] port their port
+ * @param[in] now_s on the same clock as the save's, or HC_MBEDTLS_TIME_UNKNOWN
+ *            (any negative value)
+ * @param[in] buf the saved bytes (more may follow: a fixed RTC area)
+ * @param[in] len bytes at @p buf
+ * @return HC_OK; HC_ERR_SESSION_FOREIGN (not a saved session: zeroed or
+ *         erased memory, another file); HC_ERR_SESSION_INVALID (damaged,
+ *         cut short, another format version, or mbedTLS of another version
+ *         or configuration: see @c last_error); HC_ERR_SESSION_OTHER_SERVER;
+ *         HC_ERR_SESSION_EXPIRED; HC_ERR_ARG; HC_ERR_TLS (no memory). On an
+ *         error no session is kept: the next handshake is a full one.
+ */
+hc_err_t hc_mbedtls_session_restore(hc_mbedtls_t *t, const char *host, uint16_t port,
+                                    int64_t now_s, const uint8_t *buf, size_t len);
 
 /**
  * Describe the latest failure in English: the reasons the certificate was

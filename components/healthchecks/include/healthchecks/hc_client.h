@@ -74,6 +74,8 @@ typedef struct hc_request {
                                   has received bytes, a failed attempt is not
                                   retried (it cannot take them back). */
     void *sink_ctx;
+    size_t body_prefix_len;    /* the body's first bytes, parked at the end of
+                                  the work buffer (hc_request_body_prefix()) */
     /** @endcond */
 } hc_request_t;
 

@@ -68,6 +68,15 @@ typedef enum hc_err {
     HC_ERR_IMAGE_CORRUPT,      /**< an outbox image whose checksum or content is wrong */
     HC_ERR_IMAGE_CAPACITY,     /**< an outbox image holding more entries than the outbox has slots */
 
+    /* TLS sessions saved across restarts (port/mbedtls) */
+    HC_ERR_SESSION_NONE,       /**< no TLS session to save (yet) */
+    HC_ERR_SESSION_SPACE,      /**< the buffer is too small for the saved TLS session */
+    HC_ERR_SESSION_FOREIGN,    /**< not a saved TLS session: another magic, or never saved */
+    HC_ERR_SESSION_INVALID,    /**< a saved TLS session that is damaged, cut short, or of another
+                                    format, mbedTLS version or configuration */
+    HC_ERR_SESSION_OTHER_SERVER, /**< a saved TLS session of another host or port */
+    HC_ERR_SESSION_EXPIRED,    /**< a saved TLS session past its lifetime (or from the future) */
+
     /* caller mistakes added since (appended, so every code keeps its number) */
     HC_ERR_HEADER_RESERVED,    /**< a caller header the library writes itself (Host,
                                     Content-Length, ...; see hc_http_check_headers()) */

@@ -44,11 +44,12 @@
  *   hc_outbox_result_t::rejected.
  *
  * Memory: the caller's array of hc_outbox_entry_t, nothing else; an entry
- * is 296 bytes with the default HC_OUTBOX_TARGET_MAX (48) and
+ * is 152 bytes with the default HC_OUTBOX_TARGET_MAX (48) and
  * HC_OUTBOX_BODY_MAX (64), on Cortex-M4 and x86-64 alike: 40 bytes of
- * fields, the target, the body and HC_OUTBOX_LINE_ROOM bytes reserved in
- * front of the body, where the late line is written so that line and body
- * go out from the entry itself. Persistence: hc_outbox_save() and
+ * fields, the target and the body. The late line is written into the
+ * client's work buffer, right after the request head, once per request:
+ * the work buffer needs room for it (at most HC_OUTBOX_LINE_MAX bytes;
+ * 512 bytes hold any UUID ping with the longest line). Persistence: hc_outbox_save() and
  * hc_outbox_restore() move the outbox to and from caller bytes (RTC
  * memory, NVS, a flash page, a file) in a versioned, CRC-checked,
  * little-endian image: 24 bytes plus, per entry, 36 bytes, its target (36
@@ -90,9 +91,9 @@ extern "C" {
 #error "HC_OUTBOX_BODY_MAX must be 0..65535"
 #endif
 
-/** Bytes reserved in front of each kept body for the late line: its
- *  longest form, newline included. */
-#define HC_OUTBOX_LINE_ROOM 144
+/** The longest late line, newline included: what a late ping needs in the
+ *  client's work buffer beside its head and 64 bytes of receive space. */
+#define HC_OUTBOX_LINE_MAX 143
 
 /** Bytes of an image of @p n entries with the longest targets and
  *  bodies: size a save buffer with it. */
@@ -113,7 +114,7 @@ typedef struct hc_outbox_entry {
     uint8_t target_len;
     uint8_t rid[16];           /**< the run id, binary */
     char target[HC_OUTBOX_TARGET_MAX]; /**< UUID or slug, not NUL-terminated */
-    uint8_t text[HC_OUTBOX_LINE_ROOM + HC_OUTBOX_BODY_MAX]; /**< line room, then the body */
+    uint8_t body[HC_OUTBOX_BODY_MAX > 0 ? HC_OUTBOX_BODY_MAX : 1]; /**< the end of the body */
     /** @endcond */
 } hc_outbox_entry_t;
 
