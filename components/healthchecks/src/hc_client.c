@@ -175,9 +175,12 @@ static hc_err_t client_sink(void *ctx, const hc_http_response_t *resp,
     return HC_OK;
 }
 
-static void begin_attempt(hc_client_t *c, uint32_t now)
+/* Starts an attempt at the current time: a new one (@p counted), or the
+ * same one again on a new connection (see stale_connection()). */
+static void begin_attempt(hc_client_t *c, bool counted)
 {
-    c->attempt++;
+    uint32_t now = now_ms(c);
+    c->attempt += counted;
     c->t_attempt = now;
     c->t_progress = now;
     c->sent_any = false;
@@ -264,8 +267,8 @@ hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *
     c->attempt = 0;
     c->last_error = HC_OK;
     c->result = HC_IN_PROGRESS;
-    c->t_start = now_ms(c);
-    begin_attempt(c, c->t_start);
+    begin_attempt(c, true);
+    c->t_start = c->t_attempt;
     return HC_OK;
 }
 
@@ -353,19 +356,16 @@ static hc_err_t response_complete(hc_client_t *c)
 }
 
 /* A kept-alive connection the server has meanwhile closed fails before any
- * response byte: reconnect and resend once, without counting an attempt. */
+ * response byte: reconnect and resend once, without counting an attempt.
+ * (Nothing of a response has arrived, so the attempt's response state is
+ * still clear.) */
 static bool stale_connection(hc_client_t *c)
 {
     if (!c->reused || hc_http_response_started(&c->http) ||
         (!c->req.idempotent && c->sent_any))
         return false;
     close_connection(c);
-    c->reused = false;
-    c->sent_any = false;
-    c->t_attempt = now_ms(c);
-    c->state = ST_CONNECT;
-    c->progressed = true;
-    hc_http_rewind(&c->http);
+    begin_attempt(c, false);
     return true;
 }
 
@@ -469,7 +469,7 @@ static hc_err_t step(hc_client_t *c, uint32_t wait_until)
     c->progressed = false;
     if (c->state == ST_BACKOFF) {
         if (hc_time_reached(now, c->t_resume))
-            begin_attempt(c, now);
+            begin_attempt(c, true);
         return HC_IN_PROGRESS;
     }
     uint32_t deadline = phase_deadline(c);
