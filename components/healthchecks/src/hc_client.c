@@ -382,63 +382,57 @@ static hc_err_t io_error(int32_t r)
     }
 }
 
-static hc_err_t step_connect(hc_client_t *c, uint32_t until)
+/* The transport call of the current state, and what its result means. */
+static hc_err_t step_io(hc_client_t *c, uint32_t until)
 {
-    int32_t r = c->tp->connect(c->tp->ctx, c->url.host, c->url.port, until);
-    if (r == HC_IO_WOULD_BLOCK)
-        return HC_IN_PROGRESS;
-    if (r < 0)
-        return attempt_failed(c, r == HC_IO_CLOSED ? HC_ERR_CONNECT : io_error(r));
-    c->connected = true;
-    c->state = ST_SEND;
-    c->t_progress = now_ms(c);
-    c->progressed = true;
-    return HC_IN_PROGRESS;
-}
-
-static hc_err_t step_send(hc_client_t *c, uint32_t until)
-{
-    const uint8_t *out;
-    size_t n = hc_http_next_out(&c->http, &out);
-    int32_t r = c->tp->send(c->tp->ctx, out, n, until);
-    if (r == HC_IO_WOULD_BLOCK)
-        return HC_IN_PROGRESS;
-    if (r <= 0)
-        return stale_connection(c) ? HC_IN_PROGRESS : attempt_failed(c, io_error(r));
-    if ((size_t)r > n)
-        return attempt_failed(c, HC_ERR_IO);
-    hc_http_mark_sent(&c->http, (size_t)r);
-    c->sent_any = true;
-    c->t_progress = now_ms(c);
-    c->progressed = true;
-    if (hc_http_next_out(&c->http, &out) == 0)
-        c->state = ST_RECV;
-    return HC_IN_PROGRESS;
-}
-
-static hc_err_t step_recv(hc_client_t *c, uint32_t until)
-{
+    const hc_transport_t *tp = c->tp;
+    uint8_t state = c->state;
     uint8_t *space = c->cfg.work + c->http.head_len; /* after the head and a body prefix */
-    size_t room = c->cfg.work_size - c->http.head_len;
-    int32_t r = c->tp->recv(c->tp->ctx, space, room, until);
+    const uint8_t *out;
+    size_t n = c->cfg.work_size - c->http.head_len;
+    int32_t r;
+    hc_err_t e;
+
+    if (state == ST_CONNECT) {
+        r = tp->connect(tp->ctx, c->url.host, c->url.port, until);
+    } else if (state == ST_SEND) {
+        n = hc_http_next_out(&c->http, &out);
+        r = tp->send(tp->ctx, out, n, until);
+    } else {
+        r = tp->recv(tp->ctx, space, n, until);
+    }
     if (r == HC_IO_WOULD_BLOCK)
         return HC_IN_PROGRESS;
-    hc_err_t e;
-    if (r > 0 && (size_t)r > room) {
-        e = HC_ERR_IO;
-    } else if (r > 0) {
-        size_t used;
+    if (r > 0 || (r == 0 && state == ST_CONNECT)) {
+        if (state == ST_SEND && (size_t)r > n)
+            return attempt_failed(c, HC_ERR_IO);
         c->t_progress = now_ms(c);
         c->progressed = true;
-        e = hc_http_feed(&c->http, space, (size_t)r, &used);
-        if (e == HC_IN_PROGRESS)
-            return e;
-    } else if (r == HC_IO_CLOSED) {
+        if (state == ST_CONNECT) {
+            c->connected = true;
+            c->state = ST_SEND;
+            return HC_IN_PROGRESS;
+        }
+        if (state == ST_SEND) {
+            hc_http_mark_sent(&c->http, (size_t)r);
+            c->sent_any = true;
+            if (hc_http_next_out(&c->http, &out) == 0)
+                c->state = ST_RECV;
+            return HC_IN_PROGRESS;
+        }
+        e = HC_ERR_IO;
+        if ((size_t)r <= n) {
+            size_t used;
+            e = hc_http_feed(&c->http, space, (size_t)r, &used);
+            if (e == HC_IN_PROGRESS)
+                return e;
+        }
+    } else if (r == HC_IO_CLOSED && state == ST_RECV) {
         e = hc_http_feed_eof(&c->http);
         c->connected = false;
-        c->tp->close(c->tp->ctx);
+        tp->close(tp->ctx);
     } else {
-        e = io_error(r);
+        e = r == HC_IO_CLOSED && state == ST_CONNECT ? HC_ERR_CONNECT : io_error(r);
     }
     if (e == HC_ERR_HTTP_TRAILING_DATA) {
         /* The response was whole; only the connection is unusable. */
@@ -447,6 +441,7 @@ static hc_err_t step_recv(hc_client_t *c, uint32_t until)
     }
     if (e == HC_OK)
         return response_complete(c);
+    /* (A connection being set up is never a kept-alive one.) */
     if (stale_connection(c))
         return HC_IN_PROGRESS;
     return attempt_failed(c, e);
@@ -475,12 +470,7 @@ static hc_err_t step(hc_client_t *c, uint32_t wait_until)
     uint32_t deadline = phase_deadline(c);
     if (hc_time_reached(now, deadline))
         return attempt_failed(c, HC_ERR_TIMEOUT);
-    uint32_t until = earlier(wait_until, deadline);
-    switch (c->state) {
-    case ST_CONNECT: return step_connect(c, until);
-    case ST_SEND: return step_send(c, until);
-    default: return step_recv(c, until); /* callers never step an idle client */
-    }
+    return step_io(c, earlier(wait_until, deadline)); /* callers never step an idle client */
 }
 
 hc_err_t hc_client_poll(hc_client_t *c)
