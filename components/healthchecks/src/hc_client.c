@@ -215,19 +215,6 @@ static hc_err_t check_request_line(const hc_buf_t *line)
     return HC_OK;
 }
 
-void hc_request_body_prefix(hc_buf_t *target, hc_request_t *req,
-                            void (*write)(void *ctx, hc_buf_t *out), void *ctx)
-{
-    hc_buf_t prefix;
-    hc_buf_init(&prefix, target->data + target->len, target->cap - target->len);
-    write(ctx, &prefix);
-    target->overflow = target->overflow || prefix.overflow;
-    target->cap -= prefix.len;
-    memmove(target->data + target->cap, prefix.data, prefix.len);
-    req->body_prefix_len = prefix.len;
-    req->has_body = true;
-}
-
 hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *req)
 {
     if (!c || !target || !req || (req->body_len && !req->body))

@@ -239,10 +239,9 @@ static void put_count(hc_buf_t *b, uint32_t n, const char *noun, const char *ver
 
 /* The request layer's body prefix of a late ping: the line saying when the
  * oldest kept signal happened, written once per request behind its head. */
-static void write_late_line(void *ctx, hc_buf_t *b)
+static void write_late_line(const hc_outbox_t *ob, hc_buf_t *b)
 {
     enum { WHEN = 1, LATE = 2 }; /* what the line can say */
-    const hc_outbox_t *ob = ctx;
     const hc_outbox_entry_t *e = &ob->slots[0];
     stamp_t now = now_stamp(ob, ob->client);
     unsigned known = e->flags & F_WALL ? WHEN : 0u;
@@ -366,17 +365,27 @@ static hc_err_t finish(hc_outbox_t *ob, hc_err_t result)
     return result;
 }
 
-/* Start the request of @p p; a kept signal's body starts with its late
- * line, written into the client's work buffer behind the head. */
+/* Start the request of @p p. A kept signal's body starts with its late
+ * line: written behind the target and parked at the end of the work
+ * buffer, out of the head's way, where hc_request_start() takes it from.
+ * A line that does not fit leaves the target overflowed (HC_ERR_BUFFER). */
 static hc_err_t begin_request(hc_outbox_t *ob, const hc_ping_t *p)
 {
     hc_buf_t target;
+    hc_buf_t line;
     hc_request_t req;
     hc_err_t err = hc_ping_prepare(ob->client, p, &target, &req);
     if (err != HC_OK)
         return err;
-    if (ob->sending == SENDING_KEPT)
-        hc_request_body_prefix(&target, &req, write_late_line, ob);
+    if (ob->sending == SENDING_KEPT) {
+        hc_buf_init(&line, target.data + target.len, target.cap - target.len);
+        write_late_line(ob, &line);
+        target.overflow = target.overflow || line.overflow;
+        target.cap -= line.len;
+        memmove(target.data + target.cap, line.data, line.len);
+        req.body_prefix_len = line.len;
+        req.has_body = true;
+    }
     return hc_request_start(ob->client, &target, &req);
 }
 

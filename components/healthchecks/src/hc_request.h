@@ -4,7 +4,7 @@
  * then drives it with hc_client_poll() or hc_client_wait() and maps the
  * response status with hc_status_error(). The outbox sends a ping through
  * the ping layer's two halves (hc_ping_prepare, hc_ping_wait) with a body
- * prefix between them (hc_request_body_prefix). Applications use those
+ * prefix between them (see hc_request_start()). Applications use those
  * modules, never this layer. */
 #ifndef HC_REQUEST_H
 #define HC_REQUEST_H
@@ -34,6 +34,12 @@ hc_err_t hc_request_begin(hc_client_t *c, hc_buf_t *target, hc_base_t base,
  * Finish the head and start the exchange (no I/O happens here). @p req is
  * copied; the body and sink context it points to must stay valid until the
  * request ends. Then drive it with hc_client_poll() or hc_client_wait().
+ *
+ * A body may start with bytes from the work buffer (the outbox's late
+ * line): @p req->body_prefix_len of them, parked at the end of the buffer,
+ * at target->data + target->cap (lower the cap by their length, and set
+ * has_body). They count in Content-Length; this moves them right behind
+ * the head, and every attempt sends them from there.
  * @return HC_OK; HC_ERR_ARG (NULL, a body length without a body, an empty
  *         method or target, or a method that begins with a space);
  *         HC_ERR_BUSY; HC_ERR_BUFFER (head plus 64 bytes of receive space do
@@ -45,26 +51,10 @@ hc_err_t hc_request_begin(hc_client_t *c, hc_buf_t *target, hc_base_t base,
 hc_err_t hc_request_start(hc_client_t *c, hc_buf_t *target, const hc_request_t *req);
 
 /**
- * Give the request being built a body that starts with what @p write
- * writes (once, before this returns), counted in Content-Length. Call it
- * between hc_request_begin() (and the target) and hc_request_start(): the
- * bytes are written behind the target and parked at the end of the work
- * buffer, out of the head's way; hc_request_start() moves them right
- * behind the head, and every attempt sends them from there. Bytes that do
- * not fit leave @p target overflowed (hc_request_start(): HC_ERR_BUFFER).
- * @param[in,out] target the request line so far
- * @param[in,out] req    gets body_prefix_len
- * @param[in]     write  writes the bytes into its buffer
- * @param[in]     ctx    passed to @p write
- */
-void hc_request_body_prefix(hc_buf_t *target, hc_request_t *req,
-                            void (*write)(void *ctx, hc_buf_t *out), void *ctx);
-
-/**
  * The first half of hc_ping_send_begin(), for the outbox: validate @p p
  * and write its request line into the work buffer (@p target), with its
- * body in @p req, ready for hc_request_start() (after a
- * hc_request_body_prefix(), for a late ping).
+ * body in @p req, ready for hc_request_start() (after parking a body
+ * prefix, for a late ping).
  * @return HC_OK, or as hc_ping_send_begin()
  */
 hc_err_t hc_ping_prepare(hc_client_t *c, const struct hc_ping *p, hc_buf_t *target,

@@ -75,7 +75,7 @@ typedef struct hc_request {
                                   retried (it cannot take them back). */
     void *sink_ctx;
     size_t body_prefix_len;    /* the body's first bytes, parked at the end of
-                                  the work buffer (hc_request_body_prefix()) */
+                                  the work buffer (the outbox's late line) */
     /** @endcond */
 } hc_request_t;
 
