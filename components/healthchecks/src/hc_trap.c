@@ -174,24 +174,19 @@ static void attach_tail(hc_trap_t *t)
     t->ping.body_len = keep;
 }
 
-static hc_trap_action_t choose(const hc_trap_t *t, int exit_code)
-{
-    if (exit_code == HC_TRAP_EXEC_FAILED)
-        return t->cfg.on_exec_fail;
-    return exit_code == 0 ? t->cfg.on_success : t->cfg.on_nonzero;
-}
-
 /* Set up the final ping; false when the mapping says to send nothing. */
 static bool prepare_end(hc_trap_t *t, int exit_code)
 {
     static const hc_signal_t signals[] = { HC_SIGNAL_SUCCESS, HC_SIGNAL_FAIL,
                                            HC_SIGNAL_LOG, HC_SIGNAL_EXIT };
-    hc_trap_action_t action = choose(t, exit_code);
+    /* 127 is what a shell reports for a command it could not run. */
+    unsigned status = exit_code < 0 ? 127u : exit_code > 255 ? 255u : (unsigned)exit_code;
+    hc_trap_action_t action = exit_code == HC_TRAP_EXEC_FAILED ? t->cfg.on_exec_fail
+                              : status == 0 ? t->cfg.on_success : t->cfg.on_nonzero;
     if (action == HC_TRAP_NOTHING)
         return false;
     t->ping.signal = signals[action];
-    /* 127 is what a shell reports for a command it could not run. */
-    t->ping.exit_status = exit_code < 0 ? 127u : exit_code > 255 ? 255u : (unsigned)exit_code;
+    t->ping.exit_status = status;
     /* Also after a start ping: it may not have arrived to create the check. */
     t->ping.create = t->cfg.create;
     if (t->len)
