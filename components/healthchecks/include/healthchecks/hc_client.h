@@ -90,12 +90,8 @@ typedef struct hc_request {
  */
 typedef struct hc_client {
     /** @cond INTERNAL */
-    hc_config_t cfg;
-    hc_http_t http;
-    hc_url_t url;                  /* where the request goes (and the open connection) */
-    const hc_transport_t *tp;      /* transport of the open connection */
-    hc_request_t req;
-    size_t head_len;
+    /* What every step reads and writes comes first: Thumb code reaches the
+     * first 32 bytes (128 for words) with its short instructions. */
     uint8_t state;                 /* see hc_client_states.dot */
     uint8_t attempt;               /* attempts started for this request */
     bool head_request;             /* the method is HEAD */
@@ -104,17 +100,23 @@ typedef struct hc_client {
     bool reused;                   /* this attempt runs on a kept-alive connection */
     bool sent_any;                 /* this attempt sent at least one byte */
     bool sink_fed;                 /* this attempt gave body bytes to the caller's sink */
-    uint32_t t_start;              /* request began */
-    uint32_t t_attempt;            /* attempt began */
-    uint32_t t_progress;           /* last send/receive progress */
-    uint32_t t_resume;             /* end of the current back-off */
     hc_err_t result;
     hc_err_t last_error;           /* error of the latest failed attempt */
     uint16_t status;               /* status of the latest response, 0 if none */
     bool has_ping_body_limit;
-    uint32_t ping_body_limit;      /* learned from Ping-Body-Limit */
     bool text_truncated;
     uint8_t text_len;
+    uint32_t t_start;              /* request began */
+    uint32_t t_attempt;            /* attempt began */
+    uint32_t t_progress;           /* last send/receive progress */
+    uint32_t t_resume;             /* end of the current back-off */
+    uint32_t ping_body_limit;      /* learned from Ping-Body-Limit */
+    const hc_transport_t *tp;      /* transport of the open connection */
+    size_t head_len;
+    hc_config_t cfg;
+    hc_request_t req;
+    hc_http_t http;
+    hc_url_t url;                  /* where the request goes (and the open connection) */
     char text[HC_TEXT_MAX];        /* first bytes of the latest response body */
     /** @endcond */
 } hc_client_t;
