@@ -113,17 +113,18 @@ typedef struct hc_flip_query {
 /** A management API session over a client. Opaque. */
 typedef struct hc_api {
     /** @cond INTERNAL */
-    hc_client_t *client;
-    hc_api_mem_t mem;
-    hc_jstream_t stream;
+    /* The call's state first, where Thumb's short loads and stores reach. */
     uint8_t kind;             /* what the response decodes into */
     bool created;             /* the latest create answered 201 */
+    bool body_too_large;      /* a single-object body did not fit: the rest was dropped */
+    hc_err_t result;
     size_t body_len;          /* single-object bodies collected in mem.elem */
-    bool body_too_large;      /* ... and one did not fit: the rest was dropped */
     hc_list_t *list;
     void *object;             /* single-object output, or NULL */
     hc_bytes_t *bytes;
-    hc_err_t result;
+    hc_client_t *client;
+    hc_api_mem_t mem;
+    hc_jstream_t stream;
     char error[HC_TEXT_MAX];  /* the server's error text of the latest call */
     /** @endcond */
 } hc_api_t;

@@ -66,14 +66,8 @@ typedef hc_err_t (*hc_jstream_fn)(void *ctx, const char *name, size_t name_len,
 typedef struct hc_jstream {
     /** @cond INTERNAL */
     hc_jscan_t scan;
-    const char *key;           /* member name of the list, e.g. "checks" */
-    hc_jstream_fn on_element;
-    void *ctx;
-    char *buf;                 /* the caller's element buffer */
-    size_t cap;
-    size_t len;                /* bytes of the element being collected */
-    size_t name_end;           /* HC_JSTREAM_MEMBERS: end of the name's quotes in buf */
-    size_t value_start;        /* where the element's value starts in buf */
+    /* The flags every event reads come next: Thumb code reaches the first
+     * 32 bytes with its short byte loads and stores. */
     hc_err_t err;              /* sticky result */
     uint8_t shape;
     uint8_t list_level;        /* level of the elements, once the list opened */
@@ -85,6 +79,14 @@ typedef struct hc_jstream {
     bool in_list;
     bool list_done;
     bool collecting;
+    const char *key;           /* member name of the list, e.g. "checks" */
+    hc_jstream_fn on_element;
+    void *ctx;
+    char *buf;                 /* the caller's element buffer */
+    size_t cap;
+    size_t len;                /* bytes of the element being collected */
+    size_t name_end;           /* HC_JSTREAM_MEMBERS: end of the name's quotes in buf */
+    size_t value_start;        /* where the element's value starts in buf */
     /** @endcond */
 } hc_jstream_t;
 

@@ -142,9 +142,16 @@ typedef struct hc_outbox_result {
 /** An outbox. Treat as opaque; read it through the accessors. */
 typedef struct hc_outbox {
     /** @cond INTERNAL */
-    hc_outbox_entry_t *slots;
+    /* The delivery's flags first, where Thumb's short loads and stores
+     * reach. */
+    bool own_has_wall;
+    bool running;              /**< a delivery has begun and not ended */
+    bool in_flight;            /**< its request was begun and is being polled */
+    uint8_t sending;           /**< what that request carries: slots[0] or own */
+    hc_err_t result;           /**< the latest delivery's result */
     uint16_t capacity;
     uint16_t count;            /**< entries kept, oldest at slots[0] */
+    hc_outbox_entry_t *slots;
     uint32_t dropped;          /**< entries dropped and not yet reported to the server */
     hc_wall_clock_fn wall_clock;
     void *wall_ctx;
@@ -153,12 +160,7 @@ typedef struct hc_outbox {
     const hc_ping_t *own;      /**< the caller's ping, until sent or kept */
     int64_t own_wall_s;        /**< when the caller's ping happened */
     uint32_t own_ms;
-    bool own_has_wall;
-    bool running;              /**< a delivery has begun and not ended */
-    bool in_flight;            /**< its request was begun and is being polled */
-    uint8_t sending;           /**< what that request carries: slots[0] or own */
     uint32_t reporting;        /**< drops the entry in flight reports */
-    hc_err_t result;           /**< the latest delivery's result */
     hc_outbox_result_t res;    /**< what the latest delivery did */
     /** @endcond */
 } hc_outbox_t;

@@ -69,15 +69,16 @@ typedef struct hc_trap_config {
 typedef struct hc_trap {
     /** @cond INTERNAL */
     hc_client_t *client;
-    hc_trap_config_t cfg;
-    hc_ping_t ping;               /* the final ping, kept while it is sent */
-    char rid[37];
-    size_t head;                  /* ring index of the next write */
-    size_t len;                   /* bytes held in the ring */
-    uint64_t total;               /* bytes ever appended */
+    /* The run's state first, where Thumb's short loads and stores reach. */
     hc_err_t start_result;        /* outcome of the start ping */
     bool pending;                 /* a ping begun by an *_begin call is in flight */
     hc_err_t result;              /* its latest result */
+    size_t head;                  /* ring index of the next write */
+    size_t len;                   /* bytes held in the ring */
+    uint64_t total;               /* bytes ever appended */
+    hc_trap_config_t cfg;
+    hc_ping_t ping;               /* the final ping, kept while it is sent */
+    char rid[37];
     /** @endcond */
 } hc_trap_t;
 
