@@ -391,6 +391,19 @@ hc_err_t hc_json_fixed(const hc_json_t *doc, int i, unsigned decimals,
 
 /* ------------------------------------------------------------------ time */
 
+/* The n digits at s as a number, or -1 when one is not a digit. */
+static int digits_at(const char *s, int n)
+{
+    int v = 0;
+    for (; n > 0; n--, s++) {
+        unsigned d = (unsigned)(*s - '0');
+        if (d > 9u)
+            return -1;
+        v = v * 10 + (int)d;
+    }
+    return v;
+}
+
 /* Days from 1970-01-01 to y-m-d (year 0..9999; month 1..13, where 13 is
  * January of the next year) in the proleptic Gregorian calendar, after
  * H. Hinnant's days_from_civil: years counted from March put the leap day
@@ -404,28 +417,22 @@ static int32_t days_from_civil(int y, int m, int d)
     return (int32_t)(yy * 365u + yy / 4u - yy / 100u + yy / 400u + doy) - 719468 - 146097;
 }
 
-/* Reads @p s against @p shape, where '#' is a digit and any other byte
- * stands for itself ('T' also for 't'), into one number per run of '#'.
- * @p s holds at least as many bytes as @p shape. False at the first byte
- * that does not fit. */
-static bool read_shape(const char *s, const char *shape, int *f)
+/* "Z", "+HH:MM" or "-HH:MM" at s (exactly n bytes) into seconds east of UTC. */
+static bool parse_offset(const char *s, size_t n, int *offset)
 {
-    int v = 0;
-    for (;; s++, shape++) {
-        if (*shape == '#') {
-            unsigned d = (unsigned)(*s - '0');
-            if (d > 9u)
-                return false;
-            v = v * 10 + (int)d;
-            continue;
-        }
-        *f++ = v;
-        v = 0;
-        if (!*shape)
-            return true;
-        if (*s != *shape && !(*shape == 'T' && *s == 't'))
-            return false;
+    int hours, minutes;
+    if (n == 1 && (s[0] | 0x20) == 'z') {
+        *offset = 0;
+        return true;
     }
+    if (n != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':')
+        return false;
+    hours = digits_at(s + 1, 2);
+    minutes = digits_at(s + 4, 2);
+    if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59)
+        return false;
+    *offset = (hours * 3600 + minutes * 60) * (s[0] == '-' ? -1 : 1);
+    return true;
 }
 
 hc_err_t hc_json_parse_time(const char *s, size_t len, int64_t *out)
@@ -436,11 +443,13 @@ hc_err_t hc_json_parse_time(const char *s, size_t len, int64_t *out)
 
 hc_err_t hc_json_parse_time_us(const char *s, size_t len, int64_t *out, uint32_t *us)
 {
-    /* Month, day, hour, minute and second, each within its range (the day
-     * within its month once the month is known); the offset's hours and
-     * minutes last. */
-    static const uint8_t highest[8] = { 0, 12, 31, 23, 59, 60, 23, 59 };
-    int f[8]; /* year, month, day, hour, minute, second, offset hours, minutes */
+    /* "YYYY-MM-DDTHH:MM:SS": after the year, five two-digit fields at
+     * fixed places, each after its separator and within its range (the day
+     * within its month once the month is known). */
+    static const char before[5] = "--t::";
+    static const uint8_t lowest[5] = { 1, 1, 0, 0, 0 };
+    static const uint8_t highest[5] = { 12, 31, 23, 59, 60 };
+    int f[6]; /* year, month, day, hour, minute, second */
     int offset;
     int32_t days;
     size_t i = 19;
@@ -449,8 +458,17 @@ hc_err_t hc_json_parse_time_us(const char *s, size_t len, int64_t *out, uint32_t
 
     if (!s)
         return HC_ERR_ARG;
-    if (len < 20 || !read_shape(s, "####-##-##T##:##:##", f))
+    if (len < 20 || (f[0] = digits_at(s, 4)) < 0)
         return HC_ERR_JSON;
+    for (int k = 0; k < 5; k++) {
+        const char *at = s + 5 + 3 * k;
+        char sep = at[-1];
+        if (k == 2)
+            sep = (char)(sep | 0x20); /* 'T' or 't' */
+        f[k + 1] = digits_at(at, 2);
+        if (sep != before[k] || f[k + 1] < lowest[k] || f[k + 1] > highest[k])
+            return HC_ERR_JSON;
+    }
     if (s[i] == '.') {
         size_t first = ++i;
         for (; i < len && hc_lex_is_digit(s[i]); i++) {
@@ -464,22 +482,11 @@ hc_err_t hc_json_parse_time_us(const char *s, size_t len, int64_t *out, uint32_t
     }
     for (; places < 6; places++)
         frac *= 10u;
-    /* "Z", or "+HH:MM" / "-HH:MM" into seconds east of UTC */
-    f[6] = f[7] = 0;
-    if (len - i == 1 ? (s[i] | 0x20) != 'z'
-                     : len - i != 6 || (s[i] != '+' && s[i] != '-') ||
-                           !read_shape(s + i + 1, "##:##", f + 6))
+    if (!parse_offset(s + i, len - i, &offset))
         return HC_ERR_JSON;
-    for (int k = 1; k < 8; k++) {
-        if (f[k] < (k < 3) || f[k] > highest[k])
-            return HC_ERR_JSON;
-    }
     days = days_from_civil(f[0], f[1], f[2]);
-    if (days >= days_from_civil(f[0], f[1] + 1, 1))
+    if (f[2] > 28 && days >= days_from_civil(f[0], f[1] + 1, 1))
         return HC_ERR_JSON; /* past the month's last day */
-    offset = f[6] * 3600 + f[7] * 60;
-    if (s[i] == '-')
-        offset = -offset;
     *out = (int64_t)days * 86400 + (f[3] * 3600 + f[4] * 60 + f[5] - offset);
     *us = frac;
     return HC_OK;
