@@ -277,16 +277,21 @@ static hc_err_t status_line(hc_http_t *h)
     return HC_OK;
 }
 
-/* The name was stored in lowercase; one cut short matches nothing. */
-static uint8_t match_field(const hc_http_t *h)
+/* The list tokens the engine acts on, as wanted_names, numbered from 1. */
+enum { T_OTHER, T_CHUNKED, T_CLOSE, T_KEEP_ALIVE };
+static const char wanted_tokens[] = "\007chunked\005close\012keep-alive";
+
+/* The number of what val holds in @p names (each after its length, from
+ * 1 on), or 0. Names and list elements are kept in lowercase; one cut
+ * short matches nothing. */
+static uint8_t match(const hc_http_t *h, const char *names)
 {
-    const char *name = wanted_names;
-    uint8_t f = F_LENGTH;
-    for (; *name; f++, name += *name + 1) {
-        if (*name == h->val_len && !h->val_over && !memcmp(name + 1, h->val, h->val_len))
+    uint8_t f = 1;
+    for (; *names; f++, names += *names + 1) {
+        if (*names == h->val_len && !h->val_over && !memcmp(names + 1, h->val, h->val_len))
             return f;
     }
-    return F_OTHER;
+    return 0;
 }
 
 /* Copies the value into Content-Type or Location, cut to the field, and
@@ -314,10 +319,10 @@ static hc_err_t value_done(hc_http_t *h)
     const char *end;
     uint32_t n;
     bool number;
+    uint8_t token;
 
     while (h->val_len && is_ows(v[h->val_len - 1]))
         h->val_len--;
-    h->val[h->val_len] = '\0';
     end = v + h->val_len;
     if (h->field <= F_CONNECTION) {
         if (h->val_over)
@@ -335,11 +340,12 @@ static hc_err_t value_done(hc_http_t *h)
         r->content_length = n;
         break;
     case F_ENCODING:
-        r->chunked = !strcmp(v, "chunked");
+        r->chunked = match(h, wanted_tokens) == T_CHUNKED;
         break;
     case F_CONNECTION:
-        h->conn_close |= !strcmp(v, "close");
-        h->conn_keep |= !strcmp(v, "keep-alive");
+        token = match(h, wanted_tokens);
+        h->conn_close |= token == T_CLOSE;
+        h->conn_keep |= token == T_KEEP_ALIVE;
         break;
     case F_TYPE:
     case F_LOCATION:
@@ -472,7 +478,7 @@ static hc_err_t line_byte(hc_http_t *h, int c)
         /* line_run() took the name's token characters: this ends it. */
         if (c != ':' || h->line_len == 1)
             return HC_ERR_HTTP_HEADER;
-        h->field = match_field(h);
+        h->field = match(h, wanted_names);
         h->te_present |= h->field == F_ENCODING;
         h->state = S_VALUE;
         h->val_len = 0;
