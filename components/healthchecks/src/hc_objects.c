@@ -75,17 +75,6 @@ static hc_err_t decode_enum(const hc_json_t *doc, int v, const char *names, int 
     return err;
 }
 
-static hc_err_t decode_up(const hc_json_t *doc, int v, bool *out)
-{
-    int64_t n;
-    if (hc_json_bool(doc, v, out) == HC_OK)
-        return HC_OK;
-    if (hc_json_int(doc, v, 0, 1, &n) != HC_OK)
-        return HC_ERR_JSON;
-    *out = n == 1;
-    return HC_OK;
-}
-
 static hc_err_t decode_u32(const hc_json_t *doc, int v, uint32_t *out)
 {
     int64_t n;
@@ -93,6 +82,18 @@ static hc_err_t decode_u32(const hc_json_t *doc, int v, uint32_t *out)
     if (err == HC_OK)
         *out = (uint32_t)n;
     return err;
+}
+
+/* true or false, or the integer 0 or 1 */
+static hc_err_t decode_up(const hc_json_t *doc, int v, bool *out)
+{
+    uint32_t n;
+    if (hc_json_bool(doc, v, out) == HC_OK)
+        return HC_OK;
+    if (decode_u32(doc, v, &n) != HC_OK || n > 1)
+        return HC_ERR_JSON;
+    *out = n == 1;
+    return HC_OK;
 }
 
 static hc_err_t decode_us(const hc_json_t *doc, int v, uint64_t *out)
