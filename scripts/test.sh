@@ -50,9 +50,9 @@ step "fuzzing: libFuzzer with ASan + UBSan, ${HC_FUZZ_SECONDS:-20} s per target 
 # README.md, "Sizes", for what the code buys. The ping-only build leaves the
 # outbox out (HC_WITH_OUTBOX=OFF, its own option); the full client is
 # counted without the outbox, which has its own ceiling.
-ping_text_budget=${HC_PING_TEXT_BUDGET:-7800}
-full_text_budget=${HC_FULL_TEXT_BUDGET:-18100}
-outbox_text_budget=${HC_OUTBOX_TEXT_BUDGET:-3900}
+ping_text_budget=${HC_PING_TEXT_BUDGET:-7340}
+full_text_budget=${HC_FULL_TEXT_BUDGET:-17450}
+outbox_text_budget=${HC_OUTBOX_TEXT_BUDGET:-3600}
 stack_limit=${HC_STACK_LIMIT:-1024}
 
 step "cross builds (-Werror): Cortex-M0+, Cortex-M4F, RV32IMC at -Os and -O2; archive checks"
