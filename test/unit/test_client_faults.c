@@ -472,7 +472,8 @@ static int32_t fault_recv(void *ctx, uint8_t *buf, size_t len, uint32_t until)
 {
     if (fault.kind == 2 && !fault.fired && fault.got >= fault.after_bytes) {
         fault.fired = true;
-        fx.tp.close(ctx);   /* the connection is gone */
+        if (fault.result < 0)
+            fx.tp.close(ctx);   /* the connection is gone (0 is only a lie) */
         return fault.result;
     }
     int32_t r = fx.tp.recv(ctx, buf, fault.kind == 2 && !fault.fired ? 1 : len, until);
@@ -543,6 +544,42 @@ static void test_every_transport_result_mapped_in_every_phase(void **state)
             assert_int_equal(hc_client_status(&fx.client), again ? 200 : 0);
             assert_null(fx.mock.cur);
         }
+    }
+}
+
+/* A clock that moves 1 ms each time it is read, for a transport without
+ * sleep_ms(): the blocking driver then waits out a back-off on the clock. */
+static uint32_t ticking_now(void *ctx)
+{
+    (void)ctx;
+    return fx.mock.now++;
+}
+
+/* The blocking driver sleeps through a back-off when the transport can,
+ * watches the clock when it cannot, and does neither when the back-off is
+ * already over. */
+static void test_blocking_backoff_sleeps_or_watches_the_clock(void **state)
+{
+    (void)state;
+    static hc_transport_t t;
+    for (int k = 0; k < 3; k++) {
+        hc_mock_conn_t s[] = { answer(UNAVAILABLE), answer(OK_RESPONSE) };
+        setup_with(s, 2);
+        t = fx.tp;
+        t.random = NULL;
+        fx.cfg.backoff_ms = k == 0 ? 0 : 1000;   /* no jitter: 0 or 500 ms */
+        if (k == 2) {
+            t.sleep_ms = NULL;
+            t.now_ms = ticking_now;
+        }
+        fx.cfg.transport = &t;
+        reinit();
+        assert_err(blocking_get("/abc"), HC_OK);
+        assert_int_equal(hc_client_attempts(&fx.client), 2);
+        assert_int_equal(fx.mock.n_sleeps, k == 1 ? 1 : 0);
+        assert_int_equal(fx.mock.slept_ms, k == 1 ? 500 : 0);
+        if (k == 2)
+            assert_in_range(fx.mock.now, 500, 600);
     }
 }
 
@@ -723,6 +760,7 @@ int main(void)
         cmocka_unit_test(test_backoff_gaps_exact),
         cmocka_unit_test(test_backoff_reaching_the_deadline_not_taken),
         cmocka_unit_test(test_each_phase_has_its_own_timeout),
+        cmocka_unit_test(test_blocking_backoff_sleeps_or_watches_the_clock),
         cmocka_unit_test(test_transport_errors_mapped),
         cmocka_unit_test(test_every_transport_result_mapped_in_every_phase),
         cmocka_unit_test(test_send_claiming_too_much_is_an_error),

@@ -328,6 +328,60 @@ static void test_empty_target_refused(void **state)
     assert_int_equal(fx.client.state, 0);
 }
 
+static void write_prefix(void *ctx, hc_buf_t *out)
+{
+    static const char bytes[600] = { 0 };
+    hc_buf_put(out, bytes, *(const size_t *)ctx);
+}
+
+/* A body prefix shares the work buffer with the target: either one
+ * overflowing it refuses the request, and a refusal sends nothing. */
+static void test_body_prefix_overflow_refused(void **state)
+{
+    (void)state;
+    static const struct {
+        size_t path_len, prefix_len;
+        hc_err_t err;
+    } cases[] = {
+        { 600, 100, HC_ERR_BUFFER },   /* the target overflows */
+        { 4, 600, HC_ERR_BUFFER },     /* the prefix does */
+        { 4, 100, HC_OK },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        hc_mock_conn_t s[] = { answer(OK_RESPONSE) };
+        setup_with(s, 1);
+        char path[601];
+        memset(path, 'a', cases[i].path_len);
+        path[0] = '/';
+        path[cases[i].path_len] = '\0';
+        hc_buf_t b;
+        assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
+        hc_buf_puts(&b, path);
+        hc_request_t req = { .idempotent = true };
+        size_t n = cases[i].prefix_len;
+        hc_request_body_prefix(&b, &req, write_prefix, &n);
+        assert_err(hc_request_start(&fx.client, &b, &req), cases[i].err);
+        if (cases[i].err == HC_OK)
+            assert_err(hc_client_wait(&fx.client), HC_OK);
+        size_t sent = strlen("GET /ping/aaa HTTP/1.1\r\nHost: hc.test\r\nContent-Length: 100\r\n"
+                             "Connection: close\r\n\r\n") + 100;
+        assert_int_equal(fx.mock.capture_len, cases[i].err == HC_OK ? sent : 0);
+    }
+}
+
+/* The shortest target, "/", is a target. */
+static void test_one_byte_target_accepted(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_RESPONSE) };
+    setup_with(s, 1);
+    fx.cfg.ping_url = "http://hc.test";
+    reinit();
+    assert_err(start_raw("GET", "/"), HC_OK);
+    assert_err(hc_client_wait(&fx.client), HC_OK);
+    captured_equals("GET / HTTP/1.1\r\nHost: hc.test\r\nConnection: close\r\n\r\n");
+}
+
 static void test_request_start_bad_args_and_busy(void **state)
 {
     (void)state;
@@ -398,6 +452,8 @@ int main(void)
         cmocka_unit_test(test_request_line_method_and_target_checked),
         cmocka_unit_test(test_method_with_a_space_refused_as_a_target_with_a_space),
         cmocka_unit_test(test_empty_target_refused),
+        cmocka_unit_test(test_body_prefix_overflow_refused),
+        cmocka_unit_test(test_one_byte_target_accepted),
         cmocka_unit_test(test_request_start_bad_args_and_busy),
         cmocka_unit_test(test_head_must_leave_receive_space),
     };
