@@ -32,6 +32,8 @@ static const char *const lookalikes[] = {
     "Connections", "X-Connection", "Keep-Alive-", "Upgrade-Insecure-Requests", "Expected",
     "User-Agents", "X-Api-Keys", "Api-Key", "Content-Types", "Content", "Trailers",
     "Transfer-Encodings", "Proxy-Connectio",
+    /* the same but for the first letter */
+    "Xost", "Bontent-Type", "Ae",
 };
 
 /* Casings of one name: 0 as written, 1 lower, 2 upper, 3 alternating. */

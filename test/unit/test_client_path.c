@@ -331,6 +331,329 @@ static void test_long_body_to_sink_and_text_truncated(void **state)
     assert_int_equal(hc_client_status(&fx.client), 404);
 }
 
+/* Nothing of one request carries over into the next: the text, its cut
+ * flag, and what decides whether an attempt may be resent (bytes sent,
+ * bytes given to the sink). */
+static void test_next_request_starts_clean(void **state)
+{
+    (void)state;
+    static char long_ok[512];
+    char body[301];
+    memset(body, 'b', 300);
+    body[300] = '\0';
+    snprintf(long_ok, sizeof long_ok, "HTTP/1.1 200 OK\r\nContent-Length: 300\r\n\r\n%s", body);
+    hc_mock_conn_t s[] = { answer(long_ok), { .connect_result = HC_IO_REFUSED },
+                           answer(OK_RESPONSE) };
+    setup_with(s, 3);
+    collected_t got = { .len = 0 };
+    hc_buf_t b;
+    hc_request_t req = { .idempotent = true, .sink = collect, .sink_ctx = &got };
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
+    hc_buf_puts(&b, "/abc");
+    assert_err(hc_request_start(&fx.client, &b, &req), HC_OK);
+    assert_err(hc_client_wait(&fx.client), HC_OK);
+    assert_true(hc_client_text_truncated(&fx.client));
+    assert_int_equal(got.len, 300);
+    /* Not idempotent, with a sink: its first attempt is refused before a
+     * byte is sent or received, so it may be resent, whatever the
+     * previous request sent and fed. */
+    req.idempotent = false;
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, "POST"), HC_OK);
+    hc_buf_puts(&b, "/abc");
+    assert_err(hc_request_start(&fx.client, &b, &req), HC_OK);
+    assert_err(hc_client_wait(&fx.client), HC_OK);
+    assert_int_equal(hc_client_attempts(&fx.client), 2);
+    assert_string_equal(hc_client_text(&fx.client), "OK");
+    assert_false(hc_client_text_truncated(&fx.client));
+    assert_int_equal(got.len, 302);
+    /* a request that never gets an answer has no text and no status */
+    assert_err(blocking_get("/abc"), HC_ERR_CONNECT);   /* the script is spent */
+    assert_string_equal(hc_client_text(&fx.client), "");
+    assert_int_equal(hc_client_status(&fx.client), 0);
+}
+
+static void test_close_waits_while_a_request_runs(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(OK_KEEP) };
+    s[0].keep_open = true;
+    s[0].response_delay_ms = 100;
+    setup_with(s, 1);
+    fx.cfg.keep_alive = true;
+    reinit();
+    assert_err(start_get("/abc", true), HC_OK);
+    assert_err(hc_client_poll(&fx.client), HC_IN_PROGRESS);  /* sent, waiting */
+    hc_client_close(&fx.client);
+    assert_int_equal(fx.mock.n_closes, 0);
+    fx.mock.now += 100;
+    hc_err_t r;
+    poll_to_end(&r, 100);
+    assert_err(r, HC_OK);
+    assert_string_equal(hc_client_text(&fx.client), "OK");
+    assert_int_equal(fx.mock.n_closes, 0);
+    hc_client_close(&fx.client);                             /* idle: now it closes */
+    assert_int_equal(fx.mock.n_closes, 1);
+    assert_null(fx.mock.cur);
+}
+
+/* The transport calls the client made, of every kind. */
+static unsigned calls;
+
+static int32_t counted_connect(void *ctx, const char *host, uint16_t port, uint32_t until)
+{
+    calls++;
+    return fx.tp.connect(ctx, host, port, until);
+}
+
+static int32_t counted_send(void *ctx, const uint8_t *buf, size_t len, uint32_t until)
+{
+    calls++;
+    return fx.tp.send(ctx, buf, len, until);
+}
+
+static int32_t counted_recv(void *ctx, uint8_t *buf, size_t len, uint32_t until)
+{
+    calls++;
+    return fx.tp.recv(ctx, buf, len, until);
+}
+
+static void use_counted_transport(void)
+{
+    static hc_transport_t counted;
+    counted = fx.tp;
+    counted.connect = counted_connect;
+    counted.send = counted_send;
+    counted.recv = counted_recv;
+    fx.cfg.transport = &counted;
+    reinit();
+    calls = 0;
+}
+
+/* One poll goes on while its transport calls make progress, up to 32 of
+ * them, and returns after the first that makes none: a request that never
+ * has to wait ends in one poll (a back-off of 0 included), a response
+ * arriving byte by byte yields every 32 calls, and a silent server costs
+ * one call per poll. */
+static void test_one_poll_goes_on_while_there_is_progress(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(UNAVAILABLE), answer(OK_RESPONSE) };
+    setup_with(s, 2);
+    fx.cfg.backoff_ms = 0;
+    use_counted_transport();
+    assert_err(start_get("/abc", true), HC_OK);
+    assert_err(hc_client_poll(&fx.client), HC_OK);
+    assert_int_equal(hc_client_attempts(&fx.client), 2);
+    assert_int_equal(calls, 6);     /* connect, send, recv; twice */
+    assert_int_equal(fx.mock.n_sleeps, 0);
+
+    hc_mock_conn_t r[] = { { .connect_result = HC_IO_REFUSED }, answer(OK_RESPONSE) };
+    setup_with(r, 2);
+    fx.cfg.backoff_ms = 0;
+    use_counted_transport();
+    assert_err(start_get("/abc", true), HC_OK);
+    assert_err(hc_client_poll(&fx.client), HC_OK);
+    assert_int_equal(hc_client_attempts(&fx.client), 2);
+    assert_int_equal(calls, 4);     /* connect; connect, send, recv */
+
+    /* a stale kept-alive connection found and replaced within the poll */
+    hc_mock_conn_t kept[] = { answer(OK_KEEP), answer(OK_RESPONSE) };
+    kept[0].keep_open = true;
+    setup_with(kept, 2);
+    fx.cfg.keep_alive = true;
+    use_counted_transport();
+    assert_err(blocking_get("/abc"), HC_OK);
+    kept[0].keep_open = false;
+    calls = 0;
+    assert_err(start_get("/abc", true), HC_OK);
+    assert_err(hc_client_poll(&fx.client), HC_OK);
+    assert_int_equal(hc_client_attempts(&fx.client), 1);
+    assert_int_equal(calls, 5);     /* send, recv; connect, send, recv */
+
+    /* 40 response bytes, one per recv: 42 calls in all */
+    hc_mock_conn_t t[] = { answer(OK_RESPONSE) };
+    t[0].max_read = 1;
+    setup_with(t, 1);
+    use_counted_transport();
+    assert_err(start_get("/abc", true), HC_OK);
+    assert_err(hc_client_poll(&fx.client), HC_IN_PROGRESS);
+    assert_int_equal(calls, 32);
+    assert_err(hc_client_poll(&fx.client), HC_OK);
+    assert_int_equal(calls, 42);
+
+    hc_mock_conn_t u[] = { { .silent = true } };
+    setup_with(u, 1);
+    use_counted_transport();
+    assert_err(start_get("/abc", true), HC_OK);
+    assert_err(hc_client_poll(&fx.client), HC_IN_PROGRESS);  /* connect, send, recv */
+    assert_int_equal(calls, 3);
+    for (unsigned k = 1; k <= 3; k++) {
+        assert_err(hc_client_poll(&fx.client), HC_IN_PROGRESS);
+        assert_int_equal(calls, 3 + k);
+    }
+}
+
+/* A back-off that ends in the next poll starts the next attempt there. */
+static void test_poll_after_the_backoff_starts_the_next_attempt(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer(UNAVAILABLE), answer(OK_RESPONSE) };
+    setup_with(s, 2);
+    static hc_transport_t no_jitter;
+    no_jitter = fx.tp;
+    no_jitter.random = NULL;
+    fx.cfg.transport = &no_jitter;
+    fx.cfg.backoff_ms = 1000;   /* no jitter: 500 ms */
+    reinit();
+    assert_err(start_get("/abc", true), HC_OK);
+    assert_err(hc_client_poll(&fx.client), HC_IN_PROGRESS);
+    assert_int_equal(fx.mock.next, 1);
+    fx.mock.now += 499;
+    assert_err(hc_client_poll(&fx.client), HC_IN_PROGRESS);
+    assert_int_equal(fx.mock.next, 1);
+    fx.mock.now += 1;
+    assert_err(hc_client_poll(&fx.client), HC_OK);
+    assert_int_equal(hc_client_attempts(&fx.client), 2);
+}
+
+/* A server that says Connection: close is taken at its word, even when
+ * the client would keep the connection; one that keeps it serves the next
+ * request. Each connection is closed exactly once. */
+static void test_server_closing_overrides_keep_alive(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = {
+        answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK"),
+        answer(OK_KEEP) };
+    s[0].keep_open = true;
+    s[1].keep_open = true;
+    setup_with(s, 2);
+    fx.cfg.keep_alive = true;
+    reinit();
+    assert_err(blocking_get("/abc"), HC_OK);
+    assert_null(fx.mock.cur);
+    assert_int_equal(fx.mock.n_closes, 1);
+    assert_err(blocking_get("/abc"), HC_OK);
+    assert_err(blocking_get("/abc"), HC_OK);
+    assert_int_equal(fx.mock.n_connects, 2);
+    assert_int_equal(fx.mock.n_closes, 1);
+    assert_non_null(fx.mock.cur);
+
+    /* a body that ends with the connection: closed once, by the client */
+    hc_mock_conn_t t[] = { answer("HTTP/1.1 200 OK\r\n\r\nuntil the end"),
+                           answer("HTTP/1.1 200 OK\r\n\r\nagain") };
+    setup_with(t, 2);
+    fx.cfg.keep_alive = true;
+    reinit();
+    assert_err(blocking_get("/abc"), HC_OK);
+    assert_string_equal(hc_client_text(&fx.client), "until the end");
+    assert_int_equal(fx.mock.n_closes, 1);
+    assert_err(blocking_get("/abc"), HC_OK);
+    assert_string_equal(hc_client_text(&fx.client), "again");
+    assert_int_equal(fx.mock.n_connects, 2);
+    assert_int_equal(fx.mock.n_closes, 2);
+    assert_int_equal(fx.mock.next, 2);
+}
+
+/* What counts as a stale kept-alive connection (reconnect at once, no
+ * attempt counted) and what is a failed attempt: one attempt allowed. */
+static void test_stale_connection_only_before_any_response_byte(void **state)
+{
+    (void)state;
+    /* the kept connection refuses the next request's first byte: stale,
+     * also for a request that may not be resent once bytes went out */
+    hc_mock_conn_t s[] = { answer(OK_KEEP), answer(OK_RESPONSE) };
+    s[0].keep_open = true;
+    setup_with(s, 2);
+    fx.cfg.keep_alive = true;
+    fx.cfg.max_attempts = 1;
+    reinit();
+    assert_err(blocking_get("/abc"), HC_OK);
+    s[0].send_fails = true;
+    s[0].send_fail_at = fx.mock.capture_len;
+    assert_err(start_get("/abc", false), HC_OK);
+    assert_err(hc_client_wait(&fx.client), HC_OK);
+    assert_int_equal(hc_client_status(&fx.client), 200);
+    assert_int_equal(hc_client_attempts(&fx.client), 1);
+    assert_int_equal(fx.mock.n_connects, 2);
+
+    /* the kept connection breaks after part of the response: a failed
+     * attempt, not a stale connection */
+    hc_mock_conn_t t[] = { answer(OK_KEEP), answer(OK_RESPONSE) };
+    t[0].keep_open = true;
+    setup_with(t, 2);
+    fx.cfg.keep_alive = true;
+    fx.cfg.max_attempts = 1;
+    reinit();
+    assert_err(blocking_get("/abc"), HC_OK);
+    t[0].fail_after = true;
+    t[0].fail_at = 10;
+    assert_err(blocking_get("/abc"), HC_ERR_HTTP_TRUNCATED);
+    assert_int_equal(fx.mock.n_connects, 1);
+
+    /* the reconnect for a stale connection is a fresh one: if it fails
+     * too, the attempt fails */
+    hc_mock_conn_t u[] = { answer(OK_KEEP), { 0 }, answer(OK_RESPONSE) };
+    u[0].keep_open = true;
+    setup_with(u, 3);
+    fx.cfg.keep_alive = true;
+    fx.cfg.max_attempts = 1;
+    reinit();
+    assert_err(blocking_get("/abc"), HC_OK);
+    u[0].keep_open = false;
+    assert_err(blocking_get("/abc"), HC_ERR_CLOSED);
+    assert_int_equal(fx.mock.n_connects, 2);
+    assert_int_equal(fx.mock.next, 2);
+}
+
+static void write_prefix(void *ctx, hc_buf_t *out)
+{
+    hc_buf_puts(out, ctx);
+}
+
+/* Sends GET /abc with @p body (or none), a body prefix @p prefix (or none)
+ * and has_body = @p has_body; returns the bytes the mock captured. */
+static const char *sent_with(const char *body, const char *prefix, bool has_body)
+{
+    hc_mock_conn_t s[] = { answer(OK_RESPONSE) };
+    setup_with(s, 1);
+    hc_buf_t b;
+    assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
+    hc_buf_puts(&b, "/abc");
+    hc_request_t req = { .idempotent = true, .has_body = has_body };
+    if (body) {
+        req.body = (const uint8_t *)body;
+        req.body_len = strlen(body);
+    }
+    if (prefix)
+        hc_request_body_prefix(&b, &req, write_prefix, (void *)(uintptr_t)prefix);
+    assert_err(hc_request_start(&fx.client, &b, &req), HC_OK);
+    assert_err(hc_client_wait(&fx.client), HC_OK);
+    assert_true(fx.mock.capture_len < sizeof fx.capture);
+    fx.capture[fx.mock.capture_len] = '\0';
+    return (const char *)fx.capture;
+}
+
+/* Content-Length counts the body and its prefix, and is sent whenever
+ * there is either, or the request says it has a body. */
+static void test_content_length_counts_body_and_prefix(void **state)
+{
+    (void)state;
+#define HEAD_TO_LENGTH "GET /ping/abc HTTP/1.1\r\nHost: hc.test\r\nContent-Length: "
+    assert_string_equal(sent_with(NULL, NULL, false), EXPECTED_GET);
+    assert_string_equal(sent_with(NULL, NULL, true),
+                        HEAD_TO_LENGTH "0\r\nConnection: close\r\n\r\n");
+    assert_string_equal(sent_with("x", NULL, false),
+                        HEAD_TO_LENGTH "1\r\nConnection: close\r\n\r\nx");
+    assert_string_equal(sent_with("xy", NULL, false),
+                        HEAD_TO_LENGTH "2\r\nConnection: close\r\n\r\nxy");
+    assert_string_equal(sent_with(NULL, "late\n", false),
+                        HEAD_TO_LENGTH "5\r\nConnection: close\r\n\r\nlate\n");
+    assert_string_equal(sent_with("body", "late\n", false),
+                        HEAD_TO_LENGTH "9\r\nConnection: close\r\n\r\nlate\nbody");
+#undef HEAD_TO_LENGTH
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +671,13 @@ int main(void)
         cmocka_unit_test(test_keep_alive_not_reused_for_another_host_or_port),
         cmocka_unit_test(test_poll_and_wait_on_null_or_idle_client),
         cmocka_unit_test(test_long_body_to_sink_and_text_truncated),
+        cmocka_unit_test(test_next_request_starts_clean),
+        cmocka_unit_test(test_close_waits_while_a_request_runs),
+        cmocka_unit_test(test_one_poll_goes_on_while_there_is_progress),
+        cmocka_unit_test(test_poll_after_the_backoff_starts_the_next_attempt),
+        cmocka_unit_test(test_server_closing_overrides_keep_alive),
+        cmocka_unit_test(test_stale_connection_only_before_any_response_byte),
+        cmocka_unit_test(test_content_length_counts_body_and_prefix),
     };
     return cmocka_run_group_tests_name("client: the path", tests, NULL, NULL);
 }

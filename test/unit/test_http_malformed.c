@@ -35,6 +35,8 @@ static void test_bad_status_line(void **state)
         "HTTP/1.1\r\n\r\n", "HTTP/1.1  200 OK\r\n\r\n", "\r\nHTTP/1.1 200 OK\r\n\r\n",
         "\x16\x03\x01\x02\x00", "HTTP/1.1 200 OK\rX\r\n\r\n", "HTTP/1.1 200 O\x01K\r\n\r\n",
         "HTTP/1.1 2000\r\n\r\n", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 2OO OK\r\n\r\n",
+        /* too short, where the line before left digits in the engine */
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 20\r\n\r\n",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         expect_error(bad[i], HC_ERR_HTTP_STATUS_LINE);
@@ -105,6 +107,13 @@ static void test_too_many_headers(void **state)
     snprintf(text + n, sizeof text - n, "\r\n");
     expect_error(text, HC_ERR_HTTP_HEADER_TOO_LONG);
 
+    /* the line over the count is refused for the count, whatever it is */
+    n = (size_t)snprintf(text, sizeof text, "HTTP/1.1 200 OK\r\n");
+    for (int i = 1; i <= HC_HTTP_MAX_HEADERS; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "X-%d: %d\r\n", i, i);
+    snprintf(text + n, sizeof text - n, "Content-Length: 0\r\n\r\n");
+    expect_error(text, HC_ERR_HTTP_HEADER_TOO_LONG);
+
     /* and so does an endless run of interim responses */
     n = 0;
     for (int i = 0; i <= HC_HTTP_MAX_HEADERS; i++)
@@ -140,6 +149,16 @@ static void test_control_bytes_in_header(void **state)
     expect_error("HTTP/1.1 200 OK\r\nX-A: a\rb\r\n\r\n", HC_ERR_HTTP_HEADER);
     expect_error("HTTP/1.1 200 OK\r\nContent-Type: a\x01z\r\n\r\n", HC_ERR_HTTP_HEADER);
     expect_error("HTTP/1.1 200 OK\r\nX-A: a\x7f\r\n\r\n", HC_ERR_HTTP_HEADER);
+    /* the control byte just below the visible ones, in a value the engine
+     * skips and in a trailer */
+    expect_error("HTTP/1.1 200 OK\r\nX-A: a\x1f b\r\n\r\n", HC_ERR_HTTP_HEADER);
+    expect_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: a\x1f\r\n\r\n",
+                 HC_ERR_HTTP_HEADER);
+    /* a CR that a bare LF does not follow at once, even when the line
+     * then ends with a bare LF */
+    expect_error("HTTP/1.1 200 OK\r\nX-A: a\rb\nContent-Length: 0\r\n\r\n", HC_ERR_HTTP_HEADER);
+    expect_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: a\rb\n\r\n",
+                 HC_ERR_HTTP_HEADER);
     static const uint8_t nul[] = "HTTP/1.1 200 OK\r\nX-A: a\0b\r\n\r\n";
     const outcome_t *o = check_bytes(&(spec_t){ 0 }, nul, sizeof nul - 1);
     assert_err(o->result, HC_ERR_HTTP_HEADER);
@@ -305,6 +324,24 @@ static void test_sink_error_stops(void **state)
     assert_err(o->result, HC_ERR_JSON);
 }
 
+/* Feeding nothing is not a mistake, even from NULL; feeding bytes from
+ * NULL is (and the exchange goes on). */
+static void test_feed_of_nothing(void **state)
+{
+    (void)state;
+    hc_http_t h;
+    size_t used = 99;
+    hc_http_start(&h, NULL, 0, NULL, 0, false, 0, NULL, NULL);
+    assert_err(hc_http_feed(&h, NULL, 0, &used), HC_IN_PROGRESS);
+    assert_int_equal(used, 0);
+    assert_false(hc_http_response_started(&h));
+    assert_err(hc_http_feed(&h, NULL, 3, &used), HC_ERR_ARG);
+    assert_int_equal(used, 0);
+    static const char ok[] = "HTTP/1.1 204 No Content\r\n\r\n";
+    assert_err(hc_http_feed(&h, (const uint8_t *)ok, strlen(ok), &used), HC_OK);
+    assert_int_equal(used, strlen(ok));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +366,7 @@ int main(void)
         cmocka_unit_test(test_body_too_large_from_content_length),
         cmocka_unit_test(test_body_too_large_streamed),
         cmocka_unit_test(test_sink_error_stops),
+        cmocka_unit_test(test_feed_of_nothing),
     };
     return cmocka_run_group_tests_name("http engine: malformed responses", tests, NULL, NULL);
 }

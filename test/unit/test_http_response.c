@@ -516,6 +516,101 @@ static void test_body_in_large_pieces(void **state)
     assert_body(&cur_outcome, "0123456789");
 }
 
+/* 199 is still an interim status. */
+static void test_199_is_interim(void **state)
+{
+    (void)state;
+    const outcome_t *o = check("HTTP/1.1 199 Whatever\r\n\r\n"
+                               "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK");
+    assert_err(o->before_eof, HC_OK);
+    assert_int_equal(o->resp.status, 200);
+    assert_body(o, "OK");
+}
+
+/* The status is the three digits, even when the line ends right after
+ * them and an earlier line left a digit in the engine's buffer. */
+static void test_status_line_ending_at_the_status(void **state)
+{
+    (void)state;
+    const outcome_t *o = check("HTTP/1.1 100 Continue\r\nAbcdefghijkl5: x\r\n\r\n"
+                               "HTTP/1.1 200\r\nContent-Length: 2\r\n\r\nOK");
+    assert_err(o->before_eof, HC_OK);
+    assert_int_equal(o->resp.status, 200);
+    assert_body(o, "OK");
+}
+
+/* A Transfer-Encoding other than chunked makes the body close-delimited,
+ * whatever Content-Length says. */
+static void test_te_not_chunked_overrides_content_length(void **state)
+{
+    (void)state;
+    const outcome_t *o = check("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n"
+                               "Content-Length: 2\r\n\r\nOKMORE");
+    assert_err(o->before_eof, HC_IN_PROGRESS);
+    assert_err(o->result, HC_OK);
+    assert_false(o->resp.keep_alive);
+    assert_body(o, "OKMORE");
+}
+
+/* Only the exact names are wanted: not a prefix of one, nor another name
+ * of the same length. */
+static void test_only_whole_names_match(void **state)
+{
+    (void)state;
+    const outcome_t *o = check("HTTP/1.1 200 OK\r\n"
+                               "Content: abc\r\n"          /* a prefix of content-length */
+                               "Retry-After-Ms: abc\r\n"   /* as long as content-length */
+                               "Set-Cookie: close\r\n"     /* as long as connection */
+                               "Referrer: /elsewhere\r\n"  /* as long as location */
+                               "Content-Length: 2\r\n\r\nOK");
+    assert_err(o->before_eof, HC_OK);
+    assert_true(o->resp.keep_alive);
+    assert_string_equal(o->resp.location, "");
+    assert_body(o, "OK");
+}
+
+/* Bytes a run of visible ASCII does not take (a tab, UTF-8) in a value the
+ * engine skips or in a trailer: fine, however many. */
+static void test_skipped_values_with_utf8_and_tabs(void **state)
+{
+    (void)state;
+    static char text[1024];
+    size_t n = (size_t)snprintf(text, sizeof text, "HTTP/1.1 200 OK\r\nX-Name: ");
+    for (int i = 0; i < 100; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "\xc3\xa9\t,");
+    snprintf(text + n, sizeof text - n,
+             "\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nOK\r\n0\r\nT: \xc3\xa9\tx\r\n\r\n");
+    const outcome_t *o = check(text);
+    assert_err(o->before_eof, HC_OK);
+    assert_body(o, "OK");
+}
+
+/* A chunk size with whitespace after it, where an earlier chunk line left
+ * more bytes in the engine's buffer: the size ends at the line's end. */
+static void test_chunk_size_with_trailing_space(void **state)
+{
+    (void)state;
+    const outcome_t *o = check("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                               "1; a\r\nX\r\n2 \r\nYZ\r\n0\r\n\r\n");
+    assert_err(o->before_eof, HC_OK);
+    assert_body(o, "XYZ");
+}
+
+/* A kept value's line may be exactly HC_HTTP_LINE_MAX long too. */
+static void test_kept_value_line_at_limit_accepted(void **state)
+{
+    (void)state;
+    static char text[HC_HTTP_LINE_MAX + 128];
+    int n = snprintf(text, sizeof text, "HTTP/1.1 200 OK\r\nContent-Type: ");
+    size_t fill = HC_HTTP_LINE_MAX - strlen("Content-Type: ");
+    memset(text + n, 't', fill);
+    strcpy(text + (size_t)n + fill, "\r\nContent-Length: 1\r\n\r\n!");
+    const outcome_t *o = check(text);
+    assert_err(o->result, HC_OK);
+    assert_true(o->resp.content_type_truncated);
+    assert_body(o, "!");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -543,6 +638,13 @@ int main(void)
         cmocka_unit_test(test_max_body_exact_fits),
         cmocka_unit_test(test_null_sink_discards),
         cmocka_unit_test(test_body_in_large_pieces),
+        cmocka_unit_test(test_199_is_interim),
+        cmocka_unit_test(test_status_line_ending_at_the_status),
+        cmocka_unit_test(test_te_not_chunked_overrides_content_length),
+        cmocka_unit_test(test_only_whole_names_match),
+        cmocka_unit_test(test_skipped_values_with_utf8_and_tabs),
+        cmocka_unit_test(test_chunk_size_with_trailing_space),
+        cmocka_unit_test(test_kept_value_line_at_limit_accepted),
     };
     return cmocka_run_group_tests_name("http engine: responses", tests, NULL, NULL);
 }

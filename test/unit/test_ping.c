@@ -295,6 +295,44 @@ static void test_rid_new_is_v4_uuid(void **state)
     assert_string_not_equal(a, b);
 }
 
+static uint8_t random_fill;
+
+static int fill_random(void *ctx, uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    memset(buf, random_fill, len);
+    return 0;
+}
+
+/* Whatever the random bytes, a run id is a version 4, RFC 4122 variant
+ * UUID: the version nibble is 4, the variant's two top bits are 10, and
+ * every other bit is the random one. */
+static void test_rid_new_sets_exactly_the_version_and_variant_bits(void **state)
+{
+    (void)state;
+    static const struct {
+        uint8_t fill;
+        const char *rid;
+    } cases[] = {
+        { 0x00, "00000000-0000-4000-8000-000000000000" },
+        { 0xff, "ffffffff-ffff-4fff-bfff-ffffffffffff" },
+        { 0x5a, "5a5a5a5a-5a5a-4a5a-9a5a-5a5a5a5a5a5a" },
+        { 0xa5, "a5a5a5a5-a5a5-45a5-a5a5-a5a5a5a5a5a5" },
+    };
+    static hc_transport_t fixed;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        setup(OK);
+        fixed = tp;
+        fixed.random = fill_random;
+        cfg.transport = &fixed;
+        assert_err(hc_client_init(&client, &cfg), HC_OK);
+        random_fill = cases[i].fill;
+        char rid[37];
+        assert_err(hc_rid_new(&client, rid), HC_OK);
+        assert_string_equal(rid, cases[i].rid);
+    }
+}
+
 static void test_nonblocking_ping(void **state)
 {
     (void)state;
@@ -484,6 +522,7 @@ int main(void)
         cmocka_unit_test(test_slug_needs_ping_key_and_safe_key),
         cmocka_unit_test(test_512_byte_work_buffer_takes_real_headers),
         cmocka_unit_test(test_rid_new_is_v4_uuid),
+        cmocka_unit_test(test_rid_new_sets_exactly_the_version_and_variant_bits),
         cmocka_unit_test(test_nonblocking_ping),
         cmocka_unit_test(test_refused_ping_reports_nothing_of_the_last),
         cmocka_unit_test(test_body_sent_counts_only_what_went_out),

@@ -68,7 +68,10 @@ hc_err_t hc_ping_prepare(hc_client_t *c, const struct hc_ping *p, hc_buf_t *targ
 hc_err_t hc_ping_wait(hc_client_t *c, struct hc_ping_result *out);
 
 /**
- * Advance the request without ever blocking.
+ * Advance the request without ever blocking. One call goes on while its
+ * transport calls make progress, up to 32 of them (a response arriving
+ * byte by byte cannot hold the caller's loop), and returns after the
+ * first that makes none.
  * @return HC_IN_PROGRESS, or the final result: HC_OK when a response
  *         arrived (whatever its status; see hc_client_status()), or the
  *         error of the last attempt (HC_ERR_ABORTED after an abort). With
