@@ -151,6 +151,9 @@ static void test_every_status_mapping(void **state)
           1, HC_ERR_UNAUTHORIZED, "wrong api", 1 },
         { NULL, "HTTP/1.1 401 Unauthorized\r\nContent-Length: 10\r\n\r\n{\"err\": 1}", 1,
           HC_ERR_UNAUTHORIZED, "{\"err\": 1}", 1 },
+        /* JSON after blank space is still JSON */
+        { NULL, "HTTP/1.1 401 Unauthorized\r\nContent-Length: 29\r\n\r\n \r\n{\"error\": \"wrong api key\"}",
+          1, HC_ERR_UNAUTHORIZED, "wrong api key", 1 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const error_case_t *c = &cases[i];
