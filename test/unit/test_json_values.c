@@ -239,6 +239,13 @@ static void test_string_truncation(void **state)
     assert_err(decode("\"abcdef\xc3\xa9z\"", out, sizeof out, &cut), HC_OK);
     assert_string_equal(out, "abcdef");
     assert_true(cut);
+    /* a smaller character after the cut stays out too, though it would fit */
+    assert_err(decode("\"abcde\xe2\x82\xac\xc3\xa9\"", out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "abcde");
+    assert_true(cut);
+    assert_err(decode("\"abcde\\u20ac\\u00e9\"", out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "abcde");
+    assert_true(cut);
     /* the text past the cut is still checked */
     assert_err(decode("\"abcdefghij\\ud800\"", out, sizeof out, &cut), HC_ERR_JSON);
     /* one byte holds only the NUL */
@@ -512,6 +519,108 @@ static void test_utf8_check(void **state)
     assert_false(hc_json_utf8_check("\xc3\x28", 2, &n));
 }
 
+/* Every edge of UTF-8: the first and last code point of each length, the
+ * overlong forms just below them, the surrogates' edges, U+10FFFF against
+ * U+110000, each lead byte class, continuation bytes, and a length that
+ * cuts a character. Each case is checked by hc_json_utf8_check() (with its
+ * character count) and, inside a JSON string, by hc_json_string(), which
+ * gives the bytes back unchanged. The texts are exact-size heap copies. */
+static void test_utf8_edges(void **state)
+{
+    (void)state;
+    static const struct { const char *s; size_t chars; } cases[] = {
+        /* chars 0: refused */
+        { "\x7f", 1 }, { "\xc2\x80", 1 }, { "\xc3\x80", 1 }, { "\xc3\xbf", 1 }, { "\xdf\xbf", 1 },
+        { "\xc1\xbf", 0 }, { "\xc0\x80", 0 },
+        { "\xe0\xa0\x80", 1 }, { "\xe0\x9f\xbf", 0 }, { "\xe1\x80\x80", 1 },
+        { "\xec\xbf\xbf", 1 }, { "\xed\x9f\xbf", 1 }, { "\xed\xa0\x80", 0 }, { "\xed\xbf\xbf", 0 },
+        { "\xee\x80\x80", 1 }, { "\xef\xbf\xbf", 1 },
+        { "\xf0\x90\x80\x80", 1 }, { "\xf0\x8f\xbf\xbf", 0 }, { "\xf1\x80\x80\x80", 1 },
+        { "\xf3\xbf\xbf\xbf", 1 }, { "\xf4\x8f\xbf\xbf", 1 }, { "\xf4\x90\x80\x80", 0 },
+        { "\xf5\x80\x80\x80", 0 }, { "\xf7\xbf\xbf\xbf", 0 }, { "\xf8\x90\x80\x80", 0 },
+        { "\xfc\x80\x80\x80", 0 }, { "\xff", 0 }, { "\x80", 0 }, { "\xbf", 0 },
+        { "\xc3\x28", 0 }, { "\xc3\xc3\xa9", 0 }, { "\xe2\x28\xac", 0 }, { "\xe2\x82\x28", 0 },
+        { "\xf0\x9f\x98\x28", 0 }, { "\xf0\x28\x98\x80", 0 }, { "\xf0\x9f\x28\x80", 0 },
+        { "a\xc3\xa9" "b\xe2\x82\xac" "c\xf0\x9f\x98\x80", 6 },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        size_t len = strlen(cases[k].s);
+        char *copy = malloc(len);
+        assert_non_null(copy);
+        memcpy(copy, cases[k].s, len);
+        size_t n = 99;
+        bool ok = hc_json_utf8_check(copy, len, &n);
+        if (ok != (cases[k].chars > 0) || (ok && n != cases[k].chars))
+            fail_msg("case %zu: check %d, %zu chars", k, ok, n);
+        /* a length that ends inside the text's last character */
+        if (ok && (unsigned char)copy[len - 1] >= 0x80u && hc_json_utf8_check(copy, len - 1, &n))
+            fail_msg("case %zu: accepted without its last byte", k);
+        free(copy);
+
+        char json[32], out[16];
+        bool cut = true;
+        snprintf(json, sizeof json, "\"%s\"", cases[k].s);
+        hc_err_t err = decode(json, out, sizeof out, &cut);
+        if (err != (ok ? HC_OK : HC_ERR_JSON))
+            fail_msg("case %zu: decoded as %s", k, hc_strerror(err));
+        if (ok && (strcmp(out, cases[k].s) != 0 || cut))
+            fail_msg("case %zu: decoded differently", k);
+    }
+    size_t n = 99;
+    assert_true(hc_json_utf8_check(NULL, 0, &n));
+    assert_int_equal(n, 0);
+    assert_false(hc_json_utf8_check(NULL, 1, &n));
+    /* a length that cuts the character refuses it also when unescaping */
+    char out[8];
+    assert_err(hc_json_unescape("\xc3\xa9", 1, out, sizeof out, NULL), HC_ERR_JSON);
+    assert_err(hc_json_unescape("\xe2\x82\xac", 2, out, sizeof out, NULL), HC_ERR_JSON);
+    assert_err(hc_json_unescape("\xf0\x9f\x98\x80", 3, out, sizeof out, NULL), HC_ERR_JSON);
+}
+
+/* A \u escape at each edge of the UTF-8 lengths comes out as that code
+ * point's UTF-8; pairs give the code points past U+FFFF. */
+static void test_escape_edges(void **state)
+{
+    (void)state;
+    static const struct { const char *json; const char *utf8; } cases[] = {
+        { "\\u0001", "\x01" }, { "\\u001f", "\x1f" }, { "\\u0020", " " }, { "\\u007f", "\x7f" },
+        { "\\u0080", "\xc2\x80" }, { "\\u00bf", "\xc2\xbf" }, { "\\u00c0", "\xc3\x80" },
+        { "\\u07ff", "\xdf\xbf" }, { "\\u0800", "\xe0\xa0\x80" }, { "\\u0fff", "\xe0\xbf\xbf" },
+        { "\\u1000", "\xe1\x80\x80" }, { "\\ud7ff", "\xed\x9f\xbf" }, { "\\ue000", "\xee\x80\x80" },
+        { "\\uFFFF", "\xef\xbf\xbf" }, { "\\ud800\\udc00", "\xf0\x90\x80\x80" },
+        { "\\ud800\\udfff", "\xf0\x90\x8f\xbf" }, { "\\udbff\\udc00", "\xf4\x8f\xb0\x80" },
+        { "\\udbff\\udfff", "\xf4\x8f\xbf\xbf" }, { "\\uDB40\\uDD00", "\xf3\xa0\x84\x80" },
+        { "\\u0022\\u005c\\u002F", "\"\\/" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char json[64], out[16];
+        bool cut = true;
+        snprintf(json, sizeof json, "\"%s\"", cases[k].json);
+        if (decode(json, out, sizeof out, &cut) != HC_OK || strcmp(out, cases[k].utf8) != 0 || cut)
+            fail_msg("%s decoded wrongly", cases[k].json);
+    }
+    /* a length that cuts an escape refuses it, whatever follows */
+    char cut_out[8];
+    assert_err(hc_json_unescape("\\u00e9", 5, cut_out, sizeof cut_out, NULL), HC_ERR_JSON);
+    assert_err(hc_json_unescape("\\ud83d\\ude00", 11, cut_out, sizeof cut_out, NULL), HC_ERR_JSON);
+    assert_err(hc_json_unescape("\\ud83d\\ude00", 12, cut_out, sizeof cut_out, NULL), HC_OK);
+    assert_string_equal(cut_out, "\xf0\x9f\x98\x80");
+    assert_err(hc_json_unescape("\\n", 1, cut_out, sizeof cut_out, NULL), HC_ERR_JSON);
+    /* each surrogate edge alone, and a high one before each low edge */
+    static const char *const bad[] = {
+        "\"\\ud800\"", "\"\\udbff\"", "\"\\udc00\"", "\"\\udfff\"", "\"\\ud800\\ud7ff\"",
+        "\"\\ud800\\ue000\"", "\"\\udbff\\udbff\"", "\"\\udc00\\udc00\"",
+        /* a high one before what only looks like a low one's escape */
+        "\"\\ud83dxude00\"", "\"\\ud83d\\nde00\"", "\"\\ud83d\\\\ude00\"",
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        char out[16];
+        bool cut;
+        if (decode(bad[k], out, sizeof out, &cut) != HC_ERR_JSON)
+            fail_msg("%s accepted", bad[k]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -532,6 +641,8 @@ int main(void)
         cmocka_unit_test(test_time_token),
         cmocka_unit_test(test_time_every_day),
         cmocka_unit_test(test_utf8_check),
+        cmocka_unit_test(test_utf8_edges),
+        cmocka_unit_test(test_escape_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
