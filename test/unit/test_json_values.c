@@ -203,6 +203,13 @@ static void test_unescape_raw_errors(void **state)
     assert_err(hc_json_unescape("a\"b", 3, out, sizeof out, &cut), HC_ERR_JSON);
     assert_err(hc_json_unescape("a\nb", 3, out, sizeof out, &cut), HC_ERR_JSON);
     assert_err(hc_json_unescape("a\0b", 3, out, sizeof out, &cut), HC_ERR_JSON);
+    assert_err(hc_json_unescape("\\x1234", 6, out, sizeof out, &cut), HC_ERR_JSON);
+    assert_err(hc_json_unescape("\\\0", 2, out, sizeof out, &cut), HC_ERR_JSON);
+    /* an escape that ends the text */
+    assert_err(hc_json_unescape("\\t", 2, out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "\t");
+    assert_err(hc_json_unescape("a\\/", 3, out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "a/");
     assert_err(hc_json_unescape("ab\\u00e9", 8, out, sizeof out, &cut), HC_OK);
     assert_string_equal(out, "ab\xc3\xa9");
     assert_err(hc_json_unescape(NULL, 0, out, sizeof out, &cut), HC_OK);
@@ -344,6 +351,50 @@ static void test_fixed_point(void **state)
     i = value_of(&p, "-0.001");
     assert_err(hc_json_fixed(&p.doc, i, 3, 0, UINT32_MAX, &v), HC_ERR_JSON);
     parsed_free(&p);
+}
+
+/* "0.<zeros>1e<exp>": a fraction whose one significant digit follows
+ * @p zeros zeros, decoded with 0 decimals. */
+static hc_err_t long_fraction(size_t zeros, const char *exp, int64_t *v)
+{
+    size_t n = 2 + zeros + 1 + 1 + strlen(exp);
+    char *text = malloc(n);
+    jsmntok_t tok[1];
+    hc_json_t doc;
+    assert_non_null(text);
+    memcpy(text, "0.", 2);
+    memset(text + 2, '0', zeros);
+    text[2 + zeros] = '1';
+    text[3 + zeros] = 'e';
+    memcpy(text + 4 + zeros, exp, strlen(exp));
+    assert_err(hc_json_parse(&doc, text, n, tok, 1), HC_OK);
+    hc_err_t err = hc_json_fixed(&doc, 0, 0, INT64_MIN, INT64_MAX, v);
+    free(text);
+    return err;
+}
+
+/* However many digits a fraction has, its exponent is honoured in full:
+ * neither the count of its digits nor the exponent stops short. */
+static void test_long_fraction_and_exponent(void **state)
+{
+    (void)state;
+    static const struct { size_t zeros; const char *exp; hc_err_t err; int64_t want; } cases[] = {
+        { 100000, "100001", HC_OK, 1 },
+        { 100000, "100019", HC_OK, 1000000000000000000LL },
+        { 100000, "100020", HC_ERR_JSON, 0 },
+        { 100000, "100000", HC_OK, 0 },           /* 0.1 rounds to 0 */
+        { 1000000, "1000001", HC_OK, 1 },
+        { 1000000, "1000002", HC_OK, 10 },
+        { 10, "99999999999999999999", HC_ERR_JSON, 0 },
+        { 10, "-99999999999999999999", HC_OK, 0 },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        int64_t v = -7;
+        hc_err_t err = long_fraction(cases[k].zeros, cases[k].exp, &v);
+        if (err != cases[k].err || (err == HC_OK && v != cases[k].want))
+            fail_msg("%zu zeros, e%s: %s, %lld", cases[k].zeros, cases[k].exp, hc_strerror(err),
+                     (long long)v);
+    }
 }
 
 static void test_bool_and_null(void **state)
@@ -634,6 +685,7 @@ int main(void)
         cmocka_unit_test(test_string_truncation),
         cmocka_unit_test(test_integers),
         cmocka_unit_test(test_fixed_point),
+        cmocka_unit_test(test_long_fraction_and_exponent),
         cmocka_unit_test(test_bool_and_null),
         cmocka_unit_test(test_time_valid),
         cmocka_unit_test(test_time_invalid),
