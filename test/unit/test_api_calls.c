@@ -2,6 +2,7 @@
  * never waits, each blocking form starts and waits, local validation sends
  * nothing, a busy client leaves the running call alone, and every target
  * carries the API version. */
+#define _GNU_SOURCE /* memmem */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -357,6 +358,185 @@ static void test_version_in_every_target(void **state)
     }
 }
 
+/* ================================================== bounds and shapes */
+
+/* The flips query's bounds are inclusive (seconds 0..31536000, start and
+ * end 0..10000000000), one past either end is refused, and a value whose
+ * has_ flag is clear is neither checked nor sent. */
+static void test_flip_query_bounds(void **state)
+{
+    (void)state;
+    static const struct {
+        hc_flip_query_t q;
+        hc_err_t err;
+        const char *query;  /* sent after "flips/" */
+    } cases[] = {
+        { { .has_seconds = true, .seconds = 0 }, HC_OK, "?seconds=0" },
+        { { .has_seconds = true, .seconds = 31536000 }, HC_OK, "?seconds=31536000" },
+        { { .has_seconds = true, .seconds = 31536001 }, HC_ERR_RANGE, NULL },
+        { { .has_start = true, .start = 0 }, HC_OK, "?start=0" },
+        { { .has_start = true, .start = 10000000000LL }, HC_OK, "?start=10000000000" },
+        { { .has_start = true, .start = -1 }, HC_ERR_RANGE, NULL },
+        { { .has_start = true, .start = 10000000001LL }, HC_ERR_RANGE, NULL },
+        { { .has_end = true, .end = 0 }, HC_OK, "?end=0" },
+        { { .has_end = true, .end = 10000000000LL }, HC_OK, "?end=10000000000" },
+        { { .has_end = true, .end = -1 }, HC_ERR_RANGE, NULL },
+        { { .has_end = true, .end = 10000000001LL }, HC_ERR_RANGE, NULL },
+        { { .seconds = UINT32_MAX, .start = -1, .end = INT64_MAX }, HC_OK, "" },
+        { { .has_seconds = true, .seconds = 60, .has_start = true, .start = 1, .has_end = true,
+            .end = 2 }, HC_OK, "?seconds=60&start=1&end=2" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        hc_mock_conn_t s[] = { json("200 OK", "{\"flips\": []}") };
+        setup(s, 1);
+        hc_flip_t f;
+        hc_list_t out = { .items = &f, .capacity = 1 };
+        hc_err_t r = hc_api_list_flips_begin(&fx.api, UUID, &cases[i].q, &out);
+        if (r != cases[i].err)
+            fail_msg("case %zu: %s", i, hc_strerror(r));
+        if (r != HC_OK) {
+            nothing_sent();
+            assert_err(hc_api_wait(&fx.api), cases[i].err);
+            continue;
+        }
+        assert_err(wait_for(r), HC_OK);
+        char want[128];
+        snprintf(want, sizeof want, "GET /api/v3/checks/" UUID "/flips/%s HTTP/1.1\r\n",
+                 cases[i].query);
+        if (fx.mock.capture_len < strlen(want) || memcmp(fx.capture, want, strlen(want)) != 0)
+            fail_msg("case %zu sent %.80s", i, (const char *)fx.capture);
+    }
+}
+
+/* An identifier is a lowercase UUID or, where read-only keys may be used,
+ * exactly 40 lowercase hex digits: every character counts, the first and
+ * whatever follows the 40th too. A missing one is refused, also where a
+ * unique key would do. */
+static void test_identifier_shapes(void **state)
+{
+    (void)state;
+    static const struct { const char *id; bool ok; } ids[] = {
+        { "df14bf3280973f9c90f7bffc8188edf411f57858", true },
+        { "gf14bf3280973f9c90f7bffc8188edf411f57858", false },
+        { "df14bf3280973f9c90f7bffc8188edf411f5785g", false },
+        { "df14bf3280973f9c90f7bffc8188edf411f57858x", false },
+        { "df14bf3280973f9c90f7bffc8188edf411f57858/", false },
+        { "df14bf3280973f9c90f7bffc8188edf411f578580", false },
+        { UUID, true },
+        { NULL, false },
+    };
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+        for (int call = 0; call < 2; call++) {
+            hc_mock_conn_t s[] = { json("200 OK", "{\"flips\": []}") };
+            setup(s, 1);
+            hc_check_t c;
+            hc_flip_t f;
+            hc_list_t out = { .items = &f, .capacity = 1 };
+            hc_err_t r = call ? hc_api_list_flips_begin(&fx.api, ids[i].id, NULL, &out)
+                              : hc_api_get_check_begin(&fx.api, ids[i].id, &c);
+            if (r != (ids[i].ok ? HC_OK : HC_ERR_ARG))
+                fail_msg("%s, call %d: %s", ids[i].id ? ids[i].id : "NULL", call, hc_strerror(r));
+            if (!ids[i].ok)
+                nothing_sent();
+        }
+    }
+    /* a call refused without a session refuses plainly */
+    hc_check_t c;
+    hc_list_t out = { .items = &c, .capacity = 1 };
+    hc_check_spec_t spec = { .set = HC_SPEC_NAME, .name = "x" };
+    assert_err(hc_api_get_check_begin(NULL, UUID, NULL), HC_ERR_ARG);
+    assert_err(hc_api_get_check_begin(NULL, NULL, &c), HC_ERR_ARG);
+    assert_err(hc_api_list_flips_begin(NULL, "nope", NULL, &out), HC_ERR_ARG);
+    assert_err(hc_api_list_pings_begin(NULL, NULL, &out), HC_ERR_ARG);
+    assert_err(hc_api_update_check_begin(NULL, NULL, &spec, NULL), HC_ERR_ARG);
+    assert_err(hc_api_create_check_begin(NULL, NULL, NULL), HC_ERR_ARG);
+    assert_err(hc_api_get_ping_body_begin(NULL, UUID, 1, NULL), HC_ERR_ARG);
+}
+
+/* The checks query: a slug alone needs no tags array, and only the
+ * n_tags entries are read (an entry past them is not looked at). */
+static void test_check_query_shapes(void **state)
+{
+    (void)state;
+    static const char *const tags[] = { "a b", "c", NULL };
+    static const struct { hc_check_query_t q; const char *query; } cases[] = {
+        { { .slug = "s" }, "?slug=s" },
+        { { .tags = tags, .n_tags = 2 }, "?tag=a%20b&tag=c" },
+        { { .tags = tags, .n_tags = 1, .slug = "x-y" }, "?tag=a%20b&slug=x-y" },
+        { { .tags = NULL, .n_tags = 0 }, "" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        hc_mock_conn_t s[] = { json("200 OK", "{\"checks\": []}") };
+        setup(s, 1);
+        hc_check_t c;
+        hc_list_t out = { .items = &c, .capacity = 1 };
+        assert_err(wait_for(hc_api_list_checks_begin(&fx.api, &cases[i].q, &out)), HC_OK);
+        char want[128];
+        snprintf(want, sizeof want, "GET /api/v3/checks/%s HTTP/1.1\r\n", cases[i].query);
+        if (fx.mock.capture_len < strlen(want) || memcmp(fx.capture, want, strlen(want)) != 0)
+            fail_msg("case %zu sent %.80s", i, (const char *)fx.capture);
+    }
+}
+
+static hc_err_t count_bytes(void *ctx, const uint8_t *data, size_t len)
+{
+    (void)data;
+    *(size_t *)ctx += len;
+    return HC_OK;
+}
+
+/* A ping body streamed to a callback needs no buffer, whatever cap says. */
+static void test_ping_body_streamed_without_buffer(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { answer("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello") };
+    setup(s, 1);
+    size_t seen = 0;
+    hc_bytes_t bytes = { .buf = NULL, .cap = 16, .each = count_bytes, .ctx = &seen };
+    assert_err(wait_for(hc_api_get_ping_body_begin(&fx.api, UUID, 3, &bytes)), HC_OK);
+    assert_int_equal(seen, 5);
+    assert_int_equal(bytes.len, 5);
+    bytes = (hc_bytes_t){ .buf = NULL, .cap = 16 };
+    assert_err(hc_api_get_ping_body_begin(&fx.api, UUID, 3, &bytes), HC_ERR_ARG);
+}
+
+/* Pause and resume are POSTs without a body: they say Content-Length: 0
+ * and send nothing after the head; get and delete say nothing of a body. */
+static void test_bodiless_posts_say_length_zero(void **state)
+{
+    (void)state;
+    for (int op = 0; op < 4; op++) {
+        hc_mock_conn_t s[] = { json("200 OK", "{\"name\": \"x\"}") };
+        setup(s, 1);
+        hc_check_t c;
+        hc_err_t r = op == 0 ? hc_api_pause_check_begin(&fx.api, UUID, &c)
+                   : op == 1 ? hc_api_resume_check_begin(&fx.api, UUID, &c)
+                   : op == 2 ? hc_api_get_check_begin(&fx.api, UUID, &c)
+                             : hc_api_delete_check_begin(&fx.api, UUID, &c);
+        assert_err(wait_for(r), HC_OK);
+        const char *sent = (const char *)fx.capture;
+        size_t n = fx.mock.capture_len;
+        assert_true(n > 4 && memcmp(sent + n - 4, "\r\n\r\n", 4) == 0);  /* the head only */
+        bool says_zero = memmem(sent, n, "\r\nContent-Length: 0\r\n", 21) != NULL;
+        assert_int_equal(says_zero, op < 2);
+        assert_null(memmem(sent, n, "Content-Length: 1", 17));
+    }
+}
+
+/* An update with a bad spec and a bad UUID reports the spec's error: the
+ * value checks come first, whatever the identifier. */
+static void test_update_spec_error_first(void **state)
+{
+    (void)state;
+    hc_mock_conn_t s[] = { json("200 OK", "{}") };
+    setup(s, 1);
+    hc_check_spec_t spec = { .set = HC_SPEC_TIMEOUT, .timeout = 59 };
+    assert_err(hc_api_update_check_begin(&fx.api, "not-a-uuid", &spec, NULL), HC_ERR_RANGE);
+    spec = (hc_check_spec_t){ .set = HC_SPEC_NAME, .name = "\xc0\x80" };
+    assert_err(hc_api_update_check_begin(&fx.api, "not-a-uuid", &spec, NULL), HC_ERR_ARG);
+    nothing_sent();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,6 +548,12 @@ int main(void)
         cmocka_unit_test(test_busy_leaves_the_running_call_alone),
         cmocka_unit_test(test_init_arguments),
         cmocka_unit_test(test_version_in_every_target),
+        cmocka_unit_test(test_flip_query_bounds),
+        cmocka_unit_test(test_identifier_shapes),
+        cmocka_unit_test(test_check_query_shapes),
+        cmocka_unit_test(test_ping_body_streamed_without_buffer),
+        cmocka_unit_test(test_bodiless_posts_say_length_zero),
+        cmocka_unit_test(test_update_spec_error_first),
     };
     return cmocka_run_group_tests_name("management api: calls", tests, NULL, NULL);
 }

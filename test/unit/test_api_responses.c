@@ -151,6 +151,9 @@ static void test_every_status_mapping(void **state)
           1, HC_ERR_UNAUTHORIZED, "wrong api", 1 },
         { NULL, "HTTP/1.1 401 Unauthorized\r\nContent-Length: 10\r\n\r\n{\"err\": 1}", 1,
           HC_ERR_UNAUTHORIZED, "{\"err\": 1}", 1 },
+        /* JSON after blank space is still JSON */
+        { NULL, "HTTP/1.1 401 Unauthorized\r\nContent-Length: 29\r\n\r\n \r\n{\"error\": \"wrong api key\"}",
+          1, HC_ERR_UNAUTHORIZED, "wrong api key", 1 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const error_case_t *c = &cases[i];
@@ -228,6 +231,97 @@ static void test_status_endpoint(void **state)
     assert_err(wait_for(hc_api_status_begin(&fx.api)), HC_ERR_HTTP_STATUS);
     assert_err(wait_for(hc_api_status_begin(&fx.api)), HC_ERR_SERVER);
     free(ok);
+}
+
+/* What one call leaves behind (its error text, "created", an echo too
+ * large for the element buffer) is not reported for the next call, be it
+ * answered or refused before it starts. */
+static void test_nothing_kept_from_the_previous_call(void **state)
+{
+    (void)state;
+    hc_check_spec_t spec = { .set = HC_SPEC_NAME, .name = "x" };
+    hc_check_t c;
+    const char *obj = "{\"name\": \"x\"}";
+    hc_mock_conn_t s[] = {
+        json("409 Conflict", "check is not paused"), json("200 OK", obj),
+        json("409 Conflict", "check is not paused"),
+        json("201 Created", obj), json("201 Created", obj), json("404 Not Found", "{}"),
+    };
+    setup(s, 6);
+    /* an error text, then an answered call */
+    assert_err(wait_for(hc_api_resume_check_begin(&fx.api, UUID, NULL)), HC_ERR_CONFLICT);
+    assert_string_equal(hc_api_error(&fx.api), "check is not paused");
+    assert_err(wait_for(hc_api_get_check_begin(&fx.api, UUID, &c)), HC_OK);
+    assert_string_equal(hc_api_error(&fx.api), "");
+    /* an error text, then a refused call */
+    assert_err(wait_for(hc_api_resume_check_begin(&fx.api, UUID, NULL)), HC_ERR_CONFLICT);
+    assert_err(hc_api_get_check_begin(&fx.api, "bad", &c), HC_ERR_ARG);
+    assert_string_equal(hc_api_error(&fx.api), "");
+    /* created, then a refused call */
+    assert_err(wait_for(hc_api_create_check_begin(&fx.api, &spec, NULL)), HC_OK);
+    assert_true(hc_api_created(&fx.api));
+    assert_err(hc_api_get_check_begin(&fx.api, "bad", &c), HC_ERR_ARG);
+    assert_false(hc_api_created(&fx.api));
+    /* created, then a call answered with an error */
+    assert_err(wait_for(hc_api_create_check_begin(&fx.api, &spec, NULL)), HC_OK);
+    assert_true(hc_api_created(&fx.api));
+    assert_err(wait_for(hc_api_get_check_begin(&fx.api, UUID, &c)), HC_ERR_NOT_FOUND);
+    assert_false(hc_api_created(&fx.api));
+    assert_int_equal(fx.mock.next, 6);
+
+    /* an echo too large, then one that fits */
+    hc_mock_conn_t t[] = {
+        json("200 OK", "{\"name\": \"a name far too long for the sixty-four bytes of the element buffer\"}"),
+        json("200 OK", obj),
+    };
+    setup_mem(t, 2, 64, 8);
+    assert_err(wait_for(hc_api_get_check_begin(&fx.api, UUID, &c)), HC_ERR_JSON_TOO_LARGE);
+    assert_err(wait_for(hc_api_get_check_begin(&fx.api, UUID, &c)), HC_OK);
+    assert_string_equal(c.name, "x");
+}
+
+/* Success is 200..299 and nothing else: a final 101 and a 300 are
+ * errors, 299 is not. */
+static void test_status_class_edges(void **state)
+{
+    (void)state;
+    static const struct { const char *raw; hc_err_t err; } cases[] = {
+        { "HTTP/1.1 101 Switching Protocols\r\n\r\n", HC_ERR_HTTP_STATUS },
+        { "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi", HC_OK },
+        { "HTTP/1.1 299 Fine\r\nContent-Length: 2\r\n\r\nhi", HC_OK },
+        { "HTTP/1.1 300 Multiple Choices\r\nContent-Length: 2\r\n\r\nhi", HC_ERR_HTTP_STATUS },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        hc_mock_conn_t s[] = { answer(cases[i].raw) };
+        setup(s, 1);
+        uint8_t buf[8];
+        hc_bytes_t out = { .buf = buf, .cap = sizeof buf };
+        hc_err_t r = wait_for(hc_api_get_ping_body_begin(&fx.api, UUID, 1, &out));
+        if (r != cases[i].err)
+            fail_msg("%.30s: %s", cases[i].raw, hc_strerror(r));
+    }
+}
+
+/* The status endpoint's answer must begin with "OK", exactly as spelled;
+ * a line end after it is fine. */
+static void test_status_text(void **state)
+{
+    (void)state;
+    static const struct { const char *body; hc_err_t err; } cases[] = {
+        { "OK", HC_OK }, { "OK\n", HC_OK }, { "OK\r\n", HC_OK },
+        { "Ok", HC_ERR_HTTP_STATUS }, { "O", HC_ERR_HTTP_STATUS }, { "", HC_ERR_HTTP_STATUS },
+        { "KO", HC_ERR_HTTP_STATUS },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char raw[128];
+        snprintf(raw, sizeof raw, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n%s",
+                 strlen(cases[i].body), cases[i].body);
+        hc_mock_conn_t s[] = { answer(raw) };
+        setup(s, 1);
+        hc_err_t r = wait_for(hc_api_status_begin(&fx.api));
+        if (r != cases[i].err)
+            fail_msg("\"%s\": %s", cases[i].body, hc_strerror(r));
+    }
 }
 
 /* ================================================= malformed responses */
@@ -536,6 +630,9 @@ int main(void)
         cmocka_unit_test(test_every_status_mapping),
         cmocka_unit_test(test_server_error_then_success),
         cmocka_unit_test(test_status_endpoint),
+        cmocka_unit_test(test_nothing_kept_from_the_previous_call),
+        cmocka_unit_test(test_status_class_edges),
+        cmocka_unit_test(test_status_text),
         cmocka_unit_test(test_malformed_json_is_refused),
         cmocka_unit_test(test_truncated_transfers),
         cmocka_unit_test(test_elements_too_large),

@@ -117,6 +117,54 @@ static void test_nul_byte_refused(void **state)
     assert_false(scan_n("[\0]", 3));
     assert_false(scan_n("true\0", 5));
     assert_false(hc_jscan_check("{}\0", 3, NULL));
+    /* a NUL is no literal's end, nor an escape */
+    assert_false(scan_n("true\0false", 10));
+    assert_false(scan_n("[false\0null]", 12));
+    assert_false(scan_n("\"\\\0\"", 4));
+}
+
+/* Every byte value, in each place: whitespace only where it is one of
+ * the four, and string content (plain ASCII so far, or after a character
+ * past ASCII, in a value or a member name) unless it is a control byte,
+ * the quote or the backslash. */
+static void test_every_byte_in_every_place(void **state)
+{
+    (void)state;
+    for (unsigned b = 0; b < 256; b++) {
+        char c = (char)b;
+        bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        bool content = b >= 0x20u && c != '"' && c != '\\';
+        char text[16];
+        memcpy(text, (char[]){ '{', c, '}' }, 3);
+        if (scan_n(text, 3) != ws)
+            fail_msg("byte 0x%02x between values", b);
+        memcpy(text, (char[]){ '[', '1', c, ']' }, 4);
+        if (scan_n(text, 4) != (ws || (c >= '0' && c <= '9')))
+            fail_msg("byte 0x%02x after a number", b);
+        memcpy(text, (char[]){ '"', 'a', c, '"' }, 4);
+        if (scan_n(text, 4) != content)
+            fail_msg("byte 0x%02x in an ASCII string", b);
+        memcpy(text, (char[]){ '"', '\xc3', '\xa9', c, '"' }, 5);
+        if (scan_n(text, 5) != content)
+            fail_msg("byte 0x%02x in a string after a character past ASCII", b);
+        memcpy(text, (char[]){ '[', '{', '"', '\xc3', '\xa9', c, '"', ':', '1', '}', ']' }, 11);
+        if (scan_n(text, 11) != content || hc_jscan_check(text, 11, NULL) != content)
+            fail_msg("byte 0x%02x in a member name", b);
+    }
+}
+
+/* After a backslash only the eight escape letters and u go on; a wrong one
+ * is refused at once, not skipped. */
+static void test_escape_letters(void **state)
+{
+    (void)state;
+    for (unsigned b = 0; b < 256; b++) {
+        char c = (char)b;
+        bool ok = c != '\0' && strchr("\"\\/bfnrt", c) != NULL;
+        char text[] = { '"', '\\', c, 'n', '"' };
+        if (scan_n(text, sizeof text) != ok)
+            fail_msg("escape letter 0x%02x", b);
+    }
 }
 
 /* n nested arrays: "[[[...]]]". */
@@ -312,6 +360,8 @@ int main(void)
         cmocka_unit_test(test_accepts_valid_json),
         cmocka_unit_test(test_refuses_invalid_json),
         cmocka_unit_test(test_nul_byte_refused),
+        cmocka_unit_test(test_every_byte_in_every_place),
+        cmocka_unit_test(test_escape_letters),
         cmocka_unit_test(test_depth_bound),
         cmocka_unit_test(test_depth_bound_mixed_containers),
         cmocka_unit_test(test_events),

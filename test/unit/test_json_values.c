@@ -203,6 +203,13 @@ static void test_unescape_raw_errors(void **state)
     assert_err(hc_json_unescape("a\"b", 3, out, sizeof out, &cut), HC_ERR_JSON);
     assert_err(hc_json_unescape("a\nb", 3, out, sizeof out, &cut), HC_ERR_JSON);
     assert_err(hc_json_unescape("a\0b", 3, out, sizeof out, &cut), HC_ERR_JSON);
+    assert_err(hc_json_unescape("\\x1234", 6, out, sizeof out, &cut), HC_ERR_JSON);
+    assert_err(hc_json_unescape("\\\0", 2, out, sizeof out, &cut), HC_ERR_JSON);
+    /* an escape that ends the text */
+    assert_err(hc_json_unescape("\\t", 2, out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "\t");
+    assert_err(hc_json_unescape("a\\/", 3, out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "a/");
     assert_err(hc_json_unescape("ab\\u00e9", 8, out, sizeof out, &cut), HC_OK);
     assert_string_equal(out, "ab\xc3\xa9");
     assert_err(hc_json_unescape(NULL, 0, out, sizeof out, &cut), HC_OK);
@@ -238,6 +245,13 @@ static void test_string_truncation(void **state)
     /* nothing after the cut comes back, even a character that would fit */
     assert_err(decode("\"abcdef\xc3\xa9z\"", out, sizeof out, &cut), HC_OK);
     assert_string_equal(out, "abcdef");
+    assert_true(cut);
+    /* a smaller character after the cut stays out too, though it would fit */
+    assert_err(decode("\"abcde\xe2\x82\xac\xc3\xa9\"", out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "abcde");
+    assert_true(cut);
+    assert_err(decode("\"abcde\\u20ac\\u00e9\"", out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "abcde");
     assert_true(cut);
     /* the text past the cut is still checked */
     assert_err(decode("\"abcdefghij\\ud800\"", out, sizeof out, &cut), HC_ERR_JSON);
@@ -337,6 +351,50 @@ static void test_fixed_point(void **state)
     i = value_of(&p, "-0.001");
     assert_err(hc_json_fixed(&p.doc, i, 3, 0, UINT32_MAX, &v), HC_ERR_JSON);
     parsed_free(&p);
+}
+
+/* "0.<zeros>1e<exp>": a fraction whose one significant digit follows
+ * @p zeros zeros, decoded with 0 decimals. */
+static hc_err_t long_fraction(size_t zeros, const char *exp, int64_t *v)
+{
+    size_t n = 2 + zeros + 1 + 1 + strlen(exp);
+    char *text = malloc(n);
+    jsmntok_t tok[1];
+    hc_json_t doc;
+    assert_non_null(text);
+    memcpy(text, "0.", 2);
+    memset(text + 2, '0', zeros);
+    text[2 + zeros] = '1';
+    text[3 + zeros] = 'e';
+    memcpy(text + 4 + zeros, exp, strlen(exp));
+    assert_err(hc_json_parse(&doc, text, n, tok, 1), HC_OK);
+    hc_err_t err = hc_json_fixed(&doc, 0, 0, INT64_MIN, INT64_MAX, v);
+    free(text);
+    return err;
+}
+
+/* However many digits a fraction has, its exponent is honoured in full:
+ * neither the count of its digits nor the exponent stops short. */
+static void test_long_fraction_and_exponent(void **state)
+{
+    (void)state;
+    static const struct { size_t zeros; const char *exp; hc_err_t err; int64_t want; } cases[] = {
+        { 100000, "100001", HC_OK, 1 },
+        { 100000, "100019", HC_OK, 1000000000000000000LL },
+        { 100000, "100020", HC_ERR_JSON, 0 },
+        { 100000, "100000", HC_OK, 0 },           /* 0.1 rounds to 0 */
+        { 1000000, "1000001", HC_OK, 1 },
+        { 1000000, "1000002", HC_OK, 10 },
+        { 10, "99999999999999999999", HC_ERR_JSON, 0 },
+        { 10, "-99999999999999999999", HC_OK, 0 },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        int64_t v = -7;
+        hc_err_t err = long_fraction(cases[k].zeros, cases[k].exp, &v);
+        if (err != cases[k].err || (err == HC_OK && v != cases[k].want))
+            fail_msg("%zu zeros, e%s: %s, %lld", cases[k].zeros, cases[k].exp, hc_strerror(err),
+                     (long long)v);
+    }
 }
 
 static void test_bool_and_null(void **state)
@@ -512,6 +570,108 @@ static void test_utf8_check(void **state)
     assert_false(hc_json_utf8_check("\xc3\x28", 2, &n));
 }
 
+/* Every edge of UTF-8: the first and last code point of each length, the
+ * overlong forms just below them, the surrogates' edges, U+10FFFF against
+ * U+110000, each lead byte class, continuation bytes, and a length that
+ * cuts a character. Each case is checked by hc_json_utf8_check() (with its
+ * character count) and, inside a JSON string, by hc_json_string(), which
+ * gives the bytes back unchanged. The texts are exact-size heap copies. */
+static void test_utf8_edges(void **state)
+{
+    (void)state;
+    static const struct { const char *s; size_t chars; } cases[] = {
+        /* chars 0: refused */
+        { "\x7f", 1 }, { "\xc2\x80", 1 }, { "\xc3\x80", 1 }, { "\xc3\xbf", 1 }, { "\xdf\xbf", 1 },
+        { "\xc1\xbf", 0 }, { "\xc0\x80", 0 },
+        { "\xe0\xa0\x80", 1 }, { "\xe0\x9f\xbf", 0 }, { "\xe1\x80\x80", 1 },
+        { "\xec\xbf\xbf", 1 }, { "\xed\x9f\xbf", 1 }, { "\xed\xa0\x80", 0 }, { "\xed\xbf\xbf", 0 },
+        { "\xee\x80\x80", 1 }, { "\xef\xbf\xbf", 1 },
+        { "\xf0\x90\x80\x80", 1 }, { "\xf0\x8f\xbf\xbf", 0 }, { "\xf1\x80\x80\x80", 1 },
+        { "\xf3\xbf\xbf\xbf", 1 }, { "\xf4\x8f\xbf\xbf", 1 }, { "\xf4\x90\x80\x80", 0 },
+        { "\xf5\x80\x80\x80", 0 }, { "\xf7\xbf\xbf\xbf", 0 }, { "\xf8\x90\x80\x80", 0 },
+        { "\xfc\x80\x80\x80", 0 }, { "\xff", 0 }, { "\x80", 0 }, { "\xbf", 0 },
+        { "\xc3\x28", 0 }, { "\xc3\xc3\xa9", 0 }, { "\xe2\x28\xac", 0 }, { "\xe2\x82\x28", 0 },
+        { "\xf0\x9f\x98\x28", 0 }, { "\xf0\x28\x98\x80", 0 }, { "\xf0\x9f\x28\x80", 0 },
+        { "a\xc3\xa9" "b\xe2\x82\xac" "c\xf0\x9f\x98\x80", 6 },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        size_t len = strlen(cases[k].s);
+        char *copy = malloc(len);
+        assert_non_null(copy);
+        memcpy(copy, cases[k].s, len);
+        size_t n = 99;
+        bool ok = hc_json_utf8_check(copy, len, &n);
+        if (ok != (cases[k].chars > 0) || (ok && n != cases[k].chars))
+            fail_msg("case %zu: check %d, %zu chars", k, ok, n);
+        /* a length that ends inside the text's last character */
+        if (ok && (unsigned char)copy[len - 1] >= 0x80u && hc_json_utf8_check(copy, len - 1, &n))
+            fail_msg("case %zu: accepted without its last byte", k);
+        free(copy);
+
+        char json[32], out[16];
+        bool cut = true;
+        snprintf(json, sizeof json, "\"%s\"", cases[k].s);
+        hc_err_t err = decode(json, out, sizeof out, &cut);
+        if (err != (ok ? HC_OK : HC_ERR_JSON))
+            fail_msg("case %zu: decoded as %s", k, hc_strerror(err));
+        if (ok && (strcmp(out, cases[k].s) != 0 || cut))
+            fail_msg("case %zu: decoded differently", k);
+    }
+    size_t n = 99;
+    assert_true(hc_json_utf8_check(NULL, 0, &n));
+    assert_int_equal(n, 0);
+    assert_false(hc_json_utf8_check(NULL, 1, &n));
+    /* a length that cuts the character refuses it also when unescaping */
+    char out[8];
+    assert_err(hc_json_unescape("\xc3\xa9", 1, out, sizeof out, NULL), HC_ERR_JSON);
+    assert_err(hc_json_unescape("\xe2\x82\xac", 2, out, sizeof out, NULL), HC_ERR_JSON);
+    assert_err(hc_json_unescape("\xf0\x9f\x98\x80", 3, out, sizeof out, NULL), HC_ERR_JSON);
+}
+
+/* A \u escape at each edge of the UTF-8 lengths comes out as that code
+ * point's UTF-8; pairs give the code points past U+FFFF. */
+static void test_escape_edges(void **state)
+{
+    (void)state;
+    static const struct { const char *json; const char *utf8; } cases[] = {
+        { "\\u0001", "\x01" }, { "\\u001f", "\x1f" }, { "\\u0020", " " }, { "\\u007f", "\x7f" },
+        { "\\u0080", "\xc2\x80" }, { "\\u00bf", "\xc2\xbf" }, { "\\u00c0", "\xc3\x80" },
+        { "\\u07ff", "\xdf\xbf" }, { "\\u0800", "\xe0\xa0\x80" }, { "\\u0fff", "\xe0\xbf\xbf" },
+        { "\\u1000", "\xe1\x80\x80" }, { "\\ud7ff", "\xed\x9f\xbf" }, { "\\ue000", "\xee\x80\x80" },
+        { "\\uFFFF", "\xef\xbf\xbf" }, { "\\ud800\\udc00", "\xf0\x90\x80\x80" },
+        { "\\ud800\\udfff", "\xf0\x90\x8f\xbf" }, { "\\udbff\\udc00", "\xf4\x8f\xb0\x80" },
+        { "\\udbff\\udfff", "\xf4\x8f\xbf\xbf" }, { "\\uDB40\\uDD00", "\xf3\xa0\x84\x80" },
+        { "\\u0022\\u005c\\u002F", "\"\\/" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char json[64], out[16];
+        bool cut = true;
+        snprintf(json, sizeof json, "\"%s\"", cases[k].json);
+        if (decode(json, out, sizeof out, &cut) != HC_OK || strcmp(out, cases[k].utf8) != 0 || cut)
+            fail_msg("%s decoded wrongly", cases[k].json);
+    }
+    /* a length that cuts an escape refuses it, whatever follows */
+    char cut_out[8];
+    assert_err(hc_json_unescape("\\u00e9", 5, cut_out, sizeof cut_out, NULL), HC_ERR_JSON);
+    assert_err(hc_json_unescape("\\ud83d\\ude00", 11, cut_out, sizeof cut_out, NULL), HC_ERR_JSON);
+    assert_err(hc_json_unescape("\\ud83d\\ude00", 12, cut_out, sizeof cut_out, NULL), HC_OK);
+    assert_string_equal(cut_out, "\xf0\x9f\x98\x80");
+    assert_err(hc_json_unescape("\\n", 1, cut_out, sizeof cut_out, NULL), HC_ERR_JSON);
+    /* each surrogate edge alone, and a high one before each low edge */
+    static const char *const bad[] = {
+        "\"\\ud800\"", "\"\\udbff\"", "\"\\udc00\"", "\"\\udfff\"", "\"\\ud800\\ud7ff\"",
+        "\"\\ud800\\ue000\"", "\"\\udbff\\udbff\"", "\"\\udc00\\udc00\"",
+        /* a high one before what only looks like a low one's escape */
+        "\"\\ud83dxude00\"", "\"\\ud83d\\nde00\"", "\"\\ud83d\\\\ude00\"",
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        char out[16];
+        bool cut;
+        if (decode(bad[k], out, sizeof out, &cut) != HC_ERR_JSON)
+            fail_msg("%s accepted", bad[k]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -525,6 +685,7 @@ int main(void)
         cmocka_unit_test(test_string_truncation),
         cmocka_unit_test(test_integers),
         cmocka_unit_test(test_fixed_point),
+        cmocka_unit_test(test_long_fraction_and_exponent),
         cmocka_unit_test(test_bool_and_null),
         cmocka_unit_test(test_time_valid),
         cmocka_unit_test(test_time_invalid),
@@ -532,6 +693,8 @@ int main(void)
         cmocka_unit_test(test_time_token),
         cmocka_unit_test(test_time_every_day),
         cmocka_unit_test(test_utf8_check),
+        cmocka_unit_test(test_utf8_edges),
+        cmocka_unit_test(test_escape_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

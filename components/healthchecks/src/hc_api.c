@@ -503,8 +503,7 @@ static void keep_error_text(hc_api_t *api)
     hc_json_t doc;
     int i;
     bool cut;
-    if (text[0] == '{' &&
-        hc_json_parse(&doc, text, strlen(text), api->mem.tok, api->mem.n_tok) == HC_OK &&
+    if (hc_json_parse(&doc, text, strlen(text), api->mem.tok, api->mem.n_tok) == HC_OK &&
         (i = hc_json_find(&doc, 0, "error")) > 0 &&
         hc_json_string(&doc, i, api->error, sizeof api->error, &cut) == HC_OK)
         return;

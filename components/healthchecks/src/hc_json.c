@@ -299,7 +299,7 @@ hc_err_t hc_json_string(const hc_json_t *doc, int i, char *out, size_t cap, bool
  * false on overflow past limit. Going down, whole digits are dropped and
  * only the last one rounds: floor((floor(m / 10^(k-1)) + 5) / 10) is m / 10^k
  * rounded half up. */
-static bool scale_magnitude(uint64_t mant, long shift, uint64_t limit, uint64_t *out)
+static bool scale_magnitude(uint64_t mant, int64_t shift, uint64_t limit, uint64_t *out)
 {
     if (shift < -20)
         shift = -20; /* 20 places down leaves 0 from any mant */
@@ -323,7 +323,10 @@ static bool scale_magnitude(uint64_t mant, long shift, uint64_t limit, uint64_t 
  * number is read as mant * 10^shift, mant keeping 19 significant digits
  * (so it fits 64 bits). Every primitive token is a number or literal that
  * hc_jscan accepted, so a token starting with '-' or a digit follows the
- * number grammar and needs no second check here. */
+ * number grammar and needs no second check here. A token has at most
+ * INT_MAX bytes, so the digits move shift by less than that either way
+ * (it fits a long), and an exponent saturated past INT_MAX + 40 gives 0 or
+ * an overflow whatever they did: both are counted in full. */
 static hc_err_t number_value(const hc_json_t *doc, int i, long decimals, bool integer_only,
                              int64_t min, int64_t max, int64_t *out)
 {
@@ -333,7 +336,7 @@ static hc_err_t number_value(const hc_json_t *doc, int i, long decimals, bool in
     uint64_t mant = 0;
     uint64_t mag;
     long shift = decimals;
-    long e = 0;
+    unsigned long e = 0;
     int sig = 0;
     bool neg, e_neg = false;
     int64_t v;
@@ -352,12 +355,11 @@ static hc_err_t number_value(const hc_json_t *doc, int i, long decimals, bool in
         } else if (c == '+' || c == '-') {
             e_neg = c == '-'; /* only an exponent's sign is left */
         } else if (part == EXPONENT) {
-            if (e < 100000) /* far past any int64; stops overflow */
-                e = e * 10 + (c - '0');
+            e = e < 300000000u ? e * 10u + (unsigned long)(c - '0') : 3000000000u;
         } else if (sig < 19) {
             mant = mant * 10u + (uint64_t)(c - '0');
             sig += mant != 0;
-            if (part == FRACTION && shift > -1000000) /* past this it is zero anyway */
+            if (part == FRACTION)
                 shift--;
         } else if (part == INTEGER) {
             shift++; /* a dropped integer digit still scales */
@@ -365,9 +367,9 @@ static hc_err_t number_value(const hc_json_t *doc, int i, long decimals, bool in
     }
     if (integer_only && part != INTEGER)
         return HC_ERR_JSON;
-    shift += e_neg ? -e : e;
     /* |INT64_MIN| = INT64_MAX + 1 */
-    if (!scale_magnitude(mant, shift, (uint64_t)INT64_MAX + neg, &mag))
+    if (!scale_magnitude(mant, (int64_t)shift + (e_neg ? -(int64_t)e : (int64_t)e),
+                         (uint64_t)INT64_MAX + neg, &mag))
         return HC_ERR_JSON;
     v = !neg ? (int64_t)mag : mag == 0 ? 0 : -(int64_t)(mag - 1u) - 1;
     if (v < min || v > max)
