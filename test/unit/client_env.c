@@ -77,3 +77,15 @@ void captured_equals(const char *expected)
     assert_int_equal(fx.mock.capture_len, strlen(expected));
     assert_memory_equal(fx.mock.capture, expected, strlen(expected));
 }
+
+void park_body_prefix(hc_buf_t *target, hc_request_t *req, const void *bytes, size_t len)
+{
+    hc_buf_t line;
+    hc_buf_init(&line, target->data + target->len, target->cap - target->len);
+    hc_buf_put(&line, bytes, len);
+    target->overflow = target->overflow || line.overflow;
+    target->cap -= line.len;
+    memmove(target->data + target->cap, line.data, line.len);
+    req->body_prefix_len = line.len;
+    req->has_body = true;
+}

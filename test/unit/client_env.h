@@ -51,6 +51,11 @@ hc_err_t blocking_get(const char *path);
  * waits would) and at most @p limit polls; returns the number of polls. */
 unsigned poll_to_end(hc_err_t *result, unsigned limit);
 
+/* Park @p len bytes of @p bytes at the end of @p target's buffer as
+ * @p req's body prefix, the way the outbox parks its late line; bytes that
+ * do not fit overflow @p target. */
+void park_body_prefix(hc_buf_t *target, hc_request_t *req, const void *bytes, size_t len);
+
 /* The mock captured exactly @p expected. */
 void captured_equals(const char *expected);
 

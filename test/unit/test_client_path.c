@@ -606,11 +606,6 @@ static void test_stale_connection_only_before_any_response_byte(void **state)
     assert_int_equal(fx.mock.next, 2);
 }
 
-static void write_prefix(void *ctx, hc_buf_t *out)
-{
-    hc_buf_puts(out, ctx);
-}
-
 /* Sends GET /abc with @p body (or none), a body prefix @p prefix (or none)
  * and has_body = @p has_body; returns the bytes the mock captured. */
 static const char *sent_with(const char *body, const char *prefix, bool has_body)
@@ -626,7 +621,7 @@ static const char *sent_with(const char *body, const char *prefix, bool has_body
         req.body_len = strlen(body);
     }
     if (prefix)
-        hc_request_body_prefix(&b, &req, write_prefix, (void *)(uintptr_t)prefix);
+        park_body_prefix(&b, &req, prefix, strlen(prefix));
     assert_err(hc_request_start(&fx.client, &b, &req), HC_OK);
     assert_err(hc_client_wait(&fx.client), HC_OK);
     assert_true(fx.mock.capture_len < sizeof fx.capture);

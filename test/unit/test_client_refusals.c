@@ -328,12 +328,6 @@ static void test_empty_target_refused(void **state)
     assert_int_equal(fx.client.state, 0);
 }
 
-static void write_prefix(void *ctx, hc_buf_t *out)
-{
-    static const char bytes[600] = { 0 };
-    hc_buf_put(out, bytes, *(const size_t *)ctx);
-}
-
 /* A body prefix shares the work buffer with the target: either one
  * overflowing it refuses the request, and a refusal sends nothing. */
 static void test_body_prefix_overflow_refused(void **state)
@@ -358,8 +352,8 @@ static void test_body_prefix_overflow_refused(void **state)
         assert_err(hc_request_begin(&fx.client, &b, HC_BASE_PING, "GET"), HC_OK);
         hc_buf_puts(&b, path);
         hc_request_t req = { .idempotent = true };
-        size_t n = cases[i].prefix_len;
-        hc_request_body_prefix(&b, &req, write_prefix, &n);
+        static const char zeros[600] = { 0 };
+        park_body_prefix(&b, &req, zeros, cases[i].prefix_len);
         assert_err(hc_request_start(&fx.client, &b, &req), cases[i].err);
         if (cases[i].err == HC_OK)
             assert_err(hc_client_wait(&fx.client), HC_OK);
