@@ -300,6 +300,14 @@ static void test_status_class_edges(void **state)
         if (r != cases[i].err)
             fail_msg("%.30s: %s", cases[i].raw, hc_strerror(r));
     }
+    /* and a 299 is decoded like a 200, its body not kept as an error */
+    hc_mock_conn_t t[] = { json("299 Fine", "{\"name\": \"x\"}") };
+    setup(t, 1);
+    hc_check_t c;
+    memset(&c, 0, sizeof c);
+    assert_err(wait_for(hc_api_get_check_begin(&fx.api, UUID, &c)), HC_OK);
+    assert_string_equal(c.name, "x");
+    assert_string_equal(hc_api_error(&fx.api), "");
 }
 
 /* The status endpoint's answer must begin with "OK", exactly as spelled;

@@ -41,6 +41,7 @@ static void test_appends(void **state)
     hc_buf_putc(&b, '/');
     hc_buf_put(&b, "abc", 0);
     hc_buf_put(&b, NULL, 0);
+    hc_buf_put_pct(&b, NULL, 0); /* nothing to read is not a missing byte */
     hc_buf_puts(&b, NULL);
     hc_buf_puts(&b, "");
     hc_buf_put(&b, "x\0y", 3); /* put copies NUL bytes like any other */

@@ -168,11 +168,14 @@ static void test_nonblocking_backoff_does_not_sleep(void **state)
     assert_int_equal(hc_client_attempts(&fx.client), 2);
 }
 
-/* A transport that claims more bytes than it was asked to move. */
+/* A transport that claims more bytes than it was asked to move (from
+ * the moment recv_lies is set). */
+static bool recv_honest;
+
 static int32_t lying_recv(void *ctx, uint8_t *buf, size_t len, uint32_t until)
 {
     int32_t r = fx.tp.recv(ctx, buf, len, until);
-    return r > 0 ? (int32_t)len + 5 : r;
+    return r > 0 && !recv_honest ? (int32_t)len + 5 : r;
 }
 
 static void test_transport_claiming_too_much_is_an_error(void **state)
@@ -187,6 +190,21 @@ static void test_transport_claiming_too_much_is_an_error(void **state)
     fx.cfg.max_attempts = 1;
     reinit();
     assert_err(blocking_get("/abc"), HC_ERR_IO);
+
+    /* on a kept-alive connection too: a broken transport is not a stale
+     * connection to open again */
+    hc_mock_conn_t t[] = { answer(OK_KEEP), answer(OK_KEEP) };
+    t[0].keep_open = true;
+    setup_with(t, 2);
+    fx.cfg.transport = &liar;
+    fx.cfg.max_attempts = 1;
+    fx.cfg.keep_alive = true;
+    reinit();
+    recv_honest = true;
+    assert_err(blocking_get("/abc"), HC_OK);
+    recv_honest = false;
+    assert_err(blocking_get("/abc"), HC_ERR_IO);
+    assert_int_equal(fx.mock.n_connects, 1);
 }
 
 /* A transport over the mock whose send and connect can be bent, and which

@@ -552,6 +552,24 @@ static void test_te_not_chunked_overrides_content_length(void **state)
     assert_body(o, "OKMORE");
 }
 
+/* Every visible byte, '~' the last of them, may stand in a value the
+ * engine skips and in a trailer. */
+static void test_every_visible_byte_in_a_value(void **state)
+{
+    (void)state;
+    char visible[0x7f - 0x21 + 1];
+    for (int c = 0x21; c < 0x7f; c++)
+        visible[c - 0x21] = (char)c;
+    visible[sizeof visible - 1] = '\0';
+    char text[512];
+    snprintf(text, sizeof text,
+             "HTTP/1.1 200 OK\r\nX-A: %s\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "2\r\nOK\r\n0\r\nX-T: %s\r\n\r\n", visible, visible);
+    const outcome_t *o = check(text);
+    assert_err(o->before_eof, HC_OK);
+    assert_body(o, "OK");
+}
+
 /* Only the exact names are wanted: not a prefix of one, nor another name
  * of the same length. */
 static void test_only_whole_names_match(void **state)
@@ -641,6 +659,7 @@ int main(void)
         cmocka_unit_test(test_199_is_interim),
         cmocka_unit_test(test_status_line_ending_at_the_status),
         cmocka_unit_test(test_te_not_chunked_overrides_content_length),
+        cmocka_unit_test(test_every_visible_byte_in_a_value),
         cmocka_unit_test(test_only_whole_names_match),
         cmocka_unit_test(test_skipped_values_with_utf8_and_tabs),
         cmocka_unit_test(test_chunk_size_with_trailing_space),

@@ -391,7 +391,7 @@ static hc_err_t step_io(hc_client_t *c, uint32_t until)
     if (r == HC_IO_WOULD_BLOCK)
         return HC_IN_PROGRESS;
     if (r > 0 || (r == 0 && state == ST_CONNECT)) {
-        if (state == ST_SEND && (size_t)r > n)
+        if ((size_t)r > n) /* more than asked for: a broken transport */
             return attempt_failed(c, HC_ERR_IO);
         c->t_progress = now_ms(c);
         c->progressed = true;
@@ -407,13 +407,10 @@ static hc_err_t step_io(hc_client_t *c, uint32_t until)
                 c->state = ST_RECV;
             return HC_IN_PROGRESS;
         }
-        e = HC_ERR_IO;
-        if ((size_t)r <= n) {
-            size_t used;
-            e = hc_http_feed(&c->http, space, (size_t)r, &used);
-            if (e == HC_IN_PROGRESS)
-                return e;
-        }
+        size_t used;
+        e = hc_http_feed(&c->http, space, (size_t)r, &used);
+        if (e == HC_IN_PROGRESS)
+            return e;
     } else if (r == HC_IO_CLOSED && state == ST_RECV) {
         e = hc_http_feed_eof(&c->http);
         c->connected = false;
