@@ -97,6 +97,10 @@ static void log_lines(hc_trap_t *t, int n)
     }
 }
 
+/* The last 45 bytes of log_lines(t, 7): what a 64-byte body keeps of those
+ * 70 bytes after the 19-byte marker "[hc: 25 bytes cut]\n". */
+#define SEVEN_LINES_TAIL "002!\nline 003!\nline 004!\nline 005!\nline 006!\n"
+
 /* Polls the run's ping to its end, the mock clock moving on each round. */
 static hc_err_t poll_to_end(hc_trap_t *t)
 {
@@ -409,7 +413,7 @@ static void test_body_limit_cuts_the_tail(void **state)
     log_lines(&t, 7);                        /* 70 bytes into the 64-byte ring */
     assert_err(hc_trap_close(&t, 0), HC_OK);
     request(1, &body);
-    assert_string_equal(body, "[hc: 25 bytes cut]\n" "002!\nline 003!\nline 004!\nline 005!\nline 006!\n");
+    assert_string_equal(body, "[hc: 25 bytes cut]\n" SEVEN_LINES_TAIL);
 }
 
 static void test_end_and_poll_refuse_null_or_unbegun(void **state)
@@ -614,9 +618,11 @@ static void test_output_after_a_final_ping_follows_the_old(void **state)
     log_text(&t, "XYZ\n");
     assert_err(hc_trap_close(&t, 0), HC_OK);
     request(0, &body);
-    assert_string_equal(body, "[hc: 25 bytes cut]\n" "002!\nline 003!\nline 004!\nline 005!\nline 006!\n");
+    assert_string_equal(body, "[hc: 25 bytes cut]\n" SEVEN_LINES_TAIL);
     request(1, &body);
-    assert_string_equal(body, "[hc: 29 bytes cut]\n" "\nline 003!\nline 004!\nline 005!\nline 006!\nXYZ\n");
+    /* the marker now counts 29 bytes, and the 45 kept end with the new 4 */
+    assert_string_equal(body, "[hc: 29 bytes cut]\n"
+                              "\nline 003!\nline 004!\nline 005!\nline 006!\nXYZ\n");
     assert_int_equal(hc_trap_cut(&t), 74 - 64);
 }
 
