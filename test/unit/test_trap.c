@@ -87,6 +87,31 @@ static void log_text(hc_trap_t *t, const char *s)
     hc_trap_log(t, s, strlen(s));
 }
 
+/* Logs "line 000!\n" to "line <n-1>!\n": 10 bytes each. */
+static void log_lines(hc_trap_t *t, int n)
+{
+    for (int i = 0; i < n && i < 1000; i++) {
+        char line[24];
+        snprintf(line, sizeof line, "line %03d!\n", i);
+        log_text(t, line);
+    }
+}
+
+/* The last 45 bytes of log_lines(t, 7): what a 64-byte body keeps of those
+ * 70 bytes after the 19-byte marker "[hc: 25 bytes cut]\n". */
+#define SEVEN_LINES_TAIL "002!\nline 003!\nline 004!\nline 005!\nline 006!\n"
+
+/* Polls the run's ping to its end, the mock clock moving on each round. */
+static hc_err_t poll_to_end(hc_trap_t *t)
+{
+    hc_err_t r = HC_IN_PROGRESS;
+    for (int i = 0; i < 1000 && r == HC_IN_PROGRESS; i++) {
+        r = hc_trap_poll(t);
+        mc.mock.now += 10;
+    }
+    return r;
+}
+
 static void test_success_run_shares_rid(void **state)
 {
     (void)state;
@@ -380,6 +405,15 @@ static void test_body_limit_cuts_the_tail(void **state)
     assert_err(hc_trap_close(&t, 0), HC_OK);
     request(1, &body);
     assert_string_equal(body, "short\n");
+
+    /* nor does it lift the ring's own cap: output beyond the ring is cut */
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    tc.body_limit = 100;
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
+    log_lines(&t, 7);                        /* 70 bytes into the 64-byte ring */
+    assert_err(hc_trap_close(&t, 0), HC_OK);
+    request(1, &body);
+    assert_string_equal(body, "[hc: 25 bytes cut]\n" SEVEN_LINES_TAIL);
 }
 
 static void test_end_and_poll_refuse_null_or_unbegun(void **state)
@@ -467,10 +501,173 @@ static void test_no_ring_counts_output_only(void **state)
     assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
     log_text(&t, "not kept\n");
     assert_int_equal(hc_trap_cut(&t), 9);
+    hc_trap_log(&t, NULL, 100);              /* NULL takes nothing, whatever len says */
+    assert_int_equal(hc_trap_cut(&t), 9);
     assert_int_equal(hc_trap_set_ring(&t, ring, sizeof ring), HC_ERR_ARG); /* too late */
     assert_err(hc_trap_close(&t, 2), HC_OK);
     assert_string_equal(request(0, NULL), "GET /ping/" UUID "/2 HTTP/1.1");
     assert_int_equal(mc.mock.next, 1);
+}
+
+/* Exit codes outside 0..255 are clamped the way a shell reports them:
+ * anything negative (could not run) as 127, anything above 255 as 255. */
+static void test_exit_status_bounds(void **state)
+{
+    (void)state;
+    static const struct { int code; hc_trap_action_t on_exec_fail; const char *line; } cases[] = {
+        { 255, HC_TRAP_FAIL, "GET /ping/" UUID "/255 HTTP/1.1" },
+        { 256, HC_TRAP_FAIL, "GET /ping/" UUID "/255 HTTP/1.1" },
+        { 1000, HC_TRAP_FAIL, "GET /ping/" UUID "/255 HTTP/1.1" },
+        { -2, HC_TRAP_FAIL, "GET /ping/" UUID "/127 HTTP/1.1" },     /* a nonzero code */
+        { HC_TRAP_EXEC_FAILED, HC_TRAP_EXIT_CODE, "GET /ping/" UUID "/127 HTTP/1.1" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+        hc_trap_config_t tc = trap_config();
+        tc.use_rid = false;
+        tc.start_ping = false;
+        tc.on_exec_fail = cases[k].on_exec_fail;
+        hc_trap_t t;
+        assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
+        assert_err(hc_trap_close(&t, cases[k].code), HC_OK);
+        assert_string_equal(request(0, NULL), cases[k].line);
+        assert_int_equal(mc.mock.next, 1);
+    }
+}
+
+/* A refused second open of a live run neither resets it nor sends
+ * anything: the run still closes with the output it had. */
+static void test_refused_reopen_leaves_the_run_alone(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    hc_trap_config_t tc = trap_config();
+    tc.use_rid = false;
+    tc.start_ping = false;
+    hc_trap_t t;
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
+    log_text(&t, "before\n");
+
+    hc_trap_config_t bad = tc;
+    bad.ring = NULL;                         /* a ring size without a ring */
+    bad.start_ping = true;
+    assert_err(hc_trap_open(&t, NULL, &tc), HC_ERR_ARG);
+    assert_err(hc_trap_open_begin(&t, NULL, &tc), HC_ERR_ARG);
+    assert_err(hc_trap_open(&t, &mc.client, &bad), HC_ERR_ARG);
+    assert_err(hc_trap_open_begin(&t, &mc.client, &bad), HC_ERR_ARG);
+    assert_err(hc_trap_open_begin(&t, &mc.client, NULL), HC_ERR_ARG);
+    assert_err(hc_trap_open_begin(NULL, &mc.client, &tc), HC_ERR_ARG);
+    assert_int_equal(mc.mock.next, 0);
+    assert_int_equal(mc.mock.capture_len, 0);
+    assert_int_equal(hc_trap_cut(&t), 0);
+
+    assert_err(hc_trap_close(&t, 0), HC_OK);
+    const char *body;
+    assert_string_equal(request(0, &body), "POST /ping/" UUID " HTTP/1.1");
+    assert_string_equal(body, "before\n");
+    assert_int_equal(mc.mock.next, 1);
+}
+
+/* A NULL write takes nothing from a ring either: the tail is as before. */
+static void test_null_write_keeps_the_tail(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    hc_trap_config_t tc = trap_config();
+    tc.use_rid = false;
+    tc.start_ping = false;
+    hc_trap_t t;
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
+    log_text(&t, "kept\n");
+    hc_trap_log(&t, NULL, 5);
+    assert_int_equal(hc_trap_cut(&t), 0);
+    assert_err(hc_trap_close(&t, 0), HC_OK);
+    const char *body;
+    request(0, &body);
+    assert_string_equal(body, "kept\n");
+}
+
+/* A run that logs on after a final ping (a /log ping per stage, say) keeps
+ * one ring: the next ping carries the old output followed by the new,
+ * whether or not the ring had wrapped when it was rotated for the first. */
+static void test_output_after_a_final_ping_follows_the_old(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    hc_trap_config_t tc = trap_config();
+    tc.use_rid = false;
+    tc.start_ping = false;
+    tc.on_success = HC_TRAP_LOG;
+    hc_trap_t t;
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
+    log_text(&t, "abc");
+    assert_err(hc_trap_close(&t, 0), HC_OK);
+    log_text(&t, "def");
+    assert_err(hc_trap_close(&t, 0), HC_OK);
+    const char *body;
+    assert_string_equal(request(0, &body), "POST /ping/" UUID "/log HTTP/1.1");
+    assert_string_equal(body, "abc");
+    assert_string_equal(request(1, &body), "POST /ping/" UUID "/log HTTP/1.1");
+    assert_string_equal(body, "abcdef");
+
+    /* wrapped: 70 bytes through the 64-byte ring, then 4 more */
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
+    log_lines(&t, 7);
+    assert_err(hc_trap_close(&t, 0), HC_OK);
+    log_text(&t, "XYZ\n");
+    assert_err(hc_trap_close(&t, 0), HC_OK);
+    request(0, &body);
+    assert_string_equal(body, "[hc: 25 bytes cut]\n" SEVEN_LINES_TAIL);
+    request(1, &body);
+    /* the marker now counts 29 bytes, and the 45 kept end with the new 4 */
+    assert_string_equal(body, "[hc: 29 bytes cut]\n"
+                              "\nline 003!\nline 004!\nline 005!\nline 006!\nXYZ\n");
+    assert_int_equal(hc_trap_cut(&t), 74 - 64);
+}
+
+/* A run that was never opened has no client: closing it is refused before
+ * anything happens, and a ring given to it is not rotated or written. */
+static void test_close_of_an_unopened_run_leaves_its_ring(void **state)
+{
+    (void)state;
+    setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
+    static uint8_t small[8];
+    hc_trap_t t;
+    memset(&t, 0, sizeof t);
+    assert_err(hc_trap_set_ring(&t, small, sizeof small), HC_OK);
+    log_text(&t, "012345");
+    log_text(&t, "6789A");                   /* wraps: the ring holds "89A34567" */
+    assert_memory_equal(small, "89A34567", 8);
+    assert_err(hc_trap_close(&t, 0), HC_ERR_ARG);
+    assert_memory_equal(small, "89A34567", 8);
+    assert_err(hc_trap_close_begin(&t, 0), HC_ERR_ARG);
+    assert_memory_equal(small, "89A34567", 8);
+    assert_err(hc_trap_poll(&t), HC_ERR_ARG);
+    assert_int_equal(mc.mock.capture_len, 0);
+}
+
+/* An async start ping that fails is recorded as the start's outcome, and
+ * the final ping that follows does not overwrite it. */
+static void test_async_failed_start_is_remembered(void **state)
+{
+    (void)state;
+    setup("", OK_LIMIT("10000"));
+    script[0] = (hc_mock_conn_t){ .connect_result = HC_IO_REFUSED };
+    hc_trap_config_t tc = trap_config();
+    tc.use_rid = false;
+    hc_trap_t t;
+    assert_err(hc_trap_open_begin(&t, &mc.client, &tc), HC_OK);
+    assert_err(t.start_result, HC_IN_PROGRESS);
+    assert_err(poll_to_end(&t), HC_ERR_CONNECT);
+    assert_err(t.start_result, HC_ERR_CONNECT);
+    log_text(&t, "ran anyway\n");
+    assert_err(hc_trap_close_begin(&t, 0), HC_OK);
+    assert_err(poll_to_end(&t), HC_OK);
+    assert_err(t.start_result, HC_ERR_CONNECT);
+    const char *body;
+    assert_string_equal(request(0, &body), "POST /ping/" UUID " HTTP/1.1");
+    assert_string_equal(body, "ran anyway\n");
 }
 
 int main(void)
@@ -494,6 +691,12 @@ int main(void)
         cmocka_unit_test(test_async_end_with_nothing_to_send),
         cmocka_unit_test(test_write_longer_than_the_ring),
         cmocka_unit_test(test_no_ring_counts_output_only),
+        cmocka_unit_test(test_exit_status_bounds),
+        cmocka_unit_test(test_refused_reopen_leaves_the_run_alone),
+        cmocka_unit_test(test_null_write_keeps_the_tail),
+        cmocka_unit_test(test_output_after_a_final_ping_follows_the_old),
+        cmocka_unit_test(test_close_of_an_unopened_run_leaves_its_ring),
+        cmocka_unit_test(test_async_failed_start_is_remembered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

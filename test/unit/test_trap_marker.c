@@ -132,9 +132,14 @@ static void test_marker_matches_reference_up_to_1200(void **state)
      * digits, where the two rounds of the marker length matter. */
     for (uint64_t total = 1; total <= 1200; total++)
         check_marker(total, 30, 26);
-    /* Rings too small for any marker keep the plain tail. */
-    for (size_t ring = 1; ring <= 19; ring++)
+    /* Rings too small for any marker keep the plain tail, and so do rings
+     * the marker would fill exactly (19 bytes for a two-digit count, 20 for
+     * three, 21 for four): a body of nothing but a marker says less. */
+    for (size_t ring = 1; ring <= 21; ring++) {
+        check_marker(50, ring, 26);
         check_marker(500, ring, 26);
+        check_marker(5000, ring, 26);
+    }
 }
 
 static void test_marker_beyond_4_gib(void **state)

@@ -147,6 +147,14 @@ static const bad_url_t bad_urls[] = {
     { "https", HC_ERR_URL },
     { "https:/", HC_ERR_URL },
     { "//hc-ping.com/", HC_ERR_URL },
+    /* every letter of the scheme counts, the first too */
+    { "xttp://hc-ping.com/", HC_ERR_URL },
+    { "Jttps://hc-ping.com/", HC_ERR_URL },
+    { "ftps://hc-ping.com/", HC_ERR_URL },
+    { "hxxp://hc-ping.com/", HC_ERR_URL },
+    /* only 's' or 'S' makes the scheme https; 'r' differs from 's' by one bit */
+    { "httpr://hc-ping.com/", HC_ERR_URL },
+    { "HTTPR://hc-ping.com/", HC_ERR_URL },
     /* host */
     { "http://", HC_ERR_URL },
     { "https:///path", HC_ERR_URL },
