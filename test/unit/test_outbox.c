@@ -42,7 +42,7 @@ static bool wall_clock(void *ctx, int64_t *t)
 
 /* One connection per letter: x refused, o 200, c 201, n 404, h 200 "OK (not
  * found)", l 200 "OK (rate-limited)", b 400, f 403, p 413, r 429, t 408,
- * s 503, m 302. */
+ * s 503, m 302, and the edges of the 4xx class: q 399, z 499, e 500. */
 static hc_mock_conn_t conn(char kind)
 {
     static const struct {
@@ -61,6 +61,9 @@ static hc_mock_conn_t conn(char kind)
         { 't', "HTTP/1.1 408 Timeout\r\nContent-Length: 0\r\n\r\n" },
         { 's', "HTTP/1.1 503 Unavailable\r\nContent-Length: 0\r\n\r\n" },
         { 'm', "HTTP/1.1 302 Found\r\nLocation: https://x/\r\nContent-Length: 0\r\n\r\n" },
+        { 'q', "HTTP/1.1 399 Odd\r\nContent-Length: 0\r\n\r\n" },
+        { 'z', "HTTP/1.1 499 Odd\r\nContent-Length: 0\r\n\r\n" },
+        { 'e', "HTTP/1.1 500 Internal Error\r\nContent-Length: 0\r\n\r\n" },
     };
     hc_mock_conn_t c = { 0 };
     if (kind == 'x') {
@@ -433,6 +436,13 @@ static void test_create_survives_coalescing_of_slug_pings(void **state)
     assert_int_equal(hc_outbox_flush(&ob, &mc.client, &res), HC_OK);
     assert_int_equal(captured(r, 2), 1);
     assert_string_equal(r[0].line, "POST /ping/" KEY "/db-backup/3?create=1 HTTP/1.1");
+
+    /* and a slug ping kept without create goes without it */
+    setup("o", 4, KEY);
+    push(&(hc_ping_t){ .slug = "db-backup" }, &res);
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, &res), HC_OK);
+    assert_int_equal(captured(r, 2), 1);
+    assert_string_equal(r[0].line, "POST /ping/" KEY "/db-backup HTTP/1.1");
 }
 
 /* What one failure of the caller's own ping does: kept or not. */
@@ -476,6 +486,9 @@ static void test_which_failures_keep_a_signal(void **state)
         { 'n', HC_ERR_NOT_FOUND, false },       { 'h', HC_ERR_NOT_FOUND, false },
         { 'b', HC_ERR_BAD_REQUEST, false },     { 'f', HC_ERR_FORBIDDEN, false },
         { 'p', HC_ERR_PAYLOAD_TOO_LARGE, false },
+        /* only 4xx is a refusal for good: not the status below it, nor above */
+        { 'q', HC_ERR_HTTP_STATUS, true },      { 'z', HC_ERR_HTTP_STATUS, false },
+        { 'e', HC_ERR_SERVER, true },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         check_own_fate(cases[i].answer, cases[i].err, cases[i].kept);
