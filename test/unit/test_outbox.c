@@ -384,6 +384,88 @@ static void test_success_pings_coalesce_but_never_a_start_closer(void **state)
     assert_int_equal(hc_outbox_count(&ob), 2);
 }
 
+/* A check is its kind and its whole name: a slug may read like a UUID, and
+ * one slug may be the start of another. */
+static void test_coalescing_tells_checks_apart_by_kind_and_whole_name(void **state)
+{
+    (void)state;
+    setup("", 8, KEY);
+    hc_outbox_result_t res;
+    push(&(hc_ping_t){ .uuid = A }, &res);
+    push(&(hc_ping_t){ .slug = A }, &res); /* the slug "A" is another check */
+    assert_int_equal(res.merged, 0);
+    assert_int_equal(hc_outbox_count(&ob), 2);
+
+    setup("", 8, KEY);
+    push(&(hc_ping_t){ .slug = "abc" }, &res);
+    push(&(hc_ping_t){ .slug = "ab" }, &res);
+    assert_int_equal(res.merged, 0);
+    push(&(hc_ping_t){ .slug = "abcd" }, &res);
+    assert_int_equal(res.merged, 0);
+    assert_int_equal(hc_outbox_count(&ob), 3);
+
+    /* the slug's start does not make the UUID's heartbeats closers */
+    setup("", 8, KEY);
+    push(&(hc_ping_t){ .slug = A, .signal = HC_SIGNAL_START }, &res);
+    push(&(hc_ping_t){ .uuid = A }, &res);
+    push(&(hc_ping_t){ .uuid = A }, &res);
+    assert_int_equal(res.merged, 1);
+    assert_int_equal(hc_outbox_count(&ob), 2);
+}
+
+/* Full: the oldest coalescible success goes, not a later one. */
+static void test_full_outbox_drops_the_oldest_heartbeat(void **state)
+{
+    (void)state;
+    setup("ooo", 3, NULL);
+    hc_outbox_result_t res;
+    push(&(hc_ping_t){ .uuid = A }, &res);
+    push(&(hc_ping_t){ .uuid = B }, &res);
+    push(&(hc_ping_t){ .uuid = C, .signal = HC_SIGNAL_LOG }, &res);
+    push(&(hc_ping_t){ .uuid = C, .signal = HC_SIGNAL_FAIL }, &res);
+    assert_int_equal(res.dropped, 1);
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, &res), HC_OK);
+    request_t r[4];
+    assert_int_equal(captured(r, 4), 3);
+    assert_string_equal(r[0].line, "POST /ping/" B " HTTP/1.1");
+    assert_string_equal(r[1].line, "POST /ping/" C "/log HTTP/1.1");
+    assert_string_equal(r[2].line, "POST /ping/" C "/fail HTTP/1.1");
+}
+
+/* Every slot of the caller's array in use, nothing coalescible: the oldest
+ * goes, and nothing past the array is read (AddressSanitizer watches). */
+static void test_full_array_drops_the_oldest(void **state)
+{
+    (void)state;
+    static const char *const ids[] = { A, B, C };
+    const size_t n = sizeof slots / sizeof slots[0];
+    setup("", n, NULL);
+    hc_outbox_result_t res;
+    for (size_t i = 0; i <= n; i++) {
+        push(&(hc_ping_t){ .uuid = ids[i % 3], .signal = HC_SIGNAL_LOG }, &res);
+        advance(1);
+    }
+    assert_int_equal(res.dropped, 1);
+    assert_int_equal(hc_outbox_count(&ob), n);
+    for (size_t i = 0; i < n; i++) /* the first log went, the rest moved down */
+        assert_memory_equal(slots[i].target, ids[(i + 1) % 3], 36);
+}
+
+/* The run id is read to its last digit and no further: a run id in memory
+ * of exactly its size (AddressSanitizer watches), delivered as it came. */
+static void test_run_id_is_kept_exactly(void **state)
+{
+    (void)state;
+    setup("o", 4, NULL);
+    char rid[sizeof RID];
+    memcpy(rid, RID, sizeof rid);
+    push(&(hc_ping_t){ .uuid = A, .rid = rid, .signal = HC_SIGNAL_START }, NULL);
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, NULL), HC_OK);
+    request_t r[2];
+    assert_int_equal(captured(r, 2), 1);
+    assert_string_equal(r[0].line, "POST /ping/" A "/start?rid=" RID " HTTP/1.1");
+}
+
 static void test_full_outbox_keeps_a_start_closer_before_the_oldest(void **state)
 {
     (void)state;
@@ -732,6 +814,11 @@ static void test_late_line_dates_from_what_is_known(void **state)
                         "late: happened 1999-12-31T23:59:59Z, 0 s ago\n");
     assert_string_equal(line_for(true, 4107542400, true, 4107542400, 0),
                         "late: happened 2100-03-01T00:00:00Z, 0 s ago\n");
+    /* the first day of a year: the whole of the year before is counted */
+    assert_string_equal(line_for(true, 31536000, true, 31536000, 0),
+                        "late: happened 1971-01-01T00:00:00Z, 0 s ago\n");
+    assert_string_equal(line_for(true, 1735689600, true, 1735689600, 0),
+                        "late: happened 2025-01-01T00:00:00Z, 0 s ago\n");
     assert_string_equal(line_for(true, 0, true, 0, 0),
                         "late: happened 1970-01-01T00:00:00Z, 0 s ago\n");
     assert_string_equal(line_for(true, 253402300799, true, 253402300799, 0),
@@ -888,6 +975,10 @@ int main(void)
         cmocka_unit_test(test_nonblocking_outage_matches_blocking),
         cmocka_unit_test(test_full_outbox_drops_coalescible_then_oldest_and_says_so),
         cmocka_unit_test(test_success_pings_coalesce_but_never_a_start_closer),
+        cmocka_unit_test(test_coalescing_tells_checks_apart_by_kind_and_whole_name),
+        cmocka_unit_test(test_full_outbox_drops_the_oldest_heartbeat),
+        cmocka_unit_test(test_full_array_drops_the_oldest),
+        cmocka_unit_test(test_run_id_is_kept_exactly),
         cmocka_unit_test(test_full_outbox_keeps_a_start_closer_before_the_oldest),
         cmocka_unit_test(test_create_survives_coalescing_of_slug_pings),
         cmocka_unit_test(test_which_failures_keep_a_signal),
