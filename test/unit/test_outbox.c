@@ -604,6 +604,18 @@ static void test_delivery_stops_at_the_first_failure(void **state)
     assert_int_equal(slots[0].signal, HC_SIGNAL_LOG);
 }
 
+/* A request refused before it began reports no response at all. */
+static void check_no_request(const hc_ping_result_t *pr)
+{
+    assert_false(pr->delivered);
+    assert_false(pr->created);
+    assert_int_equal(pr->status, 0);
+    assert_int_equal(pr->body_sent, 0);
+    assert_false(pr->has_body_limit);
+    assert_int_equal(pr->body_limit, 0);
+    assert_string_equal(pr->text, "");
+}
+
 static void test_local_refusal_changes_nothing(void **state)
 {
     (void)state;
@@ -618,6 +630,7 @@ static void test_local_refusal_changes_nothing(void **state)
                                  .work_size = sizeof work2, .ping_url = "http://hc.test/ping" };
     assert_int_equal(hc_test_mock_client(&keyless, &spec), HC_OK);
     assert_int_equal(hc_outbox_flush(&ob, &keyless.client, &res), HC_ERR_ARG);
+    check_no_request(&res.ping);
     assert_int_equal(hc_outbox_flush_begin(&ob, &keyless.client), HC_ERR_ARG);
     assert_int_equal(hc_outbox_poll(&ob, &res), HC_ERR_ARG);
     assert_int_equal(res.waiting, 1);
@@ -647,14 +660,19 @@ static void test_refusals_before_anything(void **state)
     (void)state;
     setup("", 4, NULL);
     hc_outbox_result_t res;
+    hc_ping_t good = { .uuid = A };
     assert_int_equal(hc_outbox_init(NULL, slots, 1), HC_ERR_ARG);
     assert_int_equal(hc_outbox_init(&ob, NULL, 1), HC_ERR_ARG);
     assert_int_equal(hc_outbox_init(&ob, slots, 0), HC_ERR_ARG);
     assert_int_equal(hc_outbox_init(&ob, slots, 65536), HC_ERR_ARG);
+    static hc_outbox_entry_t most[UINT16_MAX]; /* untouched but for one entry */
+    assert_int_equal(hc_outbox_init(&ob, most, UINT16_MAX), HC_OK);
+    hc_outbox_set_wall_clock(&ob, wall_clock, NULL);
+    push(&good, &res);
+    assert_int_equal(res.waiting, 1);
     assert_int_equal(hc_outbox_init(&ob, slots, 4), HC_OK);
     hc_outbox_set_wall_clock(NULL, wall_clock, NULL);
 
-    hc_ping_t good = { .uuid = A };
     assert_int_equal(hc_outbox_push(NULL, &mc.client, &good, &res), HC_ERR_ARG);
     assert_int_equal(hc_outbox_push(&ob, NULL, &good, &res), HC_ERR_ARG);
     assert_int_equal(hc_outbox_push(&ob, &mc.client, NULL, &res), HC_ERR_ARG);
@@ -827,6 +845,28 @@ static void test_late_line_dates_from_what_is_known(void **state)
                         "late: happened 3 s ago\n");
     assert_string_equal(line_for(true, -1, false, 0, 3), "late: happened 3 s ago\n");
 
+    /* the wall clock says no time passed: it wins over the device clock */
+    assert_string_equal(line_for(true, T0, true, T0, 5),
+                        "late: happened 2024-05-01T10:00:00Z, 0 s ago\n");
+    /* dated afterwards to the first second there is */
+    assert_string_equal(line_for(false, 0, true, 42, 42),
+                        "late: happened 1970-01-01T00:00:00Z, 42 s ago\n");
+    /* known then as the first second, unknown now: the device clock counts */
+    assert_string_equal(line_for(true, 0, false, 0, 7),
+                        "late: happened 1970-01-01T00:00:00Z, 7 s ago\n");
+    /* more than 32 bits of seconds apart by the wall clock: the device
+     * clock says how late, not the wall clock's difference cut to 32 bits */
+    assert_string_equal(line_for(true, 0, true, (int64_t)UINT32_MAX + 11, 5),
+                        "late: happened 1970-01-01T00:00:00Z, 5 s ago\n");
+
+    /* the device clock counts whole seconds of 1000 ms */
+    setup("o", 4, NULL);
+    hc_outbox_set_wall_clock(&ob, NULL, NULL);
+    push(&(hc_ping_t){ .uuid = A }, NULL);
+    mc.mock.now += 3725999u;
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, NULL), HC_OK);
+    assert_string_equal(first_body(), "late: happened 3725 s ago\n");
+
     /* the device clock wraps at 2^32 ms */
     setup("o", 4, NULL);
     hc_outbox_set_wall_clock(&ob, NULL, NULL);
@@ -951,6 +991,23 @@ static void test_late_line_needs_room_in_the_work_buffer(void **state)
         }
     }
 
+    /* a ping URL whose path alone overflows the work buffer: refused for
+     * that, though the late line behind it would fit */
+    static char long_url[600] = "http://hc.test/";
+    memset(long_url + 15, 'p', 520);
+    setup("o", 4, NULL);
+    hc_test_mock_spec_t long_spec = { .script = script, .n_script = 1, .capture = capture,
+                                      .capture_cap = sizeof capture - 1, .work = work,
+                                      .work_size = sizeof work, .ping_url = long_url,
+                                      .max_attempts = 1 };
+    assert_int_equal(hc_test_mock_client(&mc, &long_spec), HC_OK);
+    push(&(hc_ping_t){ .uuid = A }, NULL);
+    hc_outbox_result_t long_res;
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, &long_res), HC_ERR_BUFFER);
+    assert_int_equal(long_res.waiting, 1);
+    check_no_request(&long_res.ping);
+    assert_int_equal(mc.mock.capture_len, 0);
+
     /* the smallest work buffer a client takes (128 bytes) cannot even hold
      * the request line and the longest late line */
     setup("o", 4, NULL);
@@ -963,6 +1020,12 @@ static void test_late_line_needs_room_in_the_work_buffer(void **state)
     slots[0].merged = UINT16_MAX;
     slots[0].body_cut = UINT32_MAX;
     hc_outbox_result_t res;
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, &res), HC_ERR_BUFFER);
+    assert_int_equal(res.waiting, 1);
+    assert_int_equal(mc.mock.capture_len, 0);
+    /* the line that does not fit is the error, found before a header the
+     * head would refuse */
+    mc.client.cfg.user_agent = "bad\r\nagent";
     assert_int_equal(hc_outbox_flush(&ob, &mc.client, &res), HC_ERR_BUFFER);
     assert_int_equal(res.waiting, 1);
     assert_int_equal(mc.mock.capture_len, 0);
