@@ -679,6 +679,7 @@ static void test_refusals_before_anything(void **state)
     assert_int_equal(hc_outbox_push(&ob, &mc.client, &(hc_ping_t){ .uuid = "x" }, &res), HC_ERR_ARG);
     assert_int_equal(hc_outbox_send(&ob, &mc.client, &(hc_ping_t){ 0 }, &res), HC_ERR_ARG);
     assert_int_equal(hc_outbox_send_begin(&ob, &mc.client, NULL), HC_ERR_ARG);
+    assert_int_equal(hc_outbox_send(&ob, &mc.client, NULL, &res), HC_ERR_ARG);
     assert_int_equal(hc_outbox_flush(NULL, &mc.client, &res), HC_ERR_ARG);
     assert_int_equal(hc_outbox_flush_begin(&ob, NULL), HC_ERR_ARG);
     assert_int_equal(hc_outbox_flush(&ob, NULL, &res), HC_ERR_ARG);
@@ -752,7 +753,12 @@ static void test_aborted_delivery_keeps_everything(void **state)
     push(&(hc_ping_t){ .uuid = A, .signal = HC_SIGNAL_START }, &res);
     hc_ping_t p = { .uuid = A };
     assert_int_equal(hc_outbox_send_begin(&ob, &mc.client, &p), HC_OK);
+    /* nothing is written to the result before the delivery ends */
+    hc_outbox_result_t untouched;
+    memset(&res, 0xa5, sizeof res);
+    memcpy(&untouched, &res, sizeof res);
     assert_int_equal(hc_outbox_poll(&ob, &res), HC_IN_PROGRESS);
+    assert_memory_equal(&res, &untouched, sizeof res);
     hc_client_abort(&mc.client);
     assert_int_equal(hc_outbox_poll(&ob, &res), HC_ERR_ABORTED);
     assert_true(res.queued);
