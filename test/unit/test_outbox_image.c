@@ -352,6 +352,8 @@ static void test_checksummed_nonsense_is_refused(void **state)
     check_corrupt(e1 + 36, 'D');        /* a slug with an uppercase letter */
     check_corrupt(e1 + 37, '.');        /* or a dot */
     check_corrupt(e1 + 37, '~');
+    check_corrupt(e1 + 3, 49);          /* a slug longer than the configured room */
+    check_corrupt(e0 + 7, 1);           /* a body length's high byte counts too */
     check_corrupt(e1 + 3, 0);           /* an empty slug */
     check_corrupt(e2 + 3, 200);         /* an entry running past the end */
     check_corrupt(12, 5);               /* more entries than there are */
@@ -368,6 +370,92 @@ static void test_checksummed_nonsense_is_refused(void **state)
     assert_int_equal(hc_outbox_restore(&ob, img, rich_len), HC_ERR_IMAGE_CORRUPT);
 }
 
+/* Restore from a heap copy of exactly @p len bytes, so that AddressSanitizer
+ * sees any read past the image. */
+static hc_err_t restore_exact(hc_outbox_t *ob, const uint8_t *img, size_t len)
+{
+    uint8_t *copy = malloc(len);
+    assert_non_null(copy);
+    memcpy(copy, img, len);
+    hc_err_t err = hc_outbox_restore(ob, copy, len);
+    free(copy);
+    return err;
+}
+
+/* An entry that claims more than the image holds is refused without reading
+ * past the image's end. */
+static void test_entries_past_the_end_are_refused_unread(void **state)
+{
+    (void)state;
+    make_rich();
+    const size_t e3 = 20 + (36 + 36 + 2) + (36 + 11) + (36 + 36 + 64);
+    hc_outbox_entry_t slots[6];
+    hc_outbox_t ob;
+    init(&ob, slots, 6);
+    uint8_t img[sizeof rich_image];
+
+    memcpy(img, rich_image, rich_len);
+    img[12] = 5; /* one entry more than there is */
+    reseal(img);
+    assert_int_equal(restore_exact(&ob, img, rich_len), HC_ERR_IMAGE_CORRUPT);
+
+    memcpy(img, rich_image, rich_len);
+    img[e3 + 2] |= 0x01; /* the last target read as a slug ... */
+    img[e3 + 3] = HC_OUTBOX_TARGET_MAX; /* ... longer than what is left */
+    reseal(img);
+    assert_int_equal(restore_exact(&ob, img, rich_len), HC_ERR_IMAGE_CORRUPT);
+    assert_int_equal(hc_outbox_count(&ob), 0);
+    assert_int_equal(restore_exact(&ob, rich_image, rich_len), HC_OK);
+}
+
+/* A whole, checksummed image of one entry whose body is one byte longer
+ * than this build keeps: refused, not copied past the slot. */
+static void test_a_body_longer_than_the_room_is_refused(void **state)
+{
+    (void)state;
+    setup_client(0);
+    hc_outbox_entry_t slots[2];
+    hc_outbox_t ob;
+    init(&ob, slots, 2);
+    wall_now = 0;
+    char body[HC_OUTBOX_BODY_MAX];
+    memset(body, 'b', sizeof body);
+    push(&ob, (hc_ping_t){ .uuid = A, .body = (const uint8_t *)body, .body_len = sizeof body });
+    uint8_t img[HC_OUTBOX_IMAGE_MAX(2) + 1];
+    size_t len = snapshot(&ob, img, sizeof img);
+    assert_int_equal(len, 24 + 36 + 36 + HC_OUTBOX_BODY_MAX);
+    size_t body_len = HC_OUTBOX_BODY_MAX + 1;
+    img[len - 4] = 'b'; /* the extra byte where the CRC was */
+    img[20 + 6] = (uint8_t)body_len;
+    img[20 + 7] = (uint8_t)(body_len >> 8);
+    put32(img + 8, (uint32_t)len + 1);
+    reseal(img);
+    hc_outbox_entry_t other[2];
+    hc_outbox_t fresh;
+    init(&fresh, other, 2);
+    assert_int_equal(hc_outbox_restore(&fresh, img, len + 1), HC_ERR_IMAGE_CORRUPT);
+    assert_int_equal(hc_outbox_count(&fresh), 0);
+}
+
+/* The shortest slug, one character, is a target like any other. */
+static void test_one_character_slug_round_trips(void **state)
+{
+    (void)state;
+    setup_client(0);
+    hc_outbox_entry_t slots[2], copy_slots[2];
+    hc_outbox_t ob, copy;
+    init(&ob, slots, 2);
+    init(&copy, copy_slots, 2);
+    push(&ob, (hc_ping_t){ .slug = "a", .signal = HC_SIGNAL_FAIL });
+    uint8_t img[HC_OUTBOX_IMAGE_MAX(2)], again[HC_OUTBOX_IMAGE_MAX(2)];
+    size_t len = snapshot(&ob, img, sizeof img);
+    assert_int_equal(len, 24 + 36 + 1);
+    assert_int_equal(hc_outbox_restore(&copy, img, len), HC_OK);
+    assert_int_equal(hc_outbox_count(&copy), 1);
+    assert_int_equal(snapshot(&copy, again, sizeof again), len);
+    assert_memory_equal(again, img, len);
+}
+
 static void test_save_needs_room(void **state)
 {
     (void)state;
@@ -380,6 +468,10 @@ static void test_save_needs_room(void **state)
         assert_int_equal(img[i], 0x5a); /* nothing written */
     assert_int_equal(len, 0);
     assert_int_equal(hc_outbox_save(&rich, img, rich_len, &len), HC_OK);
+    assert_int_equal(len, rich_len);
+    assert_memory_equal(img, rich_image, rich_len);
+    for (size_t i = rich_len; i < sizeof img; i++)
+        assert_int_equal(img[i], 0x5a); /* nothing past the image */
     assert_int_equal(hc_outbox_save(NULL, img, sizeof img, &len), HC_ERR_ARG);
     assert_int_equal(hc_outbox_save(&rich, NULL, sizeof img, &len), HC_ERR_ARG);
     assert_int_equal(hc_outbox_save(&rich, img, sizeof img, NULL), HC_ERR_ARG);
@@ -423,6 +515,9 @@ int main(void)
         cmocka_unit_test(test_every_flipped_bit_is_refused_and_changes_nothing),
         cmocka_unit_test(test_foreign_images_are_refused),
         cmocka_unit_test(test_checksummed_nonsense_is_refused),
+        cmocka_unit_test(test_entries_past_the_end_are_refused_unread),
+        cmocka_unit_test(test_a_body_longer_than_the_room_is_refused),
+        cmocka_unit_test(test_one_character_slug_round_trips),
         cmocka_unit_test(test_save_needs_room),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
