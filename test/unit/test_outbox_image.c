@@ -437,6 +437,70 @@ static void test_a_body_longer_than_the_room_is_refused(void **state)
     assert_int_equal(hc_outbox_count(&fresh), 0);
 }
 
+/* Counts at their largest and the last second a line can date come back
+ * whole; a wall clock field the flags say is unset is not read at all. */
+static void test_extremes_round_trip(void **state)
+{
+    (void)state;
+    setup_client(1);
+    hc_outbox_entry_t slots[2], copy_slots[2];
+    hc_outbox_t ob, copy;
+    init(&ob, slots, 2);
+    init(&copy, copy_slots, 2);
+    wall_now = 253402300799; /* 9999-12-31T23:59:59Z */
+    push(&ob, (hc_ping_t){ .uuid = A });
+    slots[0].merged = UINT16_MAX;     /* as many as can be counted, */
+    slots[0].body_cut = UINT32_MAX;   /* the way the outbox's own tests reach them */
+    uint8_t img[HC_OUTBOX_IMAGE_MAX(2)], again[HC_OUTBOX_IMAGE_MAX(2)];
+    size_t len = snapshot(&ob, img, sizeof img);
+    assert_int_equal(hc_outbox_restore(&copy, img, len), HC_OK);
+    assert_int_equal(snapshot(&copy, again, sizeof again), len);
+    assert_memory_equal(again, img, len);
+    assert_int_equal(hc_outbox_flush(&copy, &mc.client, NULL), HC_OK);
+    const char *body = strstr((const char *)capture, "\r\n\r\n");
+    assert_non_null(body);
+    assert_string_equal(body + 4, "late: happened 9999-12-31T23:59:59Z, 0 s ago; 65535 older "
+                                  "success pings merged; 4294967295 body bytes cut\n");
+
+    /* no wall clock when it happened: whatever the field holds is ignored */
+    init(&ob, slots, 2);
+    wall_now = 0;
+    push(&ob, (hc_ping_t){ .uuid = A });
+    len = snapshot(&ob, img, sizeof img);
+    assert_int_equal(img[20 + 2] & 0x08, 0);
+    memset(img + 20 + 12, 0xff, 8);
+    reseal(img);
+    assert_int_equal(hc_outbox_restore(&copy, img, len), HC_OK);
+    setup_client(1);
+    assert_int_equal(hc_outbox_flush(&copy, &mc.client, NULL), HC_OK);
+    body = strstr((const char *)capture, "\r\n\r\n");
+    assert_non_null(body);
+    assert_string_equal(body + 4, "late: time unknown (queued before a restart)\n");
+}
+
+/* An image refused for an entry after the first leaves every kept entry
+ * as it was, not just the count. */
+static void test_a_bad_later_entry_changes_nothing(void **state)
+{
+    (void)state;
+    make_rich();
+    hc_outbox_entry_t slots[6];
+    hc_outbox_t ob;
+    init(&ob, slots, 6);
+    push(&ob, (hc_ping_t){ .uuid = B, .signal = HC_SIGNAL_FAIL });
+    push(&ob, (hc_ping_t){ .uuid = A, .signal = HC_SIGNAL_LOG });
+    uint8_t before[HC_OUTBOX_IMAGE_MAX(6)], after[HC_OUTBOX_IMAGE_MAX(6)];
+    size_t before_len = snapshot(&ob, before, sizeof before);
+    uint8_t img[sizeof rich_image];
+    memcpy(img, rich_image, rich_len);
+    const size_t e3 = 20 + (36 + 36 + 2) + (36 + 11) + (36 + 36 + 64);
+    img[e3] = 5; /* the last entry's signal: no such signal */
+    reseal(img);
+    assert_int_equal(hc_outbox_restore(&ob, img, rich_len), HC_ERR_IMAGE_CORRUPT);
+    assert_int_equal(snapshot(&ob, after, sizeof after), before_len);
+    assert_memory_equal(after, before, before_len);
+}
+
 /* The shortest slug, one character, is a target like any other. */
 static void test_one_character_slug_round_trips(void **state)
 {
@@ -518,6 +582,8 @@ int main(void)
         cmocka_unit_test(test_entries_past_the_end_are_refused_unread),
         cmocka_unit_test(test_a_body_longer_than_the_room_is_refused),
         cmocka_unit_test(test_one_character_slug_round_trips),
+        cmocka_unit_test(test_extremes_round_trip),
+        cmocka_unit_test(test_a_bad_later_entry_changes_nothing),
         cmocka_unit_test(test_save_needs_room),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
