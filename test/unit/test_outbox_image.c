@@ -247,6 +247,12 @@ static void test_every_cut_is_refused_and_changes_nothing(void **state)
         assert_int_equal(snapshot(&ob, after, sizeof after), before_len);
         assert_memory_equal(after, before, before_len);
     }
+    /* a head cut short is truncated, whatever version it says or would say */
+    uint8_t later[sizeof rich_image];
+    memcpy(later, rich_image, rich_len);
+    later[4] = 2;
+    for (size_t len = 4; len < 24; len++)
+        assert_int_equal(hc_outbox_restore(&ob, later, len), HC_ERR_IMAGE_TRUNCATED);
     assert_int_equal(hc_outbox_restore(&ob, rich_image, rich_len), HC_OK);
     assert_int_equal(hc_outbox_count(&ob), 4);
 }
