@@ -365,6 +365,7 @@ static void test_checksummed_nonsense_is_refused(void **state)
     check_corrupt(12, 5);               /* more entries than there are */
     check_corrupt(12, 3);               /* fewer: bytes left over */
     check_corrupt(14, 1);               /* the zero field */
+    check_corrupt(15, 1);               /* both its bytes */
 
     /* shorter than an empty image */
     hc_outbox_entry_t slots[6];
@@ -374,6 +375,24 @@ static void test_checksummed_nonsense_is_refused(void **state)
     memcpy(img, rich_image, rich_len);
     put32(img + 8, 23);
     assert_int_equal(hc_outbox_restore(&ob, img, rich_len), HC_ERR_IMAGE_CORRUPT);
+    put32(img + 8, 0); /* shorter than its own CRC */
+    assert_int_equal(hc_outbox_restore(&ob, img, rich_len), HC_ERR_IMAGE_CORRUPT);
+
+    /* a length over 16 MiB is read whole, not as its low three bytes: the
+     * CRC where the short reading would look for it does not make it whole */
+    memcpy(img, rich_image, rich_len);
+    img[11] = 1;
+    put32(img + rich_len - 4, crc32_ref(img, rich_len - 4));
+    assert_int_equal(hc_outbox_restore(&ob, img, rich_len), HC_ERR_IMAGE_TRUNCATED);
+
+    /* damaged and too big for the outbox: the damage is what is reported */
+    hc_outbox_entry_t few[3];
+    init(&ob, few, 3);
+    memcpy(img, rich_image, rich_len);
+    img[e2] = 5;
+    reseal(img);
+    assert_int_equal(hc_outbox_restore(&ob, img, rich_len), HC_ERR_IMAGE_CORRUPT);
+    assert_int_equal(hc_outbox_count(&ob), 0);
 }
 
 /* Restore from a heap copy of exactly @p len bytes, so that AddressSanitizer
@@ -507,6 +526,29 @@ static void test_a_bad_later_entry_changes_nothing(void **state)
     assert_memory_equal(after, before, before_len);
 }
 
+/* More than 255 entries: the count is two bytes, and its high byte is no
+ * part of the zero field after it. */
+static void test_hundreds_of_entries_round_trip(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    static hc_outbox_entry_t slots[N], copy_slots[N];
+    static uint8_t img[HC_OUTBOX_IMAGE_MAX(N)], again[HC_OUTBOX_IMAGE_MAX(N)];
+    hc_outbox_t ob, copy;
+    setup_client(0);
+    init(&ob, slots, N);
+    init(&copy, copy_slots, N);
+    for (size_t i = 0; i < N; i++)
+        push(&ob, (hc_ping_t){ .uuid = i % 2 ? A : B, .signal = HC_SIGNAL_LOG });
+    size_t len = snapshot(&ob, img, sizeof img);
+    assert_int_equal(img[12], N % 256);
+    assert_int_equal(img[13], N / 256);
+    assert_int_equal(hc_outbox_restore(&copy, img, len), HC_OK);
+    assert_int_equal(hc_outbox_count(&copy), N);
+    assert_int_equal(snapshot(&copy, again, sizeof again), len);
+    assert_memory_equal(again, img, len);
+}
+
 /* The shortest slug, one character, is a target like any other. */
 static void test_one_character_slug_round_trips(void **state)
 {
@@ -589,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_a_body_longer_than_the_room_is_refused),
         cmocka_unit_test(test_one_character_slug_round_trips),
         cmocka_unit_test(test_extremes_round_trip),
+        cmocka_unit_test(test_hundreds_of_entries_round_trip),
         cmocka_unit_test(test_a_bad_later_entry_changes_nothing),
         cmocka_unit_test(test_save_needs_room),
     };
