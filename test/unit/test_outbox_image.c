@@ -476,6 +476,7 @@ static void test_extremes_round_trip(void **state)
     push(&ob, (hc_ping_t){ .uuid = A });
     slots[0].merged = UINT16_MAX;     /* as many as can be counted, */
     slots[0].body_cut = UINT32_MAX;   /* the way the outbox's own tests reach them */
+    ob.dropped = UINT32_MAX;
     uint8_t img[HC_OUTBOX_IMAGE_MAX(2)], again[HC_OUTBOX_IMAGE_MAX(2)];
     size_t len = snapshot(&ob, img, sizeof img);
     assert_int_equal(hc_outbox_restore(&copy, img, len), HC_OK);
@@ -485,7 +486,8 @@ static void test_extremes_round_trip(void **state)
     const char *body = strstr((const char *)capture, "\r\n\r\n");
     assert_non_null(body);
     assert_string_equal(body + 4, "late: happened 9999-12-31T23:59:59Z, 0 s ago; 65535 older "
-                                  "success pings merged; 4294967295 body bytes cut\n");
+                                  "success pings merged; 4294967295 signals dropped; "
+                                  "4294967295 body bytes cut\n");
 
     /* no wall clock when it happened: whatever the field holds is ignored */
     init(&ob, slots, 2);
