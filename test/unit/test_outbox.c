@@ -392,7 +392,7 @@ static void test_coalescing_tells_checks_apart_by_kind_and_whole_name(void **sta
     setup("", 8, KEY);
     hc_outbox_result_t res;
     push(&(hc_ping_t){ .uuid = A }, &res);
-    push(&(hc_ping_t){ .slug = A }, &res); /* the slug "A" is another check */
+    push(&(hc_ping_t){ .slug = A }, &res); /* a slug spelled like the UUID: another check */
     assert_int_equal(res.merged, 0);
     assert_int_equal(hc_outbox_count(&ob), 2);
 
