@@ -42,7 +42,7 @@ static bool wall_clock(void *ctx, int64_t *t)
 
 /* One connection per letter: x refused, o 200, c 201, n 404, h 200 "OK (not
  * found)", l 200 "OK (rate-limited)", b 400, f 403, p 413, r 429, t 408,
- * s 503, m 302. */
+ * s 503, m 302, and the edges of the 4xx class: q 399, z 499, e 500. */
 static hc_mock_conn_t conn(char kind)
 {
     static const struct {
@@ -61,6 +61,9 @@ static hc_mock_conn_t conn(char kind)
         { 't', "HTTP/1.1 408 Timeout\r\nContent-Length: 0\r\n\r\n" },
         { 's', "HTTP/1.1 503 Unavailable\r\nContent-Length: 0\r\n\r\n" },
         { 'm', "HTTP/1.1 302 Found\r\nLocation: https://x/\r\nContent-Length: 0\r\n\r\n" },
+        { 'q', "HTTP/1.1 399 Odd\r\nContent-Length: 0\r\n\r\n" },
+        { 'z', "HTTP/1.1 499 Odd\r\nContent-Length: 0\r\n\r\n" },
+        { 'e', "HTTP/1.1 500 Internal Error\r\nContent-Length: 0\r\n\r\n" },
     };
     hc_mock_conn_t c = { 0 };
     if (kind == 'x') {
@@ -381,6 +384,88 @@ static void test_success_pings_coalesce_but_never_a_start_closer(void **state)
     assert_int_equal(hc_outbox_count(&ob), 2);
 }
 
+/* A check is its kind and its whole name: a slug may read like a UUID, and
+ * one slug may be the start of another. */
+static void test_coalescing_tells_checks_apart_by_kind_and_whole_name(void **state)
+{
+    (void)state;
+    setup("", 8, KEY);
+    hc_outbox_result_t res;
+    push(&(hc_ping_t){ .uuid = A }, &res);
+    push(&(hc_ping_t){ .slug = A }, &res); /* a slug spelled like the UUID: another check */
+    assert_int_equal(res.merged, 0);
+    assert_int_equal(hc_outbox_count(&ob), 2);
+
+    setup("", 8, KEY);
+    push(&(hc_ping_t){ .slug = "abc" }, &res);
+    push(&(hc_ping_t){ .slug = "ab" }, &res);
+    assert_int_equal(res.merged, 0);
+    push(&(hc_ping_t){ .slug = "abcd" }, &res);
+    assert_int_equal(res.merged, 0);
+    assert_int_equal(hc_outbox_count(&ob), 3);
+
+    /* the slug's start does not make the UUID's heartbeats closers */
+    setup("", 8, KEY);
+    push(&(hc_ping_t){ .slug = A, .signal = HC_SIGNAL_START }, &res);
+    push(&(hc_ping_t){ .uuid = A }, &res);
+    push(&(hc_ping_t){ .uuid = A }, &res);
+    assert_int_equal(res.merged, 1);
+    assert_int_equal(hc_outbox_count(&ob), 2);
+}
+
+/* Full: the oldest coalescible success goes, not a later one. */
+static void test_full_outbox_drops_the_oldest_heartbeat(void **state)
+{
+    (void)state;
+    setup("ooo", 3, NULL);
+    hc_outbox_result_t res;
+    push(&(hc_ping_t){ .uuid = A }, &res);
+    push(&(hc_ping_t){ .uuid = B }, &res);
+    push(&(hc_ping_t){ .uuid = C, .signal = HC_SIGNAL_LOG }, &res);
+    push(&(hc_ping_t){ .uuid = C, .signal = HC_SIGNAL_FAIL }, &res);
+    assert_int_equal(res.dropped, 1);
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, &res), HC_OK);
+    request_t r[4];
+    assert_int_equal(captured(r, 4), 3);
+    assert_string_equal(r[0].line, "POST /ping/" B " HTTP/1.1");
+    assert_string_equal(r[1].line, "POST /ping/" C "/log HTTP/1.1");
+    assert_string_equal(r[2].line, "POST /ping/" C "/fail HTTP/1.1");
+}
+
+/* Every slot of the caller's array in use, nothing coalescible: the oldest
+ * goes, and nothing past the array is read (AddressSanitizer watches). */
+static void test_full_array_drops_the_oldest(void **state)
+{
+    (void)state;
+    static const char *const ids[] = { A, B, C };
+    const size_t n = sizeof slots / sizeof slots[0];
+    setup("", n, NULL);
+    hc_outbox_result_t res;
+    for (size_t i = 0; i <= n; i++) {
+        push(&(hc_ping_t){ .uuid = ids[i % 3], .signal = HC_SIGNAL_LOG }, &res);
+        advance(1);
+    }
+    assert_int_equal(res.dropped, 1);
+    assert_int_equal(hc_outbox_count(&ob), n);
+    for (size_t i = 0; i < n; i++) /* the first log went, the rest moved down */
+        assert_memory_equal(slots[i].target, ids[(i + 1) % 3], 36);
+}
+
+/* The run id is read to its last digit and no further: a run id in memory
+ * of exactly its size (AddressSanitizer watches), delivered as it came. */
+static void test_run_id_is_kept_exactly(void **state)
+{
+    (void)state;
+    setup("o", 4, NULL);
+    char rid[sizeof RID];
+    memcpy(rid, RID, sizeof rid);
+    push(&(hc_ping_t){ .uuid = A, .rid = rid, .signal = HC_SIGNAL_START }, NULL);
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, NULL), HC_OK);
+    request_t r[2];
+    assert_int_equal(captured(r, 2), 1);
+    assert_string_equal(r[0].line, "POST /ping/" A "/start?rid=" RID " HTTP/1.1");
+}
+
 static void test_full_outbox_keeps_a_start_closer_before_the_oldest(void **state)
 {
     (void)state;
@@ -433,6 +518,13 @@ static void test_create_survives_coalescing_of_slug_pings(void **state)
     assert_int_equal(hc_outbox_flush(&ob, &mc.client, &res), HC_OK);
     assert_int_equal(captured(r, 2), 1);
     assert_string_equal(r[0].line, "POST /ping/" KEY "/db-backup/3?create=1 HTTP/1.1");
+
+    /* and a slug ping kept without create goes without it */
+    setup("o", 4, KEY);
+    push(&(hc_ping_t){ .slug = "db-backup" }, &res);
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, &res), HC_OK);
+    assert_int_equal(captured(r, 2), 1);
+    assert_string_equal(r[0].line, "POST /ping/" KEY "/db-backup HTTP/1.1");
 }
 
 /* What one failure of the caller's own ping does: kept or not. */
@@ -476,6 +568,9 @@ static void test_which_failures_keep_a_signal(void **state)
         { 'n', HC_ERR_NOT_FOUND, false },       { 'h', HC_ERR_NOT_FOUND, false },
         { 'b', HC_ERR_BAD_REQUEST, false },     { 'f', HC_ERR_FORBIDDEN, false },
         { 'p', HC_ERR_PAYLOAD_TOO_LARGE, false },
+        /* only 4xx is a refusal for good: not the status below it, nor above */
+        { 'q', HC_ERR_HTTP_STATUS, true },      { 'z', HC_ERR_HTTP_STATUS, false },
+        { 'e', HC_ERR_SERVER, true },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         check_own_fate(cases[i].answer, cases[i].err, cases[i].kept);
@@ -509,6 +604,18 @@ static void test_delivery_stops_at_the_first_failure(void **state)
     assert_int_equal(slots[0].signal, HC_SIGNAL_LOG);
 }
 
+/* A request refused before it began reports no response at all. */
+static void check_no_request(const hc_ping_result_t *pr)
+{
+    assert_false(pr->delivered);
+    assert_false(pr->created);
+    assert_int_equal(pr->status, 0);
+    assert_int_equal(pr->body_sent, 0);
+    assert_false(pr->has_body_limit);
+    assert_int_equal(pr->body_limit, 0);
+    assert_string_equal(pr->text, "");
+}
+
 static void test_local_refusal_changes_nothing(void **state)
 {
     (void)state;
@@ -523,6 +630,7 @@ static void test_local_refusal_changes_nothing(void **state)
                                  .work_size = sizeof work2, .ping_url = "http://hc.test/ping" };
     assert_int_equal(hc_test_mock_client(&keyless, &spec), HC_OK);
     assert_int_equal(hc_outbox_flush(&ob, &keyless.client, &res), HC_ERR_ARG);
+    check_no_request(&res.ping);
     assert_int_equal(hc_outbox_flush_begin(&ob, &keyless.client), HC_ERR_ARG);
     assert_int_equal(hc_outbox_poll(&ob, &res), HC_ERR_ARG);
     assert_int_equal(res.waiting, 1);
@@ -552,20 +660,26 @@ static void test_refusals_before_anything(void **state)
     (void)state;
     setup("", 4, NULL);
     hc_outbox_result_t res;
+    hc_ping_t good = { .uuid = A };
     assert_int_equal(hc_outbox_init(NULL, slots, 1), HC_ERR_ARG);
     assert_int_equal(hc_outbox_init(&ob, NULL, 1), HC_ERR_ARG);
     assert_int_equal(hc_outbox_init(&ob, slots, 0), HC_ERR_ARG);
     assert_int_equal(hc_outbox_init(&ob, slots, 65536), HC_ERR_ARG);
+    static hc_outbox_entry_t most[UINT16_MAX]; /* untouched but for one entry */
+    assert_int_equal(hc_outbox_init(&ob, most, UINT16_MAX), HC_OK);
+    hc_outbox_set_wall_clock(&ob, wall_clock, NULL);
+    push(&good, &res);
+    assert_int_equal(res.waiting, 1);
     assert_int_equal(hc_outbox_init(&ob, slots, 4), HC_OK);
     hc_outbox_set_wall_clock(NULL, wall_clock, NULL);
 
-    hc_ping_t good = { .uuid = A };
     assert_int_equal(hc_outbox_push(NULL, &mc.client, &good, &res), HC_ERR_ARG);
     assert_int_equal(hc_outbox_push(&ob, NULL, &good, &res), HC_ERR_ARG);
     assert_int_equal(hc_outbox_push(&ob, &mc.client, NULL, &res), HC_ERR_ARG);
     assert_int_equal(hc_outbox_push(&ob, &mc.client, &(hc_ping_t){ .uuid = "x" }, &res), HC_ERR_ARG);
     assert_int_equal(hc_outbox_send(&ob, &mc.client, &(hc_ping_t){ 0 }, &res), HC_ERR_ARG);
     assert_int_equal(hc_outbox_send_begin(&ob, &mc.client, NULL), HC_ERR_ARG);
+    assert_int_equal(hc_outbox_send(&ob, &mc.client, NULL, &res), HC_ERR_ARG);
     assert_int_equal(hc_outbox_flush(NULL, &mc.client, &res), HC_ERR_ARG);
     assert_int_equal(hc_outbox_flush_begin(&ob, NULL), HC_ERR_ARG);
     assert_int_equal(hc_outbox_flush(&ob, NULL, &res), HC_ERR_ARG);
@@ -628,6 +742,7 @@ static void test_busy_while_a_delivery_runs(void **state)
     assert_int_equal(res.delivered, 1);
     assert_true(res.sent);
     assert_int_equal(hc_outbox_poll(&ob, &res), HC_OK); /* repeated */
+    assert_int_equal(hc_outbox_poll(&ob, NULL), HC_OK);  /* with nowhere to write it */
 }
 
 static void test_aborted_delivery_keeps_everything(void **state)
@@ -639,7 +754,12 @@ static void test_aborted_delivery_keeps_everything(void **state)
     push(&(hc_ping_t){ .uuid = A, .signal = HC_SIGNAL_START }, &res);
     hc_ping_t p = { .uuid = A };
     assert_int_equal(hc_outbox_send_begin(&ob, &mc.client, &p), HC_OK);
+    /* nothing is written to the result before the delivery ends */
+    hc_outbox_result_t untouched;
+    memset(&res, 0xa5, sizeof res);
+    memcpy(&untouched, &res, sizeof res);
     assert_int_equal(hc_outbox_poll(&ob, &res), HC_IN_PROGRESS);
+    assert_memory_equal(&res, &untouched, sizeof res);
     hc_client_abort(&mc.client);
     assert_int_equal(hc_outbox_poll(&ob, &res), HC_ERR_ABORTED);
     assert_true(res.queued);
@@ -719,6 +839,11 @@ static void test_late_line_dates_from_what_is_known(void **state)
                         "late: happened 1999-12-31T23:59:59Z, 0 s ago\n");
     assert_string_equal(line_for(true, 4107542400, true, 4107542400, 0),
                         "late: happened 2100-03-01T00:00:00Z, 0 s ago\n");
+    /* the first day of a year: the whole of the year before is counted */
+    assert_string_equal(line_for(true, 31536000, true, 31536000, 0),
+                        "late: happened 1971-01-01T00:00:00Z, 0 s ago\n");
+    assert_string_equal(line_for(true, 1735689600, true, 1735689600, 0),
+                        "late: happened 2025-01-01T00:00:00Z, 0 s ago\n");
     assert_string_equal(line_for(true, 0, true, 0, 0),
                         "late: happened 1970-01-01T00:00:00Z, 0 s ago\n");
     assert_string_equal(line_for(true, 253402300799, true, 253402300799, 0),
@@ -726,6 +851,28 @@ static void test_late_line_dates_from_what_is_known(void **state)
     assert_string_equal(line_for(true, 253402300800, false, 0, 3), /* past year 9999: unknown */
                         "late: happened 3 s ago\n");
     assert_string_equal(line_for(true, -1, false, 0, 3), "late: happened 3 s ago\n");
+
+    /* the wall clock says no time passed: it wins over the device clock */
+    assert_string_equal(line_for(true, T0, true, T0, 5),
+                        "late: happened 2024-05-01T10:00:00Z, 0 s ago\n");
+    /* dated afterwards to the first second there is */
+    assert_string_equal(line_for(false, 0, true, 42, 42),
+                        "late: happened 1970-01-01T00:00:00Z, 42 s ago\n");
+    /* known then as the first second, unknown now: the device clock counts */
+    assert_string_equal(line_for(true, 0, false, 0, 7),
+                        "late: happened 1970-01-01T00:00:00Z, 7 s ago\n");
+    /* more than 32 bits of seconds apart by the wall clock: the device
+     * clock says how late, not the wall clock's difference cut to 32 bits */
+    assert_string_equal(line_for(true, 0, true, (int64_t)UINT32_MAX + 11, 5),
+                        "late: happened 1970-01-01T00:00:00Z, 5 s ago\n");
+
+    /* the device clock counts whole seconds of 1000 ms */
+    setup("o", 4, NULL);
+    hc_outbox_set_wall_clock(&ob, NULL, NULL);
+    push(&(hc_ping_t){ .uuid = A }, NULL);
+    mc.mock.now += 3725999u;
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, NULL), HC_OK);
+    assert_string_equal(first_body(), "late: happened 3725 s ago\n");
 
     /* the device clock wraps at 2^32 ms */
     setup("o", 4, NULL);
@@ -851,6 +998,23 @@ static void test_late_line_needs_room_in_the_work_buffer(void **state)
         }
     }
 
+    /* a ping URL whose path alone overflows the work buffer: refused for
+     * that, though the late line behind it would fit */
+    static char long_url[600] = "http://hc.test/";
+    memset(long_url + 15, 'p', 520);
+    setup("o", 4, NULL);
+    hc_test_mock_spec_t long_spec = { .script = script, .n_script = 1, .capture = capture,
+                                      .capture_cap = sizeof capture - 1, .work = work,
+                                      .work_size = sizeof work, .ping_url = long_url,
+                                      .max_attempts = 1 };
+    assert_int_equal(hc_test_mock_client(&mc, &long_spec), HC_OK);
+    push(&(hc_ping_t){ .uuid = A }, NULL);
+    hc_outbox_result_t long_res;
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, &long_res), HC_ERR_BUFFER);
+    assert_int_equal(long_res.waiting, 1);
+    check_no_request(&long_res.ping);
+    assert_int_equal(mc.mock.capture_len, 0);
+
     /* the smallest work buffer a client takes (128 bytes) cannot even hold
      * the request line and the longest late line */
     setup("o", 4, NULL);
@@ -866,6 +1030,12 @@ static void test_late_line_needs_room_in_the_work_buffer(void **state)
     assert_int_equal(hc_outbox_flush(&ob, &mc.client, &res), HC_ERR_BUFFER);
     assert_int_equal(res.waiting, 1);
     assert_int_equal(mc.mock.capture_len, 0);
+    /* the line that does not fit is the error, found before a header the
+     * head would refuse */
+    mc.client.cfg.user_agent = "bad\r\nagent";
+    assert_int_equal(hc_outbox_flush(&ob, &mc.client, &res), HC_ERR_BUFFER);
+    assert_int_equal(res.waiting, 1);
+    assert_int_equal(mc.mock.capture_len, 0);
 }
 
 int main(void)
@@ -875,6 +1045,10 @@ int main(void)
         cmocka_unit_test(test_nonblocking_outage_matches_blocking),
         cmocka_unit_test(test_full_outbox_drops_coalescible_then_oldest_and_says_so),
         cmocka_unit_test(test_success_pings_coalesce_but_never_a_start_closer),
+        cmocka_unit_test(test_coalescing_tells_checks_apart_by_kind_and_whole_name),
+        cmocka_unit_test(test_full_outbox_drops_the_oldest_heartbeat),
+        cmocka_unit_test(test_full_array_drops_the_oldest),
+        cmocka_unit_test(test_run_id_is_kept_exactly),
         cmocka_unit_test(test_full_outbox_keeps_a_start_closer_before_the_oldest),
         cmocka_unit_test(test_create_survives_coalescing_of_slug_pings),
         cmocka_unit_test(test_which_failures_keep_a_signal),

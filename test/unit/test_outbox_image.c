@@ -247,6 +247,12 @@ static void test_every_cut_is_refused_and_changes_nothing(void **state)
         assert_int_equal(snapshot(&ob, after, sizeof after), before_len);
         assert_memory_equal(after, before, before_len);
     }
+    /* a head cut short is truncated, whatever version it says or would say */
+    uint8_t later[sizeof rich_image];
+    memcpy(later, rich_image, rich_len);
+    later[4] = 2;
+    for (size_t len = 4; len < 24; len++)
+        assert_int_equal(hc_outbox_restore(&ob, later, len), HC_ERR_IMAGE_TRUNCATED);
     assert_int_equal(hc_outbox_restore(&ob, rich_image, rich_len), HC_OK);
     assert_int_equal(hc_outbox_count(&ob), 4);
 }
@@ -352,11 +358,14 @@ static void test_checksummed_nonsense_is_refused(void **state)
     check_corrupt(e1 + 36, 'D');        /* a slug with an uppercase letter */
     check_corrupt(e1 + 37, '.');        /* or a dot */
     check_corrupt(e1 + 37, '~');
+    check_corrupt(e1 + 3, 49);          /* a slug longer than the configured room */
+    check_corrupt(e0 + 7, 1);           /* a body length's high byte counts too */
     check_corrupt(e1 + 3, 0);           /* an empty slug */
     check_corrupt(e2 + 3, 200);         /* an entry running past the end */
     check_corrupt(12, 5);               /* more entries than there are */
     check_corrupt(12, 3);               /* fewer: bytes left over */
     check_corrupt(14, 1);               /* the zero field */
+    check_corrupt(15, 1);               /* both its bytes */
 
     /* shorter than an empty image */
     hc_outbox_entry_t slots[6];
@@ -366,6 +375,199 @@ static void test_checksummed_nonsense_is_refused(void **state)
     memcpy(img, rich_image, rich_len);
     put32(img + 8, 23);
     assert_int_equal(hc_outbox_restore(&ob, img, rich_len), HC_ERR_IMAGE_CORRUPT);
+    put32(img + 8, 0); /* shorter than its own CRC */
+    assert_int_equal(hc_outbox_restore(&ob, img, rich_len), HC_ERR_IMAGE_CORRUPT);
+
+    /* a length over 16 MiB is read whole, not as its low three bytes: the
+     * CRC where the short reading would look for it does not make it whole */
+    memcpy(img, rich_image, rich_len);
+    img[11] = 1;
+    put32(img + rich_len - 4, crc32_ref(img, rich_len - 4));
+    assert_int_equal(hc_outbox_restore(&ob, img, rich_len), HC_ERR_IMAGE_TRUNCATED);
+
+    /* damaged and too big for the outbox: the damage is what is reported */
+    hc_outbox_entry_t few[3];
+    init(&ob, few, 3);
+    memcpy(img, rich_image, rich_len);
+    img[e2] = 5;
+    reseal(img);
+    assert_int_equal(hc_outbox_restore(&ob, img, rich_len), HC_ERR_IMAGE_CORRUPT);
+    assert_int_equal(hc_outbox_count(&ob), 0);
+}
+
+/* Restore from a heap copy of exactly @p len bytes, so that AddressSanitizer
+ * sees any read past the image. */
+static hc_err_t restore_exact(hc_outbox_t *ob, const uint8_t *img, size_t len)
+{
+    uint8_t *copy = malloc(len);
+    assert_non_null(copy);
+    memcpy(copy, img, len);
+    hc_err_t err = hc_outbox_restore(ob, copy, len);
+    free(copy);
+    return err;
+}
+
+/* An entry that claims more than the image holds is refused without reading
+ * past the image's end. */
+static void test_entries_past_the_end_are_refused_unread(void **state)
+{
+    (void)state;
+    make_rich();
+    const size_t e3 = 20 + (36 + 36 + 2) + (36 + 11) + (36 + 36 + 64);
+    hc_outbox_entry_t slots[6];
+    hc_outbox_t ob;
+    init(&ob, slots, 6);
+    uint8_t img[sizeof rich_image];
+
+    memcpy(img, rich_image, rich_len);
+    img[12] = 5; /* one entry more than there is */
+    reseal(img);
+    assert_int_equal(restore_exact(&ob, img, rich_len), HC_ERR_IMAGE_CORRUPT);
+
+    memcpy(img, rich_image, rich_len);
+    img[e3 + 2] |= 0x01; /* the last target read as a slug ... */
+    img[e3 + 3] = HC_OUTBOX_TARGET_MAX; /* ... longer than what is left */
+    reseal(img);
+    assert_int_equal(restore_exact(&ob, img, rich_len), HC_ERR_IMAGE_CORRUPT);
+    assert_int_equal(hc_outbox_count(&ob), 0);
+    assert_int_equal(restore_exact(&ob, rich_image, rich_len), HC_OK);
+}
+
+/* A whole, checksummed image of one entry whose body is one byte longer
+ * than this build keeps: refused, not copied past the slot. */
+static void test_a_body_longer_than_the_room_is_refused(void **state)
+{
+    (void)state;
+    setup_client(0);
+    hc_outbox_entry_t slots[2];
+    hc_outbox_t ob;
+    init(&ob, slots, 2);
+    wall_now = 0;
+    char body[HC_OUTBOX_BODY_MAX];
+    memset(body, 'b', sizeof body);
+    push(&ob, (hc_ping_t){ .uuid = A, .body = (const uint8_t *)body, .body_len = sizeof body });
+    uint8_t img[HC_OUTBOX_IMAGE_MAX(2) + 1];
+    size_t len = snapshot(&ob, img, sizeof img);
+    assert_int_equal(len, 24 + 36 + 36 + HC_OUTBOX_BODY_MAX);
+    size_t body_len = HC_OUTBOX_BODY_MAX + 1;
+    img[len - 4] = 'b'; /* the extra byte where the CRC was */
+    img[20 + 6] = (uint8_t)body_len;
+    img[20 + 7] = (uint8_t)(body_len >> 8);
+    put32(img + 8, (uint32_t)len + 1);
+    reseal(img);
+    hc_outbox_entry_t other[2];
+    hc_outbox_t fresh;
+    init(&fresh, other, 2);
+    assert_int_equal(hc_outbox_restore(&fresh, img, len + 1), HC_ERR_IMAGE_CORRUPT);
+    assert_int_equal(hc_outbox_count(&fresh), 0);
+}
+
+/* Counts at their largest and the last second a line can date come back
+ * whole; a wall clock field the flags say is unset is not read at all. */
+static void test_extremes_round_trip(void **state)
+{
+    (void)state;
+    setup_client(1);
+    hc_outbox_entry_t slots[2], copy_slots[2];
+    hc_outbox_t ob, copy;
+    init(&ob, slots, 2);
+    init(&copy, copy_slots, 2);
+    wall_now = 253402300799; /* 9999-12-31T23:59:59Z */
+    push(&ob, (hc_ping_t){ .uuid = A });
+    slots[0].merged = UINT16_MAX;     /* as many as can be counted, */
+    slots[0].body_cut = UINT32_MAX;   /* the way the outbox's own tests reach them */
+    ob.dropped = UINT32_MAX;
+    uint8_t img[HC_OUTBOX_IMAGE_MAX(2)], again[HC_OUTBOX_IMAGE_MAX(2)];
+    size_t len = snapshot(&ob, img, sizeof img);
+    assert_int_equal(hc_outbox_restore(&copy, img, len), HC_OK);
+    assert_int_equal(snapshot(&copy, again, sizeof again), len);
+    assert_memory_equal(again, img, len);
+    assert_int_equal(hc_outbox_flush(&copy, &mc.client, NULL), HC_OK);
+    const char *body = strstr((const char *)capture, "\r\n\r\n");
+    assert_non_null(body);
+    assert_string_equal(body + 4, "late: happened 9999-12-31T23:59:59Z, 0 s ago; 65535 older "
+                                  "success pings merged; 4294967295 signals dropped; "
+                                  "4294967295 body bytes cut\n");
+
+    /* no wall clock when it happened: whatever the field holds is ignored */
+    init(&ob, slots, 2);
+    wall_now = 0;
+    push(&ob, (hc_ping_t){ .uuid = A });
+    len = snapshot(&ob, img, sizeof img);
+    assert_int_equal(img[20 + 2] & 0x08, 0);
+    memset(img + 20 + 12, 0xff, 8);
+    reseal(img);
+    assert_int_equal(hc_outbox_restore(&copy, img, len), HC_OK);
+    setup_client(1);
+    assert_int_equal(hc_outbox_flush(&copy, &mc.client, NULL), HC_OK);
+    body = strstr((const char *)capture, "\r\n\r\n");
+    assert_non_null(body);
+    assert_string_equal(body + 4, "late: time unknown (queued before a restart)\n");
+}
+
+/* An image refused for an entry after the first leaves every kept entry
+ * as it was, not just the count. */
+static void test_a_bad_later_entry_changes_nothing(void **state)
+{
+    (void)state;
+    make_rich();
+    hc_outbox_entry_t slots[6];
+    hc_outbox_t ob;
+    init(&ob, slots, 6);
+    push(&ob, (hc_ping_t){ .uuid = B, .signal = HC_SIGNAL_FAIL });
+    push(&ob, (hc_ping_t){ .uuid = A, .signal = HC_SIGNAL_LOG });
+    uint8_t before[HC_OUTBOX_IMAGE_MAX(6)], after[HC_OUTBOX_IMAGE_MAX(6)];
+    size_t before_len = snapshot(&ob, before, sizeof before);
+    uint8_t img[sizeof rich_image];
+    memcpy(img, rich_image, rich_len);
+    const size_t e3 = 20 + (36 + 36 + 2) + (36 + 11) + (36 + 36 + 64);
+    img[e3] = 5; /* the last entry's signal: no such signal */
+    reseal(img);
+    assert_int_equal(hc_outbox_restore(&ob, img, rich_len), HC_ERR_IMAGE_CORRUPT);
+    assert_int_equal(snapshot(&ob, after, sizeof after), before_len);
+    assert_memory_equal(after, before, before_len);
+}
+
+/* More than 255 entries: the count is two bytes, and its high byte is no
+ * part of the zero field after it. */
+static void test_hundreds_of_entries_round_trip(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    static hc_outbox_entry_t slots[N], copy_slots[N];
+    static uint8_t img[HC_OUTBOX_IMAGE_MAX(N)], again[HC_OUTBOX_IMAGE_MAX(N)];
+    hc_outbox_t ob, copy;
+    setup_client(0);
+    init(&ob, slots, N);
+    init(&copy, copy_slots, N);
+    for (size_t i = 0; i < N; i++)
+        push(&ob, (hc_ping_t){ .uuid = i % 2 ? A : B, .signal = HC_SIGNAL_LOG });
+    size_t len = snapshot(&ob, img, sizeof img);
+    assert_int_equal(img[12], N % 256);
+    assert_int_equal(img[13], N / 256);
+    assert_int_equal(hc_outbox_restore(&copy, img, len), HC_OK);
+    assert_int_equal(hc_outbox_count(&copy), N);
+    assert_int_equal(snapshot(&copy, again, sizeof again), len);
+    assert_memory_equal(again, img, len);
+}
+
+/* The shortest slug, one character, is a target like any other. */
+static void test_one_character_slug_round_trips(void **state)
+{
+    (void)state;
+    setup_client(0);
+    hc_outbox_entry_t slots[2], copy_slots[2];
+    hc_outbox_t ob, copy;
+    init(&ob, slots, 2);
+    init(&copy, copy_slots, 2);
+    push(&ob, (hc_ping_t){ .slug = "a", .signal = HC_SIGNAL_FAIL });
+    uint8_t img[HC_OUTBOX_IMAGE_MAX(2)], again[HC_OUTBOX_IMAGE_MAX(2)];
+    size_t len = snapshot(&ob, img, sizeof img);
+    assert_int_equal(len, 24 + 36 + 1);
+    assert_int_equal(hc_outbox_restore(&copy, img, len), HC_OK);
+    assert_int_equal(hc_outbox_count(&copy), 1);
+    assert_int_equal(snapshot(&copy, again, sizeof again), len);
+    assert_memory_equal(again, img, len);
 }
 
 static void test_save_needs_room(void **state)
@@ -380,6 +582,10 @@ static void test_save_needs_room(void **state)
         assert_int_equal(img[i], 0x5a); /* nothing written */
     assert_int_equal(len, 0);
     assert_int_equal(hc_outbox_save(&rich, img, rich_len, &len), HC_OK);
+    assert_int_equal(len, rich_len);
+    assert_memory_equal(img, rich_image, rich_len);
+    for (size_t i = rich_len; i < sizeof img; i++)
+        assert_int_equal(img[i], 0x5a); /* nothing past the image */
     assert_int_equal(hc_outbox_save(NULL, img, sizeof img, &len), HC_ERR_ARG);
     assert_int_equal(hc_outbox_save(&rich, NULL, sizeof img, &len), HC_ERR_ARG);
     assert_int_equal(hc_outbox_save(&rich, img, sizeof img, NULL), HC_ERR_ARG);
@@ -423,6 +629,12 @@ int main(void)
         cmocka_unit_test(test_every_flipped_bit_is_refused_and_changes_nothing),
         cmocka_unit_test(test_foreign_images_are_refused),
         cmocka_unit_test(test_checksummed_nonsense_is_refused),
+        cmocka_unit_test(test_entries_past_the_end_are_refused_unread),
+        cmocka_unit_test(test_a_body_longer_than_the_room_is_refused),
+        cmocka_unit_test(test_one_character_slug_round_trips),
+        cmocka_unit_test(test_extremes_round_trip),
+        cmocka_unit_test(test_hundreds_of_entries_round_trip),
+        cmocka_unit_test(test_a_bad_later_entry_changes_nothing),
         cmocka_unit_test(test_save_needs_room),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
