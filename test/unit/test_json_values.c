@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,43 @@ static void test_parse_and_find(void **state)
     assert_int_equal(hc_json_next(&p.doc, 0), p.doc.n);
     assert_int_equal(hc_json_next(&p.doc, b), f - 1);       /* skips b's subtree to key "f" */
     parsed_free(&p);
+}
+
+/* Token access stays inside the element: an index before the first or at
+ * the end names nothing, even where the token array holds more (here a
+ * leftover that would read as "1"); a name matches whole; find looks only
+ * at an object's own members. */
+static void test_token_access_edges(void **state)
+{
+    (void)state;
+    jsmntok_t tok[4];
+    hc_json_t doc;
+    assert_err(hc_json_parse(&doc, "1", 1, tok, 4), HC_OK);
+    assert_int_equal(doc.n, 1);
+    tok[1] = tok[0];
+    assert_true(hc_json_eq(&doc, 0, "1"));
+    assert_false(hc_json_eq(&doc, 1, "1"));
+    assert_false(hc_json_eq(&doc, -1, ""));
+    assert_false(hc_json_eq(&doc, 1, ""));
+    assert_false(hc_json_is_null(&doc, -1));
+    assert_int_equal(hc_json_next(&doc, 1), 1);
+    char out[4];
+    bool cut;
+    assert_err(hc_json_string(&doc, 1, out, sizeof out, &cut), HC_ERR_JSON);
+
+    parsed_t p;
+    assert_err(parse(&p, "[{\"ab\": 1}, \"b\", 2, \"ab\"]"), HC_OK);
+    assert_false(hc_json_eq(&p.doc, 2, "abc"));
+    assert_false(hc_json_eq(&p.doc, 2, "a"));
+    assert_true(hc_json_eq(&p.doc, 2, "ab"));
+    assert_int_equal(hc_json_find(&p.doc, 1, "ab"), 3);
+    assert_int_equal(hc_json_find(&p.doc, 1, "b"), -1);   /* after the object */
+    assert_int_equal(hc_json_find(&p.doc, 0, "b"), -1);   /* an array has no members */
+    parsed_free(&p);
+
+    /* the token count is an int: more is an argument error, INT_MAX is not */
+    assert_err(hc_json_parse(&doc, "1", 1, tok, (unsigned)INT_MAX + 1u), HC_ERR_ARG);
+    assert_err(hc_json_parse(&doc, "1", 1, tok, INT_MAX), HC_OK);
 }
 
 static void test_parse_errors(void **state)
@@ -590,6 +628,7 @@ static void test_utf8_edges(void **state)
         { "\xf3\xbf\xbf\xbf", 1 }, { "\xf4\x8f\xbf\xbf", 1 }, { "\xf4\x90\x80\x80", 0 },
         { "\xf5\x80\x80\x80", 0 }, { "\xf7\xbf\xbf\xbf", 0 }, { "\xf8\x90\x80\x80", 0 },
         { "\xfc\x80\x80\x80", 0 }, { "\xff", 0 }, { "\x80", 0 }, { "\xbf", 0 },
+        { "\xbf\xbf", 0 }, /* a continuation byte is no lead, whatever follows */
         { "\xc3\x28", 0 }, { "\xc3\xc3\xa9", 0 }, { "\xe2\x28\xac", 0 }, { "\xe2\x82\x28", 0 },
         { "\xf0\x9f\x98\x28", 0 }, { "\xf0\x28\x98\x80", 0 }, { "\xf0\x9f\x28\x80", 0 },
         { "a\xc3\xa9" "b\xe2\x82\xac" "c\xf0\x9f\x98\x80", 6 },
@@ -676,6 +715,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_and_find),
+        cmocka_unit_test(test_token_access_edges),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_parse_depth_bound),
         cmocka_unit_test(test_top_level_scalar),
