@@ -835,7 +835,10 @@ class Workspace:
                     if f.read() == data:
                         continue
             os.makedirs(os.path.dirname(b), exist_ok=True)
-            shutil.copy2(a, b)
+            # A fresh mtime: a file left mutated by an interrupted run was
+            # built after the original's mtime, so keeping that mtime would
+            # keep the mutant's objects.
+            shutil.copy(a, b)
         for d, _, files in os.walk(self.src):
             for f in files:
                 rel = os.path.relpath(os.path.join(d, f), self.src)
