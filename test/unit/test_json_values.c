@@ -248,6 +248,11 @@ static void test_unescape_raw_errors(void **state)
     assert_string_equal(out, "\t");
     assert_err(hc_json_unescape("a\\/", 3, out, sizeof out, &cut), HC_OK);
     assert_string_equal(out, "a/");
+    /* the length is the end, even inside a run of plain ASCII */
+    assert_err(hc_json_unescape("abcd", 2, out, sizeof out, &cut), HC_OK);
+    assert_string_equal(out, "ab");
+    /* the last control byte raw */
+    assert_err(hc_json_unescape("a\x1f", 2, out, sizeof out, &cut), HC_ERR_JSON);
     assert_err(hc_json_unescape("ab\\u00e9", 8, out, sizeof out, &cut), HC_OK);
     assert_string_equal(out, "ab\xc3\xa9");
     assert_err(hc_json_unescape(NULL, 0, out, sizeof out, &cut), HC_OK);
@@ -363,6 +368,11 @@ static void test_fixed_point(void **state)
         { "1e-30", 3, 0 }, { "0e999999", 3, 0 }, { "0.000000000000000000000000001e30", 0, 1000 },
         { "9223372036854775.807", 3, INT64_MAX }, { "-9223372036854775.808", 3, INT64_MIN },
         { "1.23456789", 9, 1234567890 }, { "31536000", 0, 31536000 },
+        /* 19 digits 21 places down are under a half: 0, however many places */
+        { "9999999999999999999e-21", 0, 0 }, { "9999999999999999999e-40", 0, 0 },
+        /* scaled up to the limit exactly, and past a tenth of it on the way */
+        { "922337203685477580e1", 0, 9223372036854775800LL }, { "9e18", 0, 9000000000000000000LL },
+        { "-9e18", 0, -9000000000000000000LL },
     };
     for (size_t k = 0; k < sizeof ok / sizeof *ok; k++) {
         int64_t v = 0;
@@ -537,6 +547,8 @@ static void test_time_invalid(void **state)
         "2020-01-01T00:00:00.Z", "2020-01-01T00:00:00.5", "2020-01-01T00:00:00+24:00",
         "2020-01-01T00:00:00+01:60", "2020-01-01T00:00:00Zx", "2020-01-01T00:00:00+01:00 ",
         "+020-01-01T00:00:00Z", "2020-01-01T00:00:00 Z", "abcd-ef-ghTij:kl:mnZ", "2020-01-01T0a:00:00Z",
+        /* ':' is the byte after '9': no digit, in a field or in the offset */
+        "2020-01-0:T00:00:00Z", "2020-01-01T00:00:00+0::00",
     };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         int64_t t;
