@@ -549,11 +549,31 @@ static void test_time_invalid(void **state)
         "+020-01-01T00:00:00Z", "2020-01-01T00:00:00 Z", "abcd-ef-ghTij:kl:mnZ", "2020-01-01T0a:00:00Z",
         /* ':' is the byte after '9': no digit, in a field or in the offset */
         "2020-01-0:T00:00:00Z", "2020-01-01T00:00:00+0::00",
+        /* an offset is Z, or a sign, two digits, ':' and two digits */
+        "2020-01-01T00:00:00X", "2020-01-01T00:00:00*01:00", "2020-01-01T00:00:00+01x00",
+        "2020-01-01T00:00:00+0a:00", "2020-01-01T00:00:00+00:0a",
     };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         int64_t t;
         if (when(bad[k], &t) != HC_ERR_JSON)
             fail_msg("accepted \"%s\"", bad[k]);
+    }
+}
+
+/* A time cut anywhere before its zone is refused without reading past
+ * its length (exact-size heap copies, for the sanitizer builds). */
+static void test_time_cut_short(void **state)
+{
+    (void)state;
+    static const char full[] = "2020-01-01T00:00:00Z";
+    for (size_t len = 0; len < sizeof full - 1; len++) {
+        char *copy = malloc(len ? len : 1);
+        int64_t t = 7;
+        assert_non_null(copy);
+        memcpy(copy, full, len);
+        if (hc_json_parse_time(copy, len, &t) != HC_ERR_JSON || t != 7)
+            fail_msg("accepted %zu bytes", len);
+        free(copy);
     }
 }
 
@@ -742,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_time_valid),
         cmocka_unit_test(test_time_invalid),
         cmocka_unit_test(test_time_microseconds),
+        cmocka_unit_test(test_time_cut_short),
         cmocka_unit_test(test_time_token),
         cmocka_unit_test(test_time_every_day),
         cmocka_unit_test(test_utf8_check),
