@@ -76,8 +76,9 @@ static void test_quoted_embedded_nul_and_runs(void **state)
     hc_jwrite_quoted(&b, "\"\"", 2);
     hc_jwrite_quoted(&b, "", 0);
     hc_jwrite_quoted(&b, NULL, 0);
+    hc_jwrite_quoted(&b, "abcd", 2); /* the length ends a run of plain bytes */
     assert_true(hc_buf_ok(&b));
-    assert_content(&b, "\"a\\u0000b\"\"\\\"\\\"\"\"\"\"\"");
+    assert_content(&b, "\"a\\u0000b\"\"\\\"\\\"\"\"\"\"\"\"ab\"");
 }
 
 static void test_array_items_escaped(void **state)
