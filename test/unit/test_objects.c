@@ -438,6 +438,21 @@ static void test_check_duplicate_member_replaces(void **state)
     assert_int_equal(c.desc[4], '\0'); /* nothing of the first value left */
 }
 
+/* Members are found by their whole name in any order: the first field
+ * after the search wrapped around, and a name that is only the start of
+ * a field's. */
+static void test_check_members_in_any_order(void **state)
+{
+    (void)state;
+    hc_check_t c;
+    assert_int_equal(check_from_str("{\"slug\": \"s\", \"name\": \"n\"}", &c), HC_OK);
+    assert_string_equal(c.name, "n");
+    assert_string_equal(c.slug, "s");
+    assert_int_equal(check_from_str("{\"n\": \"short\", \"nam\": \"er\"}", &c), HC_OK);
+    assert_string_equal(c.name, "");
+    assert_false(HC_PRESENT(&c, HC_CHECK_F_NAME));
+}
+
 static void test_check_unknown_status(void **state)
 {
     (void)state;
@@ -560,6 +575,12 @@ static void test_ping_types_and_errors(void **state)
         assert_err(hc_decode_received_ping(&p, &doc, 0), HC_OK);
         assert_int_equal(p.type, ok[i].type);
     }
+    const char *zero = "{\"duration\": 0}"; /* a run can take no time at all */
+    assert_err(hc_json_parse(&doc, zero, strlen(zero), tok, 16), HC_OK);
+    p.duration_us = 7;
+    assert_err(hc_decode_received_ping(&p, &doc, 0), HC_OK);
+    assert_true(p.duration_us == 0);
+    assert_true(HC_PRESENT(&p, HC_PING_F_DURATION));
     const char *dur = "{\"duration\": 2.896736, \"remote_addr\": null}";
     assert_err(hc_json_parse(&doc, dur, strlen(dur), tok, 16), HC_OK);
     assert_err(hc_decode_received_ping(&p, &doc, 0), HC_OK);
@@ -747,6 +768,7 @@ int main(void)
         cmocka_unit_test(test_check_escaped_strings),
         cmocka_unit_test(test_check_nulls_everywhere),
         cmocka_unit_test(test_check_duplicate_member_replaces),
+        cmocka_unit_test(test_check_members_in_any_order),
         cmocka_unit_test(test_check_unknown_status),
         cmocka_unit_test(test_check_wrong_types),
         cmocka_unit_test(test_check_decode_arguments),
