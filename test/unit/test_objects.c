@@ -509,6 +509,17 @@ static void test_check_decode_arguments(void **state)
     assert_err(hc_decode_check(&c, &doc, -1), HC_ERR_JSON);
     assert_err(hc_decode_check(&c, &doc, 99), HC_ERR_JSON);
     assert_err(hc_decode_check(&c, NULL, 0), HC_ERR_JSON);
+
+    /* no token before the first or at the end counts, even where memory
+     * around the element holds an empty object's token */
+    jsmntok_t around[10];
+    assert_err(hc_json_parse(&doc, text, strlen(text), around + 1, 8), HC_OK);
+    assert_int_equal(doc.n, 5);
+    around[0] = around[1 + 2];
+    around[0].size = 0;
+    around[1 + 5] = around[0];
+    assert_err(hc_decode_check(&c, &doc, -1), HC_ERR_JSON);
+    assert_err(hc_decode_check(&c, &doc, 5), HC_ERR_JSON);
 }
 
 /* ------------------------------------------------------------------- pings */
