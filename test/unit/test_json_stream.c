@@ -529,6 +529,152 @@ static void test_init_arguments(void **state)
     assert_err(hc_jstream_init(&js, longkey, HC_JSTREAM_ARRAY, buf, 8, on_element, NULL), HC_ERR_ARG);
 }
 
+/* The documented limit on the key is exact: 255 bytes is a key that finds
+ * its list, 256 is refused. */
+static void test_key_length_limit(void **state)
+{
+    (void)state;
+    static char key[257];
+    static char body[300];
+    record_t r;
+    hc_jstream_t js;
+    char buf[8];
+    memset(key, 'k', 255);
+    key[255] = '\0';
+    size_t len = (size_t)snprintf(body, sizeof body, "{\"%s\": [7]}", key);
+    for (int mode = WHOLE; mode <= BYTES; mode++) {
+        record_init(&r);
+        assert_err(run(key, HC_JSTREAM_ARRAY, body, len, (enum mode)mode, 0, ELEM_BUF, &r),
+                   HC_OK);
+        assert_int_equal(r.count, 1);
+        assert_int_equal(r.len, strlen("=7\n"));
+        assert_memory_equal(r.log, "=7\n", r.len);
+        record_free(&r);
+    }
+    /* one byte short of the key in the body: not the list */
+    record_init(&r);
+    assert_err(run(key, HC_JSTREAM_ARRAY, body + 1, len - 1, WHOLE, 0, ELEM_BUF, &r),
+               HC_ERR_JSON);
+    assert_int_equal(r.count, 0);
+    record_free(&r);
+    memset(key, 'k', 256);
+    key[256] = '\0';
+    assert_err(hc_jstream_init(&js, key, HC_JSTREAM_ARRAY, buf, sizeof buf, on_element, NULL),
+               HC_ERR_ARG);
+}
+
+/* hc_jstream_element_ascii() answers for the element in hand only: a
+ * non-ASCII or escaped string earlier in the body (in the wrapper or in
+ * an earlier element) does not colour the later ones. */
+typedef struct {
+    const hc_jstream_t *js;
+    char ascii[16];
+    size_t count;
+} ascii_log_t;
+
+static hc_err_t on_element_ascii(void *ctx, const char *name, size_t name_len,
+                                 const char *elem, size_t elem_len)
+{
+    ascii_log_t *a = ctx;
+    (void)name;
+    (void)name_len;
+    (void)elem;
+    (void)elem_len;
+    assert_true(a->count < sizeof a->ascii - 1);
+    a->ascii[a->count++] = hc_jstream_element_ascii(a->js) ? 'y' : 'n';
+    return HC_OK;
+}
+
+static void ascii_run(const char *key, hc_jstream_shape_t shape, const char *body,
+                      const char *want)
+{
+    size_t len = strlen(body);
+    for (int mode = WHOLE; mode <= BYTES; mode++) {
+        hc_jstream_t js;
+        char buf[64];
+        ascii_log_t a;
+        memset(&a, 0, sizeof a);
+        a.js = &js;
+        assert_err(hc_jstream_init(&js, key, shape, buf, sizeof buf, on_element_ascii, &a),
+                   HC_OK);
+        if (mode == WHOLE) {
+            assert_err(hc_jstream_feed(&js, (const uint8_t *)body, len), HC_OK);
+        } else {
+            for (size_t i = 0; i < len; i++)
+                assert_err(hc_jstream_feed(&js, (const uint8_t *)body + i, 1), HC_OK);
+        }
+        assert_err(hc_jstream_finish(&js), HC_OK);
+        assert_string_equal(a.ascii, want);
+    }
+}
+
+static void test_element_ascii_is_per_element(void **state)
+{
+    (void)state;
+    ascii_run("checks", HC_JSTREAM_ARRAY,
+              "{\"note\": \"caf\xc3\xa9\", \"checks\": [{\"a\": \"x\"}, {\"b\": \"\xc3\xa9\"}, "
+              "{\"c\": \"y\"}, {\"d\": \"\\n\"}, 1, \"\\u0041\", \"z\"]}",
+              "ynynyny");
+    ascii_run("flips", HC_JSTREAM_ARRAY_OR_BARE,
+              "[{\"a\": \"\xc3\xa9\"}, {\"a\": \"e\"}, \"\\t\", null]", "nyny");
+    ascii_run("badges", HC_JSTREAM_MEMBERS,
+              "{\"badges\": {\"\\u00e9\": {}, \"b\": {\"s\": \"x\"}, \"c\": \"\xc3\xa9\", \"d\": 2}}",
+              "nyny");
+}
+
+/* A body whose top-level value is not an object (a bare list where the
+ * shape wants the wrapper, a string, a number, a literal) is refused at its
+ * first byte, so a caller can stop reading it at once; nothing is
+ * delivered. */
+static void test_not_an_object_refused_at_first_byte(void **state)
+{
+    (void)state;
+    static const char *firsts[] = { "[", "\"", "4", "-", "t", "n" };
+    static const hc_jstream_shape_t shapes[] = { HC_JSTREAM_ARRAY, HC_JSTREAM_MEMBERS };
+    for (size_t s = 0; s < 2; s++) {
+        for (size_t i = 0; i < sizeof firsts / sizeof *firsts; i++) {
+            hc_jstream_t js;
+            char buf[16];
+            record_t r;
+            record_init(&r);
+            assert_err(hc_jstream_init(&js, "checks", shapes[s], buf, sizeof buf, on_element, &r),
+                       HC_OK);
+            assert_err(hc_jstream_feed(&js, (const uint8_t *)" ", 1), HC_OK);
+            assert_err(hc_jstream_feed(&js, (const uint8_t *)firsts[i], 1), HC_ERR_JSON);
+            assert_err(hc_jstream_feed(&js, (const uint8_t *)"{}]", 3), HC_ERR_JSON);
+            assert_err(hc_jstream_finish(&js), HC_ERR_JSON);
+            assert_int_equal(r.count, 0);
+            record_free(&r);
+        }
+    }
+}
+
+/* No bytes at no address is no input, not a mistake: it changes nothing,
+ * before the body, inside it, and after an error (still that error). */
+static void test_feed_nothing(void **state)
+{
+    (void)state;
+    hc_jstream_t js;
+    char buf[16];
+    record_t r;
+    record_init(&r);
+    assert_err(hc_jstream_init(&js, "k", HC_JSTREAM_ARRAY, buf, sizeof buf, on_element, &r), HC_OK);
+    assert_err(hc_jstream_feed(&js, NULL, 0), HC_OK);
+    assert_err(hc_jstream_feed(&js, (const uint8_t *)"{\"k\": [1", 8), HC_OK);
+    assert_err(hc_jstream_feed(&js, NULL, 0), HC_OK);
+    assert_err(hc_jstream_feed(&js, (const uint8_t *)"]}", 2), HC_OK);
+    assert_err(hc_jstream_feed(&js, NULL, 0), HC_OK);
+    assert_err(hc_jstream_finish(&js), HC_OK);
+    assert_int_equal(r.count, 1);
+    assert_memory_equal(r.log, "=1\n", 3);
+
+    assert_err(hc_jstream_init(&js, "k", HC_JSTREAM_ARRAY, buf, sizeof buf, on_element, &r), HC_OK);
+    assert_err(hc_jstream_feed(&js, (const uint8_t *)"{\"k\": x", 7), HC_ERR_JSON);
+    assert_err(hc_jstream_feed(&js, NULL, 0), HC_ERR_JSON);
+    assert_int_equal(r.count, 1);
+    record_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -551,6 +697,10 @@ int main(void)
         cmocka_unit_test(test_callback_error_stops_and_sticks),
         cmocka_unit_test(test_restart_after_init),
         cmocka_unit_test(test_init_arguments),
+        cmocka_unit_test(test_key_length_limit),
+        cmocka_unit_test(test_element_ascii_is_per_element),
+        cmocka_unit_test(test_not_an_object_refused_at_first_byte),
+        cmocka_unit_test(test_feed_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
