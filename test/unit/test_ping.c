@@ -333,6 +333,105 @@ static void test_rid_new_sets_exactly_the_version_and_variant_bits(void **state)
     }
 }
 
+/* The transport is asked for exactly 16 bytes, and each lands in its own
+ * place: the version nibble and the variant bits come from bytes 6 and 8
+ * themselves. */
+static int counting_random(void *ctx, uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    assert_int_equal(len, 16);
+    for (size_t i = 0; i < len; i++)
+        buf[i] = (uint8_t)(0x10u * i + i); /* 00 11 22 ... ff */
+    return 0;
+}
+
+static void test_rid_new_keeps_each_byte_in_its_place(void **state)
+{
+    (void)state;
+    static hc_transport_t counting;
+    setup(OK);
+    counting = tp;
+    counting.random = counting_random;
+    cfg.transport = &counting;
+    assert_err(hc_client_init(&client, &cfg), HC_OK);
+    char rid[37];
+    assert_err(hc_rid_new(&client, rid), HC_OK);
+    assert_string_equal(rid, "00112233-4455-4677-8899-aabbccddeeff");
+}
+
+/* The edges of what a ping may carry: a slug of 100 characters, an exit
+ * status on a signal that has none (ignored), an explicit GET with a body,
+ * an empty body (still a body: Content-Length: 0). */
+static void test_ping_edges(void **state)
+{
+    (void)state;
+    char slug[101];
+    memset(slug, 'a', 100);
+    slug[100] = '\0';
+    char line[256];
+    snprintf(line, sizeof line, "GET /ping/" KEY "/%s HTTP/1.1", slug);
+    check_line((hc_ping_t){ .slug = slug }, line);
+    check_line((hc_ping_t){ .uuid = UUID, .exit_status = 300 }, "GET /ping/" UUID " HTTP/1.1");
+    check_line((hc_ping_t){ .uuid = UUID, .method = HC_METHOD_GET,
+                            .body = (const uint8_t *)"x", .body_len = 1 },
+               "GET /ping/" UUID " HTTP/1.1");
+
+    setup(OK);
+    hc_ping_result_t res;
+    hc_ping_t empty = { .uuid = UUID, .body = (const uint8_t *)"", .body_len = 0 };
+    assert_err(hc_ping_send(&client, &empty, &res), HC_OK);
+    static const char expected[] =
+        "POST /ping/" UUID " HTTP/1.1\r\nHost: hc.test\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 0\r\n"
+        "Connection: close\r\n\r\n";
+    assert_int_equal(mock.capture_len, strlen(expected));
+    assert_memory_equal(capture, expected, strlen(expected));
+}
+
+/* A body is cut to the learned limit only when body_tail asks for it, and
+ * a body under the limit is sent whole either way. */
+static void test_body_limit_applies_only_to_a_tail(void **state)
+{
+    (void)state;
+    setup("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nPing-Body-Limit: 4\r\n\r\nOK");
+    hc_ping_result_t res;
+    hc_ping_t start = { .uuid = UUID, .signal = HC_SIGNAL_START };
+    assert_err(hc_ping_send(&client, &start, &res), HC_OK);
+    script[1] = script[0];
+    script[2] = script[0];
+    mock.n_script = 3;
+    hc_ping_t whole = { .uuid = UUID, .body = (const uint8_t *)"0123456789", .body_len = 10 };
+    assert_err(hc_ping_send(&client, &whole, &res), HC_OK);
+    assert_int_equal(res.body_sent, 10);
+    assert_memory_equal(capture + mock.capture_len - 10, "0123456789", 10);
+    hc_ping_t short_tail = { .uuid = UUID, .body = (const uint8_t *)"abc", .body_len = 3,
+                             .body_tail = true };
+    assert_err(hc_ping_send(&client, &short_tail, &res), HC_OK);
+    assert_int_equal(res.body_sent, 3);
+    assert_memory_equal(capture + mock.capture_len - 3, "abc", 3);
+}
+
+/* Without a Ping-Body-Limit the result says so, with a limit of 0; and
+ * "created" needs a delivered ping, not only a 201. */
+static void test_result_fields_without_a_limit_or_a_record(void **state)
+{
+    (void)state;
+    setup("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK");
+    hc_ping_result_t res;
+    memset(&res, 0x5a, sizeof res);
+    hc_ping_t p = { .uuid = UUID };
+    assert_err(hc_ping_send(&client, &p, &res), HC_OK);
+    assert_false(res.has_body_limit);
+    assert_int_equal(res.body_limit, 0);
+
+    setup("HTTP/1.1 201 Created\r\nContent-Length: 14\r\n\r\nOK (not found)");
+    hc_ping_t create = { .slug = "new-job", .create = true };
+    assert_err(hc_ping_send(&client, &create, &res), HC_ERR_NOT_FOUND);
+    assert_int_equal(res.status, 201);
+    assert_false(res.delivered);
+    assert_false(res.created);
+}
+
 static void test_nonblocking_ping(void **state)
 {
     (void)state;
@@ -523,6 +622,10 @@ int main(void)
         cmocka_unit_test(test_512_byte_work_buffer_takes_real_headers),
         cmocka_unit_test(test_rid_new_is_v4_uuid),
         cmocka_unit_test(test_rid_new_sets_exactly_the_version_and_variant_bits),
+        cmocka_unit_test(test_rid_new_keeps_each_byte_in_its_place),
+        cmocka_unit_test(test_ping_edges),
+        cmocka_unit_test(test_body_limit_applies_only_to_a_tail),
+        cmocka_unit_test(test_result_fields_without_a_limit_or_a_record),
         cmocka_unit_test(test_nonblocking_ping),
         cmocka_unit_test(test_refused_ping_reports_nothing_of_the_last),
         cmocka_unit_test(test_body_sent_counts_only_what_went_out),

@@ -62,7 +62,7 @@ typedef struct hc_ping_result {
                                   when body_tail cut the head of the body, 0
                                   when the connection failed first) */
     bool has_body_limit;     /**< the server announced Ping-Body-Limit (now or earlier) */
-    uint32_t body_limit;     /**< that limit in bytes, when @c has_body_limit */
+    uint32_t body_limit;     /**< that limit in bytes, when @c has_body_limit (else 0) */
     const char *text;        /**< server's response text (owned by the client, valid
                                   until its next request) */
 } hc_ping_result_t;
