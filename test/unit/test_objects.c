@@ -362,6 +362,41 @@ static void test_check_uuid_not_from_truncated_url(void **state)
     assert_int_equal(strlen(c.ping_url), HC_URL_MAX - 1);
 }
 
+/* Nor when the cut falls right after a uuid-shaped path segment: the
+ * URL went on, so that segment is not its tail. */
+static void test_check_uuid_not_from_a_cut_that_ends_like_one(void **state)
+{
+    (void)state;
+    static const char uuid[] = "803f680d-e89b-492b-82ef-2be7b774a92d";
+    char text[HC_URL_MAX + 100];
+    hc_check_t c;
+    int n = snprintf(text, sizeof text, "{\"ping_url\": \"https://");
+    int host = HC_URL_MAX - 1 - (int)strlen("https://") - 1 - (int)strlen(uuid);
+    for (int i = 0; i < host; i++)
+        text[n++] = 'h';
+    snprintf(text + n, sizeof text - (size_t)n, "/%s/more\"}", uuid);
+    assert_err(check_from_str(text, &c), HC_OK);
+    assert_true(HC_TRUNCATED(&c, HC_CHECK_F_PING_URL));
+    assert_int_equal(strlen(c.ping_url), HC_URL_MAX - 1);
+    assert_string_equal(strrchr(c.ping_url, '/') + 1, uuid);
+    assert_false(HC_PRESENT(&c, HC_CHECK_F_UUID));
+    assert_string_equal(c.uuid, "");
+}
+
+/* Members the decoder does not know are skipped whole, whatever their
+ * values hold, and the known ones after them still land. */
+static void test_check_unknown_members_skipped_whole(void **state)
+{
+    (void)state;
+    hc_check_t c;
+    assert_int_equal(check_from_str("{\"extra\": [1, 2], \"name\": \"x\", \"more\": [3],"
+                                    " \"deep\": {\"a\": [4, {\"b\": 5}]}, \"slug\": \"s\","
+                                    " \"empty\": [], \"desc\": \"d\"}", &c), HC_OK);
+    assert_string_equal(c.name, "x");
+    assert_string_equal(c.slug, "s");
+    assert_string_equal(c.desc, "d");
+}
+
 static void test_check_truncation_flags(void **state)
 {
     (void)state;
@@ -775,6 +810,8 @@ int main(void)
         cmocka_unit_test(test_check_newer_server),
         cmocka_unit_test(test_check_uuid_only_from_a_uuid_tail),
         cmocka_unit_test(test_check_uuid_not_from_truncated_url),
+        cmocka_unit_test(test_check_uuid_not_from_a_cut_that_ends_like_one),
+        cmocka_unit_test(test_check_unknown_members_skipped_whole),
         cmocka_unit_test(test_check_truncation_flags),
         cmocka_unit_test(test_check_escaped_strings),
         cmocka_unit_test(test_check_nulls_everywhere),

@@ -128,8 +128,17 @@ static void test_write_errors(void **state)
     s.unique = holes;
     s.n_unique = 2;
     assert_int_equal(hc_check_spec_write(&b, &s), HC_ERR_ARG);      /* NULL item */
+    static const char *const hole_first[] = { NULL, "name" };
+    s.unique = hole_first;
+    assert_int_equal(hc_check_spec_write(&b, &s), HC_ERR_ARG);      /* NULL first item */
+    assert_int_equal(b.len, 0);
     assert_err(hc_check_spec_write(NULL, &s), HC_ERR_ARG);
     assert_err(hc_check_spec_write(&b, NULL), HC_ERR_ARG);
+    hc_check_spec_t fine;
+    memset(&fine, 0, sizeof fine);
+    fine.set = HC_SPEC_TIMEOUT;
+    fine.timeout = 60;
+    assert_err(hc_check_spec_write(NULL, &fine), HC_ERR_ARG);       /* a good spec, no buffer */
     /* too long for the buffer */
     s.set = HC_SPEC_NAME;
     s.name = "a name longer than sixteen bytes";
@@ -138,6 +147,24 @@ static void test_write_errors(void **state)
     /* a buffer that overflowed before stays failed */
     s.name = "x";
     assert_err(hc_check_spec_write(&b, &s), HC_ERR_BUFFER);
+}
+
+/* Writing checks only that each set field can be written: the server
+ * judges the values (hc_check_spec_validate() says what it would refuse),
+ * and a channel list has no length limit of its own. */
+static void test_write_leaves_values_to_the_server(void **state)
+{
+    (void)state;
+    hc_check_spec_t s;
+    memset(&s, 0, sizeof s);
+    s.set = HC_SPEC_TIMEOUT;
+    s.timeout = 1;
+    assert_body(&s, "{\"timeout\":1}");
+    assert_err(hc_check_spec_validate(&s), HC_ERR_RANGE);
+    s.set = HC_SPEC_CHANNELS;
+    s.channels = "a,b,c";
+    assert_body(&s, "{\"channels\":\"a,b,c\"}");
+    assert_err(hc_check_spec_validate(&s), HC_OK);
 }
 
 /* Each HC_SPEC_* bit alone sends its own field and nothing else. */
@@ -319,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_write_only_set_fields),
         cmocka_unit_test(test_write_escapes),
         cmocka_unit_test(test_write_errors),
+        cmocka_unit_test(test_write_leaves_values_to_the_server),
         cmocka_unit_test(test_write_each_bit_alone),
         cmocka_unit_test(test_validate_lengths_in_characters),
         cmocka_unit_test(test_validate_slug),
