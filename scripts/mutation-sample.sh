@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A seeded random sample of the library's mutants (scripts/mutate.py), for
-# CI: a few minutes instead of the full run's one to two hours. Fails
+# CI: a few minutes instead of the full run's hour. Fails
 # (exit 1) when the sample's score - detected / (detected + survived),
 # where a timeout counts as detected and listed equivalents, same-code and
 # non-compiling mutants are left out - is under the floor; exit 2 when the
@@ -11,17 +11,17 @@
 #   scripts/mutation-sample.sh [--floor PCT] [--count N] [--seed S] [--jobs N]
 #                              [--sanitize off|survivors|all]
 #
-# Defaults: floor 95, count 100, seed 1 (or $HC_MUTATION_SEED), jobs 1, and
+# Defaults: floor 95, count 200, seed 1 (or $HC_MUTATION_SEED), jobs 1, and
 # survivors re-run under the sanitizers as in the full run, so the sample
 # estimates the same score (--sanitize off runs about a third faster but
-# counts the mutants only the sanitizers catch as survivors, 0.7 points
-# lower today). The private copy lives in $HC_BUILD_DIR/mutation-sample
-# (default build/), apart from a full run's build/mutate.
+# counts the mutants only the sanitizers catch as survivors). The private
+# copy lives in $HC_BUILD_DIR/mutation-sample (default build/), apart from
+# a full run's build/mutate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 floor=95
-count=100
+count=200
 seed=${HC_MUTATION_SEED:-1}
 jobs=1
 sanitize=survivors

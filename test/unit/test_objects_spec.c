@@ -139,6 +139,9 @@ static void test_write_errors(void **state)
     fine.set = HC_SPEC_TIMEOUT;
     fine.timeout = 60;
     assert_err(hc_check_spec_write(NULL, &fine), HC_ERR_ARG);       /* a good spec, no buffer */
+    fine.set = HC_SPEC_TIMEOUT | HC_SPEC_FILTER_DEFAULT_FAIL << 1;     /* a bit past the last field */
+    assert_err(hc_check_spec_write(&b, &fine), HC_ERR_ARG);
+    assert_int_equal(b.len, 0);
     /* too long for the buffer */
     s.set = HC_SPEC_NAME;
     s.name = "a name longer than sixteen bytes";

@@ -549,7 +549,7 @@ static void write_field(hc_jwrite_t *w, const hc_check_spec_t *s, const spec_fie
 hc_err_t hc_check_spec_write(hc_buf_t *out, const hc_check_spec_t *spec)
 {
     hc_jwrite_t w;
-    if (!out || !spec)
+    if (!out || !spec || (spec->set & ~SPEC_ALL_BITS))
         return HC_ERR_ARG;
     if (check_set_fields(spec, false) != HC_OK)
         return HC_ERR_ARG;

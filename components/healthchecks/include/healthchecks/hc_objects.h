@@ -341,7 +341,8 @@ hc_err_t hc_check_spec_validate(const hc_check_spec_t *spec);
  * hc_check_spec_validate() first; this only refuses what it cannot write.
  * @param[in,out] out  the buffer
  * @param[in]     spec the request
- * @return HC_OK; HC_ERR_ARG (a set string or the unique array is NULL);
+ * @return HC_OK; HC_ERR_ARG (NULL @p out or @p spec, a bit of @c set that
+ *         names no field, or a set string or the unique array is NULL);
  *         HC_ERR_BUFFER (@p out overflowed, now or before).
  */
 hc_err_t hc_check_spec_write(hc_buf_t *out, const hc_check_spec_t *spec);
