@@ -7,7 +7,7 @@
 # Usage: scripts/size-table.sh [OUT_DIR] > size_table.md
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-out=${1:-$root/build/size}
+out=$(realpath -m "${1:-$root/build/size}")  # the harness below needs it absolute
 for target in arm-cortex-m0plus arm-cortex-m4 riscv32-rv32imc; do
     for opt in Os O2; do
         "$root/scripts/cross-build.sh" "$target" "$opt" "$out/$target-$opt"

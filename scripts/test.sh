@@ -5,7 +5,8 @@
 # reference (Doxygen, no warnings allowed), gcc build + tests
 # with coverage floors, clang + ASan/UBSan build + tests (both with -Werror;
 # the TLS tests run against Debian's mbedTLS 2.28 and against Mbed TLS 3.6),
-# a timed libFuzzer run of the fuzz targets, the cross builds (Cortex-M0+,
+# a timed libFuzzer run of the fuzz targets, a seeded sample of the
+# library's mutants held to a floor, the cross builds (Cortex-M0+,
 # Cortex-M4F, RV32IMC) with their archive checks, the Unity target suites
 # run on those three CPUs under QEMU, stack report and footprint check, the
 # size table, and the heartbeat firmware on an emulated Cortex-M4 (QEMU
@@ -44,6 +45,10 @@ ctest --test-dir "$out/clang-asan" --output-on-failure -j"$jobs"
 
 step "fuzzing: libFuzzer with ASan + UBSan, ${HC_FUZZ_SECONDS:-20} s per target from the seed corpus"
 "$root/test/fuzz/run-fuzzers.sh" "$out/fuzz"
+
+step "mutation: a seeded sample of the library's mutants, failing under the floor"
+"$root/scripts/mutation-sample.sh" --count "${HC_MUTATION_SAMPLE:-200}" --jobs "$jobs" \
+    --floor "${HC_MUTATION_FLOOR:-95}"
 
 # Footprint ceilings (.text bytes, Cortex-M4F -Os) guarding against growth:
 # the sizes measured when they were set, plus a small margin. See
