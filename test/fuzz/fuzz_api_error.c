@@ -56,14 +56,15 @@ static void raw_reference(const char *text, char *out)
     out[n] = '\0';
 }
 
-/* The JSON rule: the "error" member of the text as an object. */
+/* The JSON rule: the "error" member of the text as an object, blanks
+ * allowed before it as anywhere between JSON tokens. */
 static bool json_reference(const char *text, char *out, size_t cap)
 {
     jsmntok_t tok[128];
     hc_json_t doc;
     bool cut;
     int i;
-    return text[0] == '{' &&
+    return text[strspn(text, " \t\r\n")] == '{' &&
            hc_json_parse(&doc, text, strlen(text), tok, sizeof tok / sizeof tok[0]) == HC_OK &&
            (i = hc_json_find(&doc, 0, "error")) > 0 &&
            hc_json_string(&doc, i, out, cap, &cut) == HC_OK;
