@@ -3,9 +3,9 @@
 
 The client's integration tests start it, and the README demo runs it. It
 imitates Healthchecks as recorded in test/fixtures/healthchecks-3.0.1 (status
-codes, bodies, JSON field order, the header block around them) and as
-described in docs/healthchecks-api.md for newer servers. Python 3.11 standard
-library only.
+codes, bodies, JSON field order, the header block around them) and, for
+newer servers, as their API documentation describes them. Python 3.11
+standard library only.
 
 Usage:
     hc_test_server.py [--host 127.0.0.1] [--port 8000] [--demo] [options]
