@@ -54,6 +54,16 @@ static hc_trap_config_t trap_config(void)
     return tc;
 }
 
+/* trap_config() for a run whose only ping is the final one, without a
+ * run id: the request lines the tests compare are then fixed. */
+static hc_trap_config_t final_ping_config(void)
+{
+    hc_trap_config_t tc = trap_config();
+    tc.use_rid = false;
+    tc.start_ping = false;
+    return tc;
+}
+
 /* The n-th (0-based) request line the mock saw, and the body after it. */
 static const char *request(unsigned n, const char **body)
 {
@@ -155,9 +165,7 @@ static void test_mapping(void **state)
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
-        hc_trap_config_t tc = trap_config();
-        tc.use_rid = false;
-        tc.start_ping = false;
+        hc_trap_config_t tc = final_ping_config();
         tc.on_success = cases[k].action;
         hc_trap_t t;
         assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
@@ -171,9 +179,7 @@ static void test_exec_failure_and_nothing(void **state)
 {
     (void)state;
     setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
-    hc_trap_config_t tc = trap_config();
-    tc.use_rid = false;
-    tc.start_ping = false;
+    hc_trap_config_t tc = final_ping_config();
     tc.on_nonzero = HC_TRAP_NOTHING;
     hc_trap_t t;
     assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
@@ -466,9 +472,7 @@ static void test_write_longer_than_the_ring(void **state)
 {
     (void)state;
     setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
-    hc_trap_config_t tc = trap_config();
-    tc.use_rid = false;
-    tc.start_ping = false;
+    hc_trap_config_t tc = final_ping_config();
     hc_trap_t t;
     assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
     char out[128] = "abc";
@@ -492,9 +496,7 @@ static void test_no_ring_counts_output_only(void **state)
 {
     (void)state;
     setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
-    hc_trap_config_t tc = trap_config();
-    tc.use_rid = false;
-    tc.start_ping = false;
+    hc_trap_config_t tc = final_ping_config();
     tc.ring = NULL;
     tc.ring_size = 0;
     hc_trap_t t;
@@ -523,9 +525,7 @@ static void test_exit_status_bounds(void **state)
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
-        hc_trap_config_t tc = trap_config();
-        tc.use_rid = false;
-        tc.start_ping = false;
+        hc_trap_config_t tc = final_ping_config();
         tc.on_exec_fail = cases[k].on_exec_fail;
         hc_trap_t t;
         assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
@@ -541,9 +541,7 @@ static void test_refused_reopen_leaves_the_run_alone(void **state)
 {
     (void)state;
     setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
-    hc_trap_config_t tc = trap_config();
-    tc.use_rid = false;
-    tc.start_ping = false;
+    hc_trap_config_t tc = final_ping_config();
     hc_trap_t t;
     assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
     log_text(&t, "before\n");
@@ -573,9 +571,7 @@ static void test_null_write_keeps_the_tail(void **state)
 {
     (void)state;
     setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
-    hc_trap_config_t tc = trap_config();
-    tc.use_rid = false;
-    tc.start_ping = false;
+    hc_trap_config_t tc = final_ping_config();
     hc_trap_t t;
     assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
     log_text(&t, "kept\n");
@@ -594,9 +590,7 @@ static void test_output_after_a_final_ping_follows_the_old(void **state)
 {
     (void)state;
     setup(OK_LIMIT("10000"), OK_LIMIT("10000"));
-    hc_trap_config_t tc = trap_config();
-    tc.use_rid = false;
-    tc.start_ping = false;
+    hc_trap_config_t tc = final_ping_config();
     tc.on_success = HC_TRAP_LOG;
     hc_trap_t t;
     assert_err(hc_trap_open(&t, &mc.client, &tc), HC_OK);
