@@ -15,22 +15,12 @@
 
 #include "healthchecks/hc_outbox.h"
 #include "hc_port_mock.h"
+#include "hc_crc32_ref.h"
 
 #define SLOTS 8
 #define UUID "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
 
 static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK";
-
-static uint32_t crc32_ref(const uint8_t *p, size_t n)
-{
-    uint32_t crc = 0xffffffffu;
-    while (n--) {
-        crc ^= *p++;
-        for (int k = 0; k < 8; k++)
-            crc = (crc & 1u) ? (crc >> 1) ^ 0xedb88320u : crc >> 1;
-    }
-    return ~crc;
-}
 
 static void put32(uint8_t *o, uint32_t v)
 {

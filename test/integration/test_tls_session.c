@@ -23,6 +23,7 @@
 #include "hc_port_posix.h"
 #include "tls_fixture.h"
 #include "tls_wrap.h"
+#include "hc_crc32_ref.h"
 
 #define FAR_MS 5000u
 #define T0 1714557600 /* the caller's clock at the first save: 2024-05-01T10:00:00Z */
@@ -291,18 +292,6 @@ static void expect_ignored(enum svc_id s, int64_t now_s, const uint8_t *bytes, s
     power_off(&boots[1]);
     assert_true(tls_stunnel_wait_count(&stunnel, svc, fresh, fresh_before + 1, FAR_MS));
     assert_int_equal(tls_stunnel_count(&stunnel, svc, reused), reused_before);
-}
-
-/* CRC-32 as zlib computes it, to craft bytes that pass the checksum. */
-static uint32_t crc32_ref(const uint8_t *p, size_t n)
-{
-    uint32_t crc = 0xffffffffu;
-    while (n--) {
-        crc ^= *p++;
-        for (int k = 0; k < 8; k++)
-            crc = (crc & 1u) ? (crc >> 1) ^ 0xedb88320u : crc >> 1;
-    }
-    return ~crc;
 }
 
 static void fix_crc(uint8_t *b, size_t len)

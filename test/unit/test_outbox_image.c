@@ -14,6 +14,7 @@
 
 #include "healthchecks/hc_outbox.h"
 #include "hc_mock_client.h"
+#include "hc_crc32_ref.h"
 
 #define A "45c9d87e-c6e4-42c7-ba1e-921cfc827121"
 #define B "d29deba8-39c6-497f-84ab-aae78a43cb90"
@@ -59,18 +60,6 @@ static void init(hc_outbox_t *ob, hc_outbox_entry_t *slots, size_t n)
 static void push(hc_outbox_t *ob, hc_ping_t p)
 {
     assert_int_equal(hc_outbox_push(ob, &mc.client, &p, NULL), HC_OK);
-}
-
-/* CRC-32 as zlib computes it, for crafting images. */
-static uint32_t crc32_ref(const uint8_t *p, size_t n)
-{
-    uint32_t crc = 0xffffffffu;
-    while (n--) {
-        crc ^= *p++;
-        for (int k = 0; k < 8; k++)
-            crc = (crc & 1u) ? (crc >> 1) ^ 0xedb88320u : crc >> 1;
-    }
-    return ~crc;
 }
 
 static void put32(uint8_t *o, uint32_t v)
